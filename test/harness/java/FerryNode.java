@@ -1,0 +1,37 @@
+// Starts one node through a codelibs cluster runner (OpenSearch or Elasticsearch) and keeps it up until the
+// JVM is told to stop. Run as a single-file source program, so a fresh machine needs no compile step:
+//   java -cp <runner classpath> FerryNode.java <runner class> <base dir> <cluster name> <http port>
+// Node settings come from <base>/node_1/config/{opensearch,elasticsearch}.yml, written by the TypeScript
+// harness. Reflection keeps one launcher for both runners (same API, different packages). The runners' own
+// main() exits silently on failure; this one prints why.
+import java.lang.reflect.Method;
+
+public class FerryNode {
+    public static void main(String[] args) throws Exception {
+        Class<?> runnerClass = Class.forName(args[0]);
+        Object runner = runnerClass.getConstructor().newInstance();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try { runnerClass.getMethod("close").invoke(runner); } catch (Exception e) { e.printStackTrace(); }
+        }));
+        try {
+            Object configs = runnerClass.getMethod("newConfigs").invoke(null);
+            Class<?> c = configs.getClass();
+            c.getMethod("basePath", String.class).invoke(configs, args[1]);
+            c.getMethod("clusterName", String.class).invoke(configs, args[2]);
+            c.getMethod("numOfNode", int.class).invoke(configs, 1);
+            c.getMethod("baseHttpPort", int.class).invoke(configs, Integer.parseInt(args[3]) - 1);
+            c.getMethod("useLogger").invoke(configs);
+            // The runners refuse HTTP ports above their default range unless told otherwise.
+            runnerClass.getMethod("setMaxHttpPort", int.class).invoke(runner, Integer.parseInt(args[3]) + 100);
+            runnerClass.getMethod("build", c).invoke(runner, configs);
+            runnerClass.getMethod("ensureYellow", String[].class).invoke(runner, (Object) new String[0]);
+            System.out.println("FERRY_NODE_READY");
+        } catch (Throwable e) {
+            System.out.println("FERRY_NODE_FAILED");
+            e.printStackTrace(System.out);
+            System.exit(1);
+        }
+        Method isClosed = runnerClass.getMethod("isClosed");
+        while (!(Boolean) isClosed.invoke(runner)) Thread.sleep(1000);
+    }
+}

@@ -1,0 +1,7 @@
+// Where the test bed keeps its files: one folder in the repository, ignored by git.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HARNESS_DIR = dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = join(HARNESS_DIR, '..', '..');
+export const BED_ROOT = process.env.FERRY_BED_DIR ?? join(REPO_ROOT, '.ferry-bed');
