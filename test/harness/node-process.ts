@@ -135,6 +135,7 @@ async function spawnSpec(launch: NodeLaunch): Promise<SpawnSpec> {
       launch.dir,
       launch.clusterName,
       String(launch.httpPort),
+      engine.distribution === 'opensearch' ? 'cluster_manager,data,ingest' : 'master,data,ingest',
     ],
     env: {},
     cwd: launch.dir,

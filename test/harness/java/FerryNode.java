@@ -1,10 +1,11 @@
 // Starts one node through a codelibs cluster runner (OpenSearch or Elasticsearch) and keeps it up until the
 // JVM is told to stop. Run as a single-file source program, so a fresh machine needs no compile step:
-//   java -cp <runner classpath> FerryNode.java <runner class> <base dir> <cluster name> <http port>
+//   java -cp <runner classpath> FerryNode.java <runner class> <base dir> <cluster name> <http port> <roles,...>
 // Node settings come from <base>/node_1/config/{opensearch,elasticsearch}.yml, written by the TypeScript
 // harness. Reflection keeps one launcher for both runners (same API, different packages). The runners' own
 // main() exits silently on failure; this one prints why.
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 
 public class FerryNode {
     public static void main(String[] args) throws Exception {
@@ -21,6 +22,17 @@ public class FerryNode {
             c.getMethod("numOfNode", int.class).invoke(configs, 1);
             c.getMethod("baseHttpPort", int.class).invoke(configs, Integer.parseInt(args[3]) - 1);
             c.getMethod("useLogger").invoke(configs);
+            // The runners give nodes only master and data roles unless a build callback sets node.roles;
+            // Ferry's tests need ingest too. The callback interface differs by package, hence the proxy.
+            Class<?> builderType = Class.forName(args[0] + "$Builder");
+            String[] roles = args[4].split(",");
+            Object callback = Proxy.newProxyInstance(builderType.getClassLoader(), new Class<?>[] { builderType }, (proxy, method, margs) -> {
+                if (!method.getName().equals("build")) return null;
+                Object settings = margs[1];
+                settings.getClass().getMethod("putList", String.class, String[].class).invoke(settings, "node.roles", (Object) roles);
+                return null;
+            });
+            runnerClass.getMethod("onBuild", builderType).invoke(runner, callback);
             // The runners refuse HTTP ports above their default range unless told otherwise.
             runnerClass.getMethod("setMaxHttpPort", int.class).invoke(runner, Integer.parseInt(args[3]) + 100);
             runnerClass.getMethod("build", c).invoke(runner, configs);

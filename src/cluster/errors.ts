@@ -1,0 +1,66 @@
+// Typed cluster errors. Whether an error is worth retrying is decided by its class, set once here from the
+// HTTP status and the server's error type, never later by matching message text.
+
+/** Server error types that mean "busy, try again later" whatever the status says. */
+const BUSY_ERROR_TYPES = new Set(['es_rejected_execution_exception', 'circuit_breaking_exception', 'process_cluster_event_timeout_exception']);
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+
+export class FerryError extends Error {
+  /** What the operator should do next; every message shown to an operator carries one. */
+  readonly hint: string;
+  constructor(message: string, hint: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** Bad input found before anything was changed. */
+export class ConfigError extends FerryError {}
+
+/** Could not reach the cluster at all (refused, DNS, TLS, timeout): retryable. */
+export class ConnectionError extends FerryError {
+  readonly retryable = true;
+}
+
+/** The cluster answered with an error status. */
+export class ResponseError extends FerryError {
+  readonly status: number;
+  /** The server's `error.type`, e.g. `index_not_found_exception`. */
+  readonly errorType: string | undefined;
+  readonly retryable: boolean;
+  readonly body: unknown;
+  constructor(args: { status: number; errorType: string | undefined; reason: string; what: string; body: unknown }) {
+    super(`${args.what} failed: HTTP ${args.status}${args.errorType ? ` ${args.errorType}` : ''}: ${args.reason}`, hintFor(args.status));
+    this.status = args.status;
+    this.errorType = args.errorType;
+    this.body = args.body;
+    this.retryable = RETRYABLE_STATUSES.has(args.status) || (args.errorType !== undefined && BUSY_ERROR_TYPES.has(args.errorType));
+  }
+}
+
+export class AuthenticationError extends ResponseError {}
+export class NotFoundError extends ResponseError {}
+
+function hintFor(status: number): string {
+  if (status === 401) return 'Check the credentials (username/password or API key) for this cluster.';
+  if (status === 403) return 'The user lacks a privilege for this call: grant it, or use a user that has it.';
+  if (status === 404) return 'Check the index or resource name.';
+  if (RETRYABLE_STATUSES.has(status)) return 'The cluster is busy; Ferry retries with backoff. If it persists, lower the concurrency.';
+  return 'Read the server reason above; fix the request or the cluster, then run again.';
+}
+
+export function isRetryable(error: unknown): boolean {
+  return (error instanceof ConnectionError) || (error instanceof ResponseError && error.retryable);
+}
+
+/** Builds the right error class for a failed response. */
+export function responseError(status: number, body: unknown, what: string): ResponseError {
+  const error = (body as { error?: { type?: string; reason?: string; root_cause?: { reason?: string }[] } | string } | undefined)?.error;
+  const errorType = typeof error === 'object' ? error.type : undefined;
+  const reason = typeof error === 'object' ? (error.reason ?? error.root_cause?.[0]?.reason ?? '') : String(error ?? '');
+  const args = { status, errorType, reason: reason.slice(0, 500), what, body };
+  if (status === 401 || status === 403) return new AuthenticationError(args);
+  if (status === 404) return new NotFoundError(args);
+  return new ResponseError(args);
+}

@@ -1,0 +1,44 @@
+// What a cluster test gets: clients for the test bed's source and dest, and unique names.
+import { randomBytes } from 'node:crypto';
+import { ClusterClient } from '../../src/cluster/client.js';
+import type { EngineId } from './engines.js';
+
+export interface TestClusters {
+  source: ClusterClient;
+  dest: ClusterClient;
+  sourceUrl: string;
+  destUrl: string;
+  repoDir: string;
+  sourceEngine: EngineId;
+  destEngine: EngineId;
+  close(): Promise<void>;
+}
+
+export async function testClusters(): Promise<TestClusters> {
+  const sourceUrl = required('FERRY_TEST_SOURCE_URL');
+  const destUrl = required('FERRY_TEST_DEST_URL');
+  const [source, dest] = await Promise.all([ClusterClient.connect({ url: sourceUrl }), ClusterClient.connect({ url: destUrl })]);
+  return {
+    source,
+    dest,
+    sourceUrl,
+    destUrl,
+    repoDir: required('FERRY_TEST_REPO_DIR'),
+    sourceEngine: required('FERRY_TEST_SOURCE_ENGINE') as EngineId,
+    destEngine: required('FERRY_TEST_DEST_ENGINE') as EngineId,
+    close: async () => {
+      await Promise.all([source.close(), dest.close()]);
+    },
+  };
+}
+
+/** Lower-case, unique per call, so tests share the clusters without stepping on each other. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run cluster tests through "npm test" (test/run.ts), which starts the test bed.`);
+  return value;
+}

@@ -1,0 +1,115 @@
+// The test command: unit tests once, then, for each engine pair, a fresh test bed and the cluster tests
+// against it. Clusters are stopped at the end, on Ctrl-C, and (by the watchdog) even if this process is killed.
+//   FERRY_ENGINE=opensearch-2 | elasticsearch-7:opensearch-2 | a,b,c   pairs to run (default: the CI set)
+//   FERRY_MATRIX=full                                                  every engine and cross pair
+//   FERRY_TEST_FILTER=verify                                           only test files whose path contains it
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { bedDown, bedUp } from './harness/bed.js';
+import { type EnginePair, pairName, parseEnginePair } from './harness/engines.js';
+import { REPO_ROOT } from './harness/paths.js';
+
+const DEFAULT_PAIRS = ['opensearch-2', 'elasticsearch-7', 'opensearch-3', 'elasticsearch-7:opensearch-2'];
+const FULL_MATRIX = [
+  'opensearch-2',
+  'opensearch-3',
+  'elasticsearch-7',
+  'elasticsearch-8',
+  'elasticsearch-9',
+  'elasticsearch-7:opensearch-2',
+  'elasticsearch-7:opensearch-3',
+  'opensearch-2:opensearch-3',
+  'elasticsearch-7:elasticsearch-8',
+  'elasticsearch-8:elasticsearch-9',
+  'elasticsearch-8:opensearch-2',
+];
+
+async function main(): Promise<number> {
+  const files = await testFiles(join(REPO_ROOT, 'test'));
+  const unit = files.filter((f) => f.endsWith('.unit.test.ts'));
+  const cluster = files.filter((f) => !f.endsWith('.unit.test.ts'));
+  const pairs = selectedPairs();
+  const results: { name: string; ok: boolean; seconds: number }[] = [];
+
+  if (unit.length > 0) results.push(await timed('unit', () => runNodeTest(unit, {})));
+  for (const pair of pairs) {
+    if (cluster.length === 0) break;
+    results.push(
+      await timed(pairName(pair), async () => {
+        const started = Date.now();
+        const bed = await bedUp(pair, process.pid);
+        console.log(
+          `\n== ${pairName(pair)}: source ${bed.source.url} (${bed.source.startupSeconds.toFixed(1)} s), dest ${bed.dest.url} (${bed.dest.startupSeconds.toFixed(1)} s), up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
+        try {
+          return await runNodeTest(cluster, {
+            FERRY_TEST_SOURCE_URL: bed.source.url,
+            FERRY_TEST_DEST_URL: bed.dest.url,
+            FERRY_TEST_REPO_DIR: bed.repoDir,
+            FERRY_TEST_SOURCE_ENGINE: pair.source,
+            FERRY_TEST_DEST_ENGINE: pair.dest,
+          });
+        } finally {
+          await bedDown();
+        }
+      }),
+    );
+  }
+  console.log('\n== summary');
+  for (const r of results) console.log(`${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(34)} ${r.seconds.toFixed(0)} s`);
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+function selectedPairs(): EnginePair[] {
+  const names = process.env.FERRY_MATRIX === 'full' ? FULL_MATRIX : (process.env.FERRY_ENGINE?.split(',') ?? DEFAULT_PAIRS);
+  return names.map((n) => parseEnginePair(n.trim()));
+}
+
+async function timed(name: string, run: () => Promise<boolean>): Promise<{ name: string; ok: boolean; seconds: number }> {
+  const started = Date.now();
+  let ok = false;
+  try {
+    ok = await run();
+  } catch (error) {
+    console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { name, ok, seconds: (Date.now() - started) / 1000 };
+}
+
+function runNodeTest(files: string[], env: Record<string, string>): Promise<boolean> {
+  const concurrency = process.env.FERRY_TEST_CONCURRENCY ?? '2';
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
+    child.on('exit', (code) => resolve(code === 0));
+  });
+}
+
+async function testFiles(dir: string): Promise<string[]> {
+  const filter = process.env.FERRY_TEST_FILTER;
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
+    .map((e) => relative(REPO_ROOT, join(e.parentPath, e.name)))
+    .filter((f) => !filter || f.includes(filter))
+    .sort();
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping the test bed`);
+    bedDown().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (error: unknown) => {
+    console.error(error);
+    await bedDown();
+    process.exitCode = 1;
+  },
+);
