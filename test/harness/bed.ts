@@ -15,9 +15,11 @@ export interface Bed {
   repoDir: string;
 }
 
+// FERRY_BED_PORT moves the whole bed (with FERRY_BED_DIR) so several beds can run side by side.
+const BASE_PORT = Number(process.env.FERRY_BED_PORT ?? 39200);
 const PORTS = {
-  source: { http: 39200, transport: 39300 },
-  dest: { http: 39201, transport: 39301 },
+  source: { http: BASE_PORT, transport: BASE_PORT + 100 },
+  dest: { http: BASE_PORT + 1, transport: BASE_PORT + 101 },
 } as const;
 const STATE_FILE = join(BED_ROOT, 'bed.json');
 const HEAP_MB = Number(process.env.FERRY_BED_HEAP_MB ?? 1024);
