@@ -1,0 +1,61 @@
+// ferry status / pause / abort: look at, stop, or undo a saved migration, from any shell.
+import type { Command } from 'commander';
+import { ConfigError } from '../../cluster/errors.js';
+import { requestPause } from '../../state/pause-flag.js';
+import { RunLock } from '../../state/run-lock.js';
+import { describeUndo } from '../../state/undo-action.js';
+import { applyUndo } from '../../steps/undo.js';
+import { type CommonFlags, connectSides, loadSaved, progressFor } from '../session.js';
+
+function savedCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--id <id>', 'migration name')
+    .option('--state-dir <dir>', 'where progress is saved (default: .ferry)')
+    .option('--json', 'machine-readable output');
+}
+
+export function registerStatusCommands(program: Command): void {
+  savedCommand(program, 'status', 'show where a migration is').action(async (flags: CommonFlags) => {
+    const { state } = await loadSaved(flags);
+    if (flags.json) {
+      console.log(JSON.stringify(state, null, 2));
+      return;
+    }
+    console.log(`migration ${state.id} (${state.strategy}): ${state.status}, updated ${state.updatedAt}`);
+    for (const [name, step] of Object.entries(state.steps)) {
+      const extra = step.error ? `  error: ${step.error}` : step.data.waitingFor ? `  waiting for: ${String(step.data.waitingFor)}` : '';
+      console.log(`  ${step.status.padEnd(8)} ${name}${step.attempts > 1 ? ` (attempts ${step.attempts})` : ''}${extra}`);
+    }
+    if (state.undo.length > 0) {
+      console.log('abort would undo, newest first:');
+      for (const u of [...state.undo].reverse()) console.log(`  - ${describeUndo(u)}`);
+    }
+    for (const [key, value] of Object.entries(state.results)) console.log(`${key}: ${JSON.stringify(value)}`);
+  });
+
+  savedCommand(program, 'pause', 'ask a running migration to stop at its next checkpoint').action(async (flags: CommonFlags) => {
+    const { state, store } = await loadSaved(flags);
+    await requestPause(store.dir);
+    console.log(`pause requested for ${state.id}; continue later with: ferry resume --id ${state.id}`);
+  });
+
+  savedCommand(program, 'abort', 'undo everything Ferry changed (before the source is deleted)').action(async (flags: CommonFlags) => {
+    const { plan, state, store } = await loadSaved(flags);
+    if (state.steps.delete_index?.status === 'done' || state.steps.cleanup?.status === 'done') {
+      throw new ConfigError(`Migration ${state.id} already deleted the source; there is nothing to roll back to.`, 'The dest holds the data now.');
+    }
+    const lock = await RunLock.acquire(store.dir);
+    const sides = await connectSides(plan);
+    try {
+      await applyUndo(state, store, sides, progressFor(flags));
+      state.status = 'aborted';
+      await store.save(state);
+      console.log(`migration ${state.id} aborted: the source is as it was and what Ferry created is removed.`);
+    } finally {
+      await sides.close();
+      await lock.release();
+    }
+  });
+}

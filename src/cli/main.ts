@@ -1,0 +1,29 @@
+// ferry: the command line. Errors print their message and the fix; exit 2 = bad input, nothing changed.
+import { Command } from 'commander';
+import { AuthenticationError, ConfigError, ConnectionError, FerryError } from '../cluster/errors.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerRunCommands } from './commands/run.js';
+import { registerStatusCommands } from './commands/status.js';
+
+export function buildProgram(): Command {
+  const program = new Command('ferry').description('Move a live Elasticsearch/OpenSearch index to another cluster, lose nothing, prove it.');
+  registerPlanCommand(program);
+  registerRunCommands(program);
+  registerStatusCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof FerryError) {
+      console.error(`error: ${error.message}\nfix: ${error.hint}`);
+      const badInput = error instanceof ConfigError || error instanceof ConnectionError || error instanceof AuthenticationError;
+      return badInput ? 2 : 1;
+    }
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,27 @@
+// The flags that describe a migration, shared by plan and run.
+import type { Command } from 'commander';
+
+export function addPlanFlags(command: Command): Command {
+  return command
+    .option('--plan <file>', 'YAML plan file (flags and FERRY_* variables override it)')
+    .option('--id <id>', 'migration name (default: <source-index>-to-<dest-index>)')
+    .option('--strategy <name>', 'live (default) or two-pass')
+    .option('--source-url <url>', 'source cluster URL (credentials: FERRY_SOURCE_USERNAME/PASSWORD/API_KEY, CA: FERRY_SOURCE_CA)')
+    .option('--dest-url <url>', 'dest cluster URL (credentials: FERRY_DEST_USERNAME/PASSWORD/API_KEY, CA: FERRY_DEST_CA)')
+    .option('--source-index <name>', 'index to move')
+    .option('--dest-index <name>', 'name on the dest (default: same)')
+    .option('--delta-index <name>', 'two-pass: index on the source that takes writes during the move')
+    .option('--repository <name>', 'snapshot repository registered on both clusters (default: ferry)')
+    .option('--repository-location <path>', 'shared path (in path.repo on both) to register the repository at')
+    .option('--pipeline <name>', 'two-pass: name of the rerouting pipeline')
+    .option('--state-dir <dir>', 'where progress is saved (default: .ferry)');
+}
+
+export function addRunFlags(command: Command): Command {
+  return command
+    .option('--confirm-switch', 'the clients have been switched to the dest; go on')
+    .option('--yes-delete-source', 'delete the source after clean verifications (cannot be undone)')
+    .option('--accept-count-drift', 'two-pass: go on when counts differ, as the seed method would')
+    .option('--json', 'machine-readable progress events on stderr')
+    .option('--quiet', 'no progress output');
+}

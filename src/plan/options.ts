@@ -1,0 +1,170 @@
+// The migration plan: what to move where, from a YAML plan file, environment variables and flags (flags win).
+// Validated before anything else happens; every error names the field and the fix.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { ConnectionOptions } from '../cluster/connection.js';
+import { redactUrl } from '../cluster/connection.js';
+import { ConfigError } from '../cluster/errors.js';
+
+const indexName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^A-Z\\/*?"<>| ,#:]+$/, 'index names are lower case, without \\ / * ? " < > | , # : or spaces')
+  .refine((n) => !n.startsWith('-') && !n.startsWith('_') && !n.startsWith('+'), 'index names cannot start with -, _ or +');
+
+const cluster = z
+  .object({
+    url: z.string().url('must be a URL like https://host:9200'),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    api_key: z.string().optional(),
+    ca_file: z.string().optional(),
+    insecure: z.boolean().optional(),
+  })
+  .strict();
+
+export const planSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, ".", "_" and "-"').optional(),
+    strategy: z.enum(['two-pass', 'live']).default('live'),
+    source: cluster,
+    dest: cluster,
+    source_index: indexName,
+    dest_index: indexName.optional(),
+    delta_index: indexName.optional(),
+    repository: z
+      .object({ name: z.string().min(1).default('ferry'), location: z.string().optional() })
+      .strict()
+      .default({ name: 'ferry' }),
+    pipeline: z.string().min(1).optional(),
+    state_dir: z.string().default('.ferry'),
+  })
+  .strict();
+
+export type PlanInput = z.input<typeof planSchema>;
+
+export interface Plan {
+  id: string;
+  strategy: 'two-pass' | 'live';
+  source: ConnectionOptions;
+  dest: ConnectionOptions;
+  sourceIndex: string;
+  destIndex: string;
+  deltaIndex: string;
+  repository: { name: string; location: string | undefined };
+  pipeline: string;
+  stateDir: string;
+}
+
+/** Flag values as commander gives them (camelCase); undefined when not given. */
+export interface PlanFlags {
+  plan?: string;
+  id?: string;
+  strategy?: string;
+  sourceUrl?: string;
+  destUrl?: string;
+  sourceIndex?: string;
+  destIndex?: string;
+  deltaIndex?: string;
+  repository?: string;
+  repositoryLocation?: string;
+  pipeline?: string;
+  stateDir?: string;
+}
+
+export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env): Plan {
+  const fromFile = flags.plan ? readPlanFile(flags.plan) : {};
+  const merged = mergeInputs(fromFile, fromEnv(env), fromFlags(flags));
+  const result = planSchema.safeParse(merged);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(plan)'}: ${i.message}`).join('\n');
+    throw new ConfigError(`The migration plan is not valid:\n${redactUrl(problems)}`, 'Fix the fields above in the plan file, flags (--source-url, --source-index, ...) or FERRY_* environment variables.');
+  }
+  const p = result.data;
+  const destIndex = p.dest_index ?? p.source_index;
+  return {
+    id: p.id ?? `${p.source_index}-to-${destIndex}`,
+    strategy: p.strategy,
+    source: connection(p.source),
+    dest: connection(p.dest),
+    sourceIndex: p.source_index,
+    destIndex,
+    deltaIndex: p.delta_index ?? `${p.source_index}-ferry-delta`,
+    repository: { name: p.repository.name, location: p.repository.location },
+    pipeline: p.pipeline ?? `ferry-reroute-${p.source_index}`,
+    stateDir: p.state_dir,
+  };
+}
+
+/** The plan as stored in state and reports: no credentials, URLs without user info. */
+export function publicPlan(plan: Plan): Record<string, unknown> {
+  const { source, dest, ...rest } = plan;
+  return { ...rest, source: redactUrl(source.url), dest: redactUrl(dest.url) };
+}
+
+function connection(c: z.infer<typeof cluster>): ConnectionOptions {
+  return { url: c.url, username: c.username, password: c.password, apiKey: c.api_key, caFile: c.ca_file, insecure: c.insecure };
+}
+
+function readPlanFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`Cannot read the plan file ${path}.`, 'Check the path given to --plan.');
+  }
+  const data: unknown = parseYaml(text);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(`The plan file ${path} is not a YAML mapping.`, 'Write it as key: value lines (see README, "Plan file").');
+  }
+  return data as Record<string, unknown>;
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const side = (prefix: string) =>
+    prune({
+      url: env[`${prefix}_URL`],
+      username: env[`${prefix}_USERNAME`],
+      password: env[`${prefix}_PASSWORD`],
+      api_key: env[`${prefix}_API_KEY`],
+      ca_file: env[`${prefix}_CA`],
+    });
+  return prune({ source: side('FERRY_SOURCE'), dest: side('FERRY_DEST') });
+}
+
+function fromFlags(f: PlanFlags): Record<string, unknown> {
+  return prune({
+    id: f.id,
+    strategy: f.strategy,
+    source: prune({ url: f.sourceUrl }),
+    dest: prune({ url: f.destUrl }),
+    source_index: f.sourceIndex,
+    dest_index: f.destIndex,
+    delta_index: f.deltaIndex,
+    repository: prune({ name: f.repository, location: f.repositoryLocation }),
+    pipeline: f.pipeline,
+    state_dir: f.stateDir,
+  });
+}
+
+/** Deep merge of plain objects, later inputs winning. */
+function mergeInputs(...inputs: Record<string, unknown>[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const input of inputs) {
+    for (const [key, value] of Object.entries(input)) {
+      const existing = out[key];
+      out[key] = isPlainObject(existing) && isPlainObject(value) ? mergeInputs(existing, value) : value;
+    }
+  }
+  return out;
+}
+
+function prune(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(isPlainObject(v) && Object.keys(v).length === 0)));
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,72 @@
+// The durable record of one migration. Plain JSON, saved after every change, so a killed process can be run
+// again and continue where it stopped. It never holds a credential: connections are re-supplied on resume.
+import type { UndoAction } from './undo-action.js';
+
+export const STEP_STATUS = { pending: 'pending', running: 'running', done: 'done', failed: 'failed' } as const;
+export type StepStatus = (typeof STEP_STATUS)[keyof typeof STEP_STATUS];
+
+export const MIGRATION_STATUS = {
+  running: 'running',
+  /** Stopped at a gate that needs the operator (e.g. switch the clients), resumed with `ferry resume`. */
+  waiting: 'waiting',
+  paused: 'paused',
+  failed: 'failed',
+  done: 'done',
+  aborted: 'aborted',
+} as const;
+export type MigrationStatus = (typeof MIGRATION_STATUS)[keyof typeof MIGRATION_STATUS];
+
+export interface StepRecord {
+  /** Where this step is; a step is `done` only after its verify passed. */
+  status: StepStatus;
+  startedAt?: string;
+  finishedAt?: string;
+  /** How many times run() was entered: more than one means it was resumed after a stop. */
+  attempts: number;
+  /** Step-owned progress that lets a re-run continue (e.g. a snapshot name, a task id, a cursor). */
+  data: Record<string, unknown>;
+  /** The last error, for `ferry status`. */
+  error?: string;
+}
+
+export interface MigrationState {
+  /** Format version of this file. */
+  formatVersion: 1;
+  /** Name of the migration, also its folder under the state directory. */
+  id: string;
+  strategy: 'two-pass' | 'live';
+  createdAt: string;
+  updatedAt: string;
+  status: MigrationStatus;
+  /** The validated plan with connection secrets removed (see plan/options.ts). */
+  plan: Record<string, unknown>;
+  /** Step name → its record, in strategy order. */
+  steps: Record<string, StepRecord>;
+  /**
+   * How to put everything back, recorded before each change is made, applied in reverse by `ferry abort`.
+   * An entry is removed only once its change is itself undone or made permanent by cleanup.
+   */
+  undo: UndoAction[];
+  /** Set when the operator confirmed a gate (e.g. clients switched), by gate name. */
+  confirmations: Record<string, string>;
+  /** Free-form results the report reads (verification, loss audit, timings). */
+  results: Record<string, unknown>;
+}
+
+export function newState(id: string, strategy: MigrationState['strategy'], plan: Record<string, unknown>, stepNames: string[], now: Date): MigrationState {
+  const steps: Record<string, StepRecord> = {};
+  for (const name of stepNames) steps[name] = { status: 'pending', attempts: 0, data: {} };
+  return {
+    formatVersion: 1,
+    id,
+    strategy,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    status: 'running',
+    plan,
+    steps,
+    undo: [],
+    confirmations: {},
+    results: {},
+  };
+}

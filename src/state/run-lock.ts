@@ -1,0 +1,42 @@
+// One process at a time per migration: a lock file holding the owner's pid. A lock whose process is gone
+// (killed with -9) is taken over, which is what makes "kill it and run again" work.
+import { open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FerryError } from '../cluster/errors.js';
+
+export class RunLock {
+  private constructor(private readonly file: string) {}
+
+  static async acquire(dir: string): Promise<RunLock> {
+    const file = join(dir, 'run.lock');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const handle = await open(file, 'wx');
+        await handle.writeFile(String(process.pid));
+        await handle.close();
+        return new RunLock(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const owner = Number(await readFile(file, 'utf8').catch(() => '0'));
+        if (owner && owner !== process.pid && processAlive(owner)) {
+          throw new FerryError(`Migration is already being run by process ${owner}.`, 'Watch it with `ferry status`, or stop it with `ferry pause`.');
+        }
+        await rm(file, { force: true });
+      }
+    }
+    throw new FerryError('Could not take the migration lock.', 'Remove run.lock in the state folder if no ferry process is running.');
+  }
+
+  async release(): Promise<void> {
+    await rm(this.file, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

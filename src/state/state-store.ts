@@ -1,0 +1,59 @@
+// Saves the migration record atomically (write a temporary file, fsync, rename) in a local folder:
+// `<stateDir>/<id>/state.json`. Local rather than in a cluster because the operator's machine is the one
+// place that is reachable whatever happens to either cluster, and `ferry status` must work when they are not.
+import { open, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../cluster/errors.js';
+import type { MigrationState } from './migration-state.js';
+
+export class StateStore {
+  readonly dir: string;
+  private readonly file: string;
+
+  constructor(stateDir: string, id: string) {
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
+      throw new ConfigError(`Migration id "${id}" has characters that cannot name a folder.`, 'Use letters, digits, ".", "_" and "-".');
+    }
+    this.dir = join(stateDir, id);
+    this.file = join(this.dir, 'state.json');
+  }
+
+  async exists(): Promise<boolean> {
+    return (await this.load()) !== undefined;
+  }
+
+  async load(): Promise<MigrationState | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    return JSON.parse(text) as MigrationState;
+  }
+
+  async save(state: MigrationState, now: Date = new Date()): Promise<void> {
+    state.updatedAt = now.toISOString();
+    await mkdir(this.dir, { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, this.file);
+    const dirHandle = await open(this.dir, 'r');
+    try {
+      await dirHandle.sync();
+    } finally {
+      await dirHandle.close();
+    }
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,58 @@
+// The contract every step follows: describe what it will do, run (idempotently, recording progress and
+// undo actions before each change), and verify. The runner records a step done only after verify passes.
+import type { ClusterClient } from '../cluster/client.js';
+import type { Sleep } from '../cluster/retry.js';
+import type { Plan } from '../plan/options.js';
+import type { Progress } from '../report/progress.js';
+import type { MigrationState } from '../state/migration-state.js';
+import type { UndoAction } from '../state/undo-action.js';
+
+export interface RunFlags {
+  /** The operator confirmed the client switch (`--confirm-switch`). */
+  confirmSwitch: boolean;
+  /** The operator said yes to deleting the source (`--yes-delete-source`). */
+  confirmDelete: boolean;
+  /** Go on when counts differ, as the seed method would, and let the audit show it. */
+  acceptCountDrift: boolean;
+}
+
+export interface StepContext {
+  plan: Plan;
+  source: ClusterClient;
+  dest: ClusterClient;
+  progress: Progress;
+  flags: RunFlags;
+  /** The whole migration record (read it; change only through the functions below). */
+  state: MigrationState;
+  /** This step's own durable data: change it, then call save(). */
+  data: Record<string, unknown>;
+  save(): Promise<void>;
+  /** Records how to undo a change, durably, before the change is made. */
+  recordUndo(action: UndoAction): Promise<void>;
+  /** Stores a result for the report. */
+  setResult(key: string, value: unknown): Promise<void>;
+  /** True once `ferry pause` was asked for: long steps return at their next checkpoint. */
+  pauseRequested(): Promise<boolean>;
+  /** Test hook: a named point inside a step where a kill can be injected (FERRY_TEST_KILL_AT). */
+  checkpoint(point: string): void;
+  sleep: Sleep;
+  now(): Date;
+}
+
+export type StepOutcome =
+  | { kind: 'done' }
+  /** Stop here until the operator acts; `instructions` say exactly what to do, `gate` names the confirmation. */
+  | { kind: 'wait'; gate: string; instructions: string[] }
+  /** Pause was requested mid-step; run again to continue. */
+  | { kind: 'paused' };
+
+export interface Step {
+  name: string;
+  /** One line per check or change, for `ferry plan`. */
+  describe(plan: Plan): string[];
+  run(ctx: StepContext): Promise<StepOutcome>;
+  /** Throws StepVerificationError when the step's effect is not there. */
+  verify(ctx: StepContext): Promise<void>;
+}
+
+export const DONE: StepOutcome = { kind: 'done' };

@@ -1,0 +1,30 @@
+// The seed's manual step: applications move from the source cluster to the dest. Ferry stops and says exactly
+// what to switch; `ferry resume --confirm-switch` goes on.
+import { redactUrl } from '../../cluster/connection.js';
+import { DONE, type Step } from '../step.js';
+
+export const SWITCH_GATE = 'switch-clients';
+
+export const switchClients: Step = {
+  name: 'switch_clients',
+  describe: (plan) => [`STOP: the operator switches applications from ${plan.sourceIndex} on the source to ${plan.destIndex} on the dest, then runs ferry resume --confirm-switch`],
+  async run(ctx) {
+    if (ctx.flags.confirmSwitch || ctx.state.confirmations[SWITCH_GATE]) {
+      ctx.state.confirmations[SWITCH_GATE] ??= new Date().toISOString();
+      await ctx.save();
+      return DONE;
+    }
+    const { plan } = ctx;
+    return {
+      kind: 'wait',
+      gate: SWITCH_GATE,
+      instructions: [
+        `Switch every application that reads or writes index "${plan.sourceIndex}" on ${redactUrl(plan.source.url)}`,
+        `to index "${plan.destIndex}" on ${redactUrl(plan.dest.url)}.`,
+        'Writes still reaching the source go to the delta index and are copied by the next step.',
+        `Then run: ferry resume --id ${plan.id} --confirm-switch`,
+      ],
+    };
+  },
+  async verify() {},
+};

@@ -1,0 +1,24 @@
+// Strategy name → its steps and preflight.
+import { ConfigError } from '../cluster/errors.js';
+import type { CheckResult } from '../plan/check.js';
+import type { Plan } from '../plan/options.js';
+import type { Sides } from '../plan/preflight.js';
+import type { Step } from '../steps/step.js';
+import { TWO_PASS_STEPS } from './two-pass.js';
+import { twoPassChecks } from './two-pass-checks.js';
+
+export interface Strategy {
+  name: Plan['strategy'];
+  steps: readonly Step[];
+  checks(plan: Plan, sides: Sides): Promise<CheckResult[]>;
+}
+
+const STRATEGIES: Partial<Record<Plan['strategy'], Strategy>> = {
+  'two-pass': { name: 'two-pass', steps: TWO_PASS_STEPS, checks: twoPassChecks },
+};
+
+export function strategyFor(name: Plan['strategy']): Strategy {
+  const strategy = STRATEGIES[name];
+  if (!strategy) throw new ConfigError(`Strategy "${name}" is not available in this build.`, 'Use --strategy two-pass.');
+  return strategy;
+}

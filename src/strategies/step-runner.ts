@@ -1,0 +1,114 @@
+// Runs a strategy's flat list of steps in order, skipping those already done, saving state around each one,
+// and stopping cleanly at gates, on pause, or on the first failure (the failed step is re-run on resume).
+import type { ClusterClient } from '../cluster/client.js';
+import { StepError } from '../cluster/errors.js';
+import { realSleep } from '../cluster/retry.js';
+import type { Plan } from '../plan/options.js';
+import type { Progress } from '../report/progress.js';
+import { MIGRATION_STATUS, type MigrationState, type MigrationStatus } from '../state/migration-state.js';
+import { pauseRequested } from '../state/pause-flag.js';
+import type { StateStore } from '../state/state-store.js';
+import type { RunFlags, Step, StepContext, StepOutcome } from '../steps/step.js';
+
+export interface RunnerInput {
+  steps: readonly Step[];
+  plan: Plan;
+  state: MigrationState;
+  store: StateStore;
+  source: ClusterClient;
+  dest: ClusterClient;
+  progress: Progress;
+  flags: RunFlags;
+}
+
+export interface RunnerResult {
+  status: MigrationStatus;
+  /** Set when stopped at a gate: what the operator must do. */
+  instructions?: string[];
+}
+
+export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
+  const { state, store, progress } = input;
+  state.status = MIGRATION_STATUS.running;
+  await store.save(state);
+  for (const step of input.steps) {
+    const record = state.steps[step.name];
+    if (!record) throw new Error(`State has no record for step ${step.name}: was it made by another Ferry version?`);
+    if (record.status === 'done') continue;
+    if (await pauseRequested(store.dir)) return stop(input, MIGRATION_STATUS.paused);
+    record.status = 'running';
+    record.attempts += 1;
+    record.startedAt ??= new Date().toISOString();
+    delete record.error;
+    await store.save(state);
+    progress.info(`step ${step.name}${record.attempts > 1 ? ` (resumed, attempt ${record.attempts})` : ''}`, { step: step.name });
+    const ctx = stepContext(input, step.name);
+    let outcome: StepOutcome;
+    try {
+      ctx.checkpoint('start');
+      outcome = await step.run(ctx);
+      if (outcome.kind === 'done') await step.verify(ctx);
+    } catch (error) {
+      record.status = 'failed';
+      record.error = error instanceof Error ? error.message : String(error);
+      state.status = MIGRATION_STATUS.failed;
+      await store.save(state);
+      throw new StepError(step.name, error);
+    }
+    if (outcome.kind === 'wait') {
+      record.status = 'pending';
+      record.data.waitingFor = outcome.gate;
+      return stop(input, MIGRATION_STATUS.waiting, outcome.instructions);
+    }
+    if (outcome.kind === 'paused') return stop(input, MIGRATION_STATUS.paused);
+    record.status = 'done';
+    record.finishedAt = new Date().toISOString();
+    await store.save(state);
+    progress.info(`step ${step.name} done`, { step: step.name, event: 'step-done' });
+    ctx.checkpoint('done');
+  }
+  state.status = MIGRATION_STATUS.done;
+  await store.save(state);
+  return { status: MIGRATION_STATUS.done };
+}
+
+async function stop(input: RunnerInput, status: MigrationStatus, instructions?: string[]): Promise<RunnerResult> {
+  input.state.status = status;
+  await input.store.save(input.state);
+  return instructions ? { status, instructions } : { status };
+}
+
+function stepContext(input: RunnerInput, stepName: string): StepContext {
+  const { state, store } = input;
+  const record = state.steps[stepName]!;
+  return {
+    plan: input.plan,
+    source: input.source,
+    dest: input.dest,
+    progress: input.progress,
+    flags: input.flags,
+    state,
+    data: record.data,
+    save: () => store.save(state),
+    recordUndo: async (action) => {
+      state.undo.push(action);
+      await store.save(state);
+    },
+    setResult: async (key, value) => {
+      state.results[key] = value;
+      await store.save(state);
+    },
+    pauseRequested: () => pauseRequested(store.dir),
+    checkpoint: (point) => killPoint(`${stepName}:${point}`),
+    sleep: realSleep,
+    now: () => new Date(),
+  };
+}
+
+/**
+ * Test hook for real kill -9 tests: FERRY_TEST_KILL_AT=<step>:<point> makes the process SIGKILL itself there,
+ * exactly as an operator's kill would, with no chance to clean up.
+ */
+function killPoint(point: string): void {
+  if (process.env.FERRY_TEST_KILL_AT === point) process.kill(process.pid, 'SIGKILL');
+}
