@@ -78,7 +78,8 @@ async function timed(name: string, run: () => Promise<boolean>): Promise<{ name:
 }
 
 function runNodeTest(files: string[], env: Record<string, string>): Promise<boolean> {
-  const concurrency = process.env.FERRY_TEST_CONCURRENCY ?? '2';
+  // One file at a time: some tests change cluster-wide settings (disk watermarks) for a moment.
+  const concurrency = process.env.FERRY_TEST_CONCURRENCY ?? '1';
   const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });

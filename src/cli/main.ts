@@ -1,5 +1,5 @@
 // ferry: the command line. Errors print their message and the fix; exit 2 = bad input, nothing changed.
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { AuthenticationError, ConfigError, ConnectionError, FerryError } from '../cluster/errors.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerRunCommands } from './commands/run.js';
@@ -7,6 +7,8 @@ import { registerStatusCommands } from './commands/status.js';
 
 export function buildProgram(): Command {
   const program = new Command('ferry').description('Move a live Elasticsearch/OpenSearch index to another cluster, lose nothing, prove it.');
+  // Usage errors come back as exceptions, so they get exit code 2 like any other bad input.
+  program.exitOverride();
   registerPlanCommand(program);
   registerRunCommands(program);
   registerStatusCommands(program);
@@ -18,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof FerryError) {
       console.error(`error: ${error.message}\nfix: ${error.hint}`);
       const badInput = error instanceof ConfigError || error instanceof ConnectionError || error instanceof AuthenticationError;

@@ -7,7 +7,8 @@ import { clearPause } from '../../state/pause-flag.js';
 import { RunLock } from '../../state/run-lock.js';
 import { StateStore } from '../../state/state-store.js';
 import { type RunnerResult, runSteps } from '../../strategies/step-runner.js';
-import { strategyFor } from '../../strategies/registry.js';
+import { type Strategy, strategyFor } from '../../strategies/registry.js';
+import { formatChecks } from '../../plan/check.js';
 import type { Plan } from '../../plan/options.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import type { RunFlags } from '../../steps/step.js';
@@ -29,6 +30,7 @@ export function registerRunCommands(program: Command): void {
         throw new ConfigError(`Migration "${plan.id}" already exists in ${plan.stateDir}.`, `Continue it with: ferry resume --id ${plan.id}   (or give a new --id)`);
       }
       const strategy = strategyFor(plan.strategy);
+      await preflightOrStop(plan, strategy.checks, flags);
       const state = newState(plan.id, plan.strategy, publicPlan(plan), strategy.steps.map((s) => s.name), new Date());
       await execute(plan, state, store, flags);
     },
@@ -45,6 +47,24 @@ export function registerRunCommands(program: Command): void {
     await clearPause(store.dir);
     await execute(plan, state, store, flags);
   });
+}
+
+/** Runs the checks before any state exists, so bad input leaves nothing behind, not even a state folder. */
+async function preflightOrStop(plan: Plan, checks: Strategy['checks'], flags: RunCommandFlags): Promise<void> {
+  const sides = await connectSides(plan);
+  try {
+    const results = await checks(plan, sides);
+    const failed = results.filter((c) => !c.ok);
+    if (failed.length > 0) {
+      throw new ConfigError(
+        `Preflight failed; nothing was changed:\n${formatChecks(failed).map((l) => `  ${l}`).join('\n')}`,
+        failed.map((c) => c.fix).join(' '),
+      );
+    }
+    if (!flags.quiet) progressFor(flags).info(`preflight: ${results.length} checks passed`);
+  } finally {
+    await sides.close();
+  }
 }
 
 async function execute(plan: Plan, state: MigrationState, store: StateStore, flags: RunCommandFlags): Promise<void> {

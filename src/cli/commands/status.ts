@@ -13,7 +13,8 @@ function savedCommand(program: Command, name: string, description: string): Comm
     .description(description)
     .option('--id <id>', 'migration name')
     .option('--state-dir <dir>', 'where progress is saved (default: .ferry)')
-    .option('--json', 'machine-readable output');
+    .option('--json', 'machine-readable output')
+    .option('--quiet', 'no progress output');
 }
 
 export function registerStatusCommands(program: Command): void {

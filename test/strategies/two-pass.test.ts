@@ -1,0 +1,154 @@
+// The seed's two-pass method run through the real CLI on real clusters: a clean run, real kill -9s at every
+// step boundary and inside the snapshot and the reindex, and abort.
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { allDocs, assertSameDocuments } from '../harness/documents.js';
+import { runFerry } from '../harness/ferry-cli.js';
+import { clusterFingerprint } from '../harness/fingerprint.js';
+
+let c: TestClusters;
+before(async () => {
+  c = await testClusters();
+});
+after(async () => {
+  await c.close();
+});
+
+async function seedIndex(index: string, docs: number): Promise<void> {
+  await c.source.createIndex(index, { settings: { number_of_shards: 2, number_of_replicas: 0 } });
+  const lines: string[] = [];
+  for (let i = 0; i < docs; i++) {
+    // Every fifth document has a custom routing: the copy must keep it.
+    const routing = i % 5 === 0 ? { routing: `r${i % 3}` } : {};
+    lines.push(JSON.stringify({ index: { _index: index, _id: `d${i}`, ...routing } }), JSON.stringify({ n: i, title: `doc ${i}`, tags: ['a', `t${i % 7}`] }));
+  }
+  const res = await c.source.bulk(`${lines.join('\n')}\n`, { refresh: 'true' });
+  assert.equal(res.errors, false);
+}
+
+async function migrationArgs(index: string): Promise<string[]> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'ferry-state-'));
+  return [
+    '--strategy', 'two-pass',
+    '--source-url', c.sourceUrl,
+    '--dest-url', c.destUrl,
+    '--source-index', index,
+    '--repository', uniqueName('repo'),
+    '--repository-location', join(c.repoDir, uniqueName('loc')),
+    '--state-dir', stateDir,
+    '--quiet',
+  ];
+}
+
+function stateArgs(args: string[], index: string): string[] {
+  return ['--id', `${index}-to-${index}`, '--state-dir', args[args.indexOf('--state-dir') + 1]!, '--quiet'];
+}
+
+describe('two-pass without load', () => {
+  it('moves every document with its routing, then deletes the source only when told', async () => {
+    const index = uniqueName('tp-clean');
+    await seedIndex(index, 300);
+    const expected = await allDocs(c.source, index);
+    const args = await migrationArgs(index);
+
+    const first = await runFerry(['run', ...args, '--confirm-switch']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /--yes-delete-source/);
+    assert.ok(await c.source.indexExists(index), 'the source must stay until the operator says yes');
+    const dest = await allDocs(c.dest, index);
+    assertSameDocuments(dest, expected, 'dest after two-pass');
+    for (const [id, doc] of expected) assert.equal(dest.get(id)?.routing, doc.routing, `routing of ${id}`);
+
+    const last = await runFerry(['resume', ...stateArgs(args, index), '--yes-delete-source']);
+    assert.equal(last.code, 0, last.stderr);
+    assert.equal(await c.source.indexExists(index), false);
+    assert.equal(await c.source.indexExists(`${index}-ferry-delta`), false);
+    assertSameDocuments(await allDocs(c.dest, index), expected, 'dest after cleanup');
+  });
+});
+
+const KILL_POINTS = [
+  'pre_migration_check:start',
+  'pre_migration_check:done',
+  'change_pipeline:start',
+  'change_pipeline:done',
+  'snaps:start',
+  'snaps:snapshot-started',
+  'snaps:snapshot-done',
+  'snaps:restore-started',
+  'snaps:done',
+  'verifying_snapshot_and_restore:start',
+  'verifying_snapshot_and_restore:done',
+  'make_null:start',
+  'make_null:done',
+  'switch_clients:start',
+  'switch_clients:done',
+  'reindex_data:start',
+  'reindex_data:task-started',
+  'reindex_data:done',
+  'second_pass_verification:start',
+  'second_pass_verification:done',
+  'delete_index:start',
+] as const;
+
+describe('two-pass killed with -9 at every step boundary', () => {
+  it('resumes after each kill and reaches the same end state', async () => {
+    const index = uniqueName('tp-kill');
+    await seedIndex(index, 150);
+    const expected = await allDocs(c.source, index);
+    const args = await migrationArgs(index);
+    let started = false;
+    let written = false;
+    for (const point of KILL_POINTS) {
+      const command = started ? ['resume', ...stateArgs(args, index)] : ['run', ...args];
+      const res = await runFerry([...command, '--confirm-switch'], { FERRY_TEST_KILL_AT: point });
+      assert.equal(res.signal, 'SIGKILL', `expected a kill at ${point}; exit ${res.code}: ${res.stderr}`);
+      started = true;
+      if (point === 'change_pipeline:done' && !written) {
+        // Writes after the pipeline change land in the delta index and must reach the dest in the second pass.
+        for (let i = 0; i < 10; i++) {
+          await c.source.json({ method: 'PUT', path: `/${index}/_doc/late${i}`, body: { n: 1000 + i, title: `late ${i}`, tags: ['late'] } });
+          expected.set(`late${i}`, { source: { n: 1000 + i, title: `late ${i}`, tags: ['late'] }, version: 1, routing: undefined });
+        }
+        written = true;
+      }
+    }
+    const done = await runFerry(['resume', ...stateArgs(args, index), '--yes-delete-source']);
+    assert.equal(done.code, 0, done.stderr);
+    const status = await runFerry(['status', ...stateArgs(args, index), '--json']);
+    const state = JSON.parse(status.stdout) as { status: string; steps: Record<string, { status: string; attempts: number }> };
+    assert.equal(state.status, 'done');
+    for (const [name, step] of Object.entries(state.steps)) assert.equal(step.status, 'done', name);
+    assert.ok((state.steps.snaps?.attempts ?? 0) >= 4, 'snaps was entered again after each kill inside it');
+    assertSameDocuments(await allDocs(c.dest, index), expected, 'dest after kills and resumes');
+    assert.equal(await c.source.indexExists(index), false);
+  });
+});
+
+describe('two-pass abort', () => {
+  it('puts the source back as it was and removes what Ferry created', async () => {
+    const index = uniqueName('tp-abort');
+    await seedIndex(index, 50);
+    await c.source.json({ method: 'PUT', path: `/_ingest/pipeline/${index}-own`, body: { processors: [{ set: { field: 'own', value: true } }] } });
+    await c.source.putIndexSettings(index, { 'index.default_pipeline': `${index}-own` });
+    const before = await Promise.all([clusterFingerprint(c.source, index), clusterFingerprint(c.dest, index)]);
+    const args = await migrationArgs(index);
+    const run = await runFerry(['run', ...args]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /--confirm-switch/);
+    // The existing default pipeline is chained, not lost: a write still gets its field and lands in the delta.
+    const write = await c.source.json<{ _index: string }>({ method: 'PUT', path: `/${index}/_doc/x1`, query: { refresh: true }, body: { n: 1 } });
+    assert.equal(write._index, `${index}-ferry-delta`);
+    const delta = await c.source.json<{ _source: { own?: boolean } }>({ method: 'GET', path: `/${index}-ferry-delta/_doc/x1` });
+    assert.equal(delta._source.own, true);
+
+    const abort = await runFerry(['abort', ...stateArgs(args, index)]);
+    assert.equal(abort.code, 0, abort.stderr);
+    const afterAbort = await Promise.all([clusterFingerprint(c.source, index), clusterFingerprint(c.dest, index)]);
+    assert.deepEqual(afterAbort, before);
+  });
+});
