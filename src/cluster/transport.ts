@@ -23,6 +23,8 @@ export interface RequestOptions {
   /** Safe to send twice; defaults to true for GET/HEAD/PUT/DELETE. */
   idempotent?: boolean | undefined;
   timeoutMs?: number | undefined;
+  /** Return a successful body as its raw text, unparsed (hot copy paths slice `_source` out of it). */
+  raw?: boolean | undefined;
 }
 
 export interface Response<T> {
@@ -105,10 +107,10 @@ export class Transport {
         { cause: error },
       );
     }
+    const failed = status >= 400 && !options.okStatuses?.includes(status);
+    if (options.raw && !failed) return { status, body: text as T };
     const parsed = parseBody(text);
-    if (status >= 400 && !options.okStatuses?.includes(status)) {
-      throw responseError(status, parsed, `${what} on ${this.display}`);
-    }
+    if (failed) throw responseError(status, parsed, `${what} on ${this.display}`);
     return { status, body: parsed as T };
   }
 }

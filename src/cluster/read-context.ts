@@ -1,0 +1,119 @@
+// Server-side read contexts for long sliced reads: point-in-time where the engine has one, scroll otherwise.
+// Elasticsearch and OpenSearch spell point-in-time differently; every difference is answered here.
+import type { ClusterClient } from './client.js';
+import { enc } from './client.js';
+
+/**
+ * - `es-pit`: Elasticsearch 7.10+ with X-Pack (`POST idx/_pit`), sorts on `_shard_doc`.
+ * - `os-pit`: OpenSearch 2.4+ (`POST idx/_search/point_in_time`); it has no `_shard_doc`, so a slice must
+ *   stay on one shard (slices >= shards) for `_doc` to be a unique sort key within it.
+ * - `scroll`: everything else (including Elasticsearch OSS builds, which lack point-in-time).
+ */
+export type ReadContextKind = 'es-pit' | 'os-pit' | 'scroll';
+
+export async function detectReadContext(client: ClusterClient): Promise<ReadContextKind> {
+  const { distribution, major, minor } = client.engine;
+  if (distribution === 'opensearch') return major > 2 || (major === 2 && minor >= 4) ? 'os-pit' : 'scroll';
+  if (major < 7 || (major === 7 && minor < 10)) return 'scroll';
+  // Point-in-time is an X-Pack feature in 7.x; the OSS build answers GET /_xpack with an error.
+  const { status } = await client.request({
+    method: 'GET',
+    path: '/_xpack',
+    okStatuses: [400, 404, 405],
+    what: 'detect point-in-time support',
+  });
+  return status === 200 ? 'es-pit' : 'scroll';
+}
+
+export async function openPointInTime(
+  client: ClusterClient,
+  kind: 'es-pit' | 'os-pit',
+  index: string,
+  keepAlive: string,
+): Promise<string> {
+  if (kind === 'es-pit') {
+    const body = await client.json<{ id: string }>({
+      method: 'POST',
+      path: `/${enc(index)}/_pit`,
+      query: { keep_alive: keepAlive },
+      idempotent: true,
+      what: `open point-in-time on ${index}`,
+    });
+    return body.id;
+  }
+  const body = await client.json<{ pit_id: string }>({
+    method: 'POST',
+    path: `/${enc(index)}/_search/point_in_time`,
+    query: { keep_alive: keepAlive },
+    idempotent: true,
+    what: `open point-in-time on ${index}`,
+  });
+  return body.pit_id;
+}
+
+/** Closing is best effort by design: an expired context is already gone, which is what we wanted. */
+export async function closePointInTime(
+  client: ClusterClient,
+  kind: 'es-pit' | 'os-pit',
+  id: string,
+): Promise<void> {
+  const what = 'close point-in-time';
+  if (kind === 'es-pit') {
+    await client.request({ method: 'DELETE', path: '/_pit', body: { id }, okStatuses: [404], what });
+  } else {
+    await client.request({
+      method: 'DELETE',
+      path: '/_search/point_in_time',
+      body: { pit_id: [id] },
+      okStatuses: [404],
+      what,
+    });
+  }
+}
+
+/** The sort that makes `search_after` walk a point-in-time slice without gaps or repeats. */
+export function pointInTimeSort(kind: 'es-pit' | 'os-pit'): string[] {
+  return kind === 'es-pit' ? ['_shard_doc'] : ['_doc'];
+}
+
+export async function clearScroll(client: ClusterClient, scrollId: string): Promise<void> {
+  await client.request({
+    method: 'DELETE',
+    path: '/_search/scroll',
+    body: { scroll_id: [scrollId] },
+    okStatuses: [404],
+    what: 'clear scroll',
+  });
+}
+
+/** One page of a search as raw text, so hot paths can pass `_source` through without re-serialising it. */
+export async function searchRaw(
+  client: ClusterClient,
+  index: string | undefined,
+  body: unknown,
+  query?: Record<string, string | number | boolean>,
+): Promise<string> {
+  const res = await client.request<string>({
+    method: 'POST',
+    path: index ? `/${enc(index)}/_search` : '/_search',
+    body,
+    query,
+    idempotent: true,
+    raw: true,
+    what: `search ${index ?? 'point-in-time'}`,
+  });
+  return res.body;
+}
+
+export async function scrollRaw(client: ClusterClient, scrollId: string, keepAlive: string): Promise<string> {
+  const res = await client.request<string>({
+    method: 'POST',
+    path: '/_search/scroll',
+    body: { scroll: keepAlive, scroll_id: scrollId },
+    // A scroll page is not safe to resend: a lost answer would skip a page, so it is never retried blindly.
+    idempotent: false,
+    raw: true,
+    what: 'scroll',
+  });
+  return res.body;
+}

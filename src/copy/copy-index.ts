@@ -1,0 +1,184 @@
+// Copies one index to another cluster: sliced readers on the source feed one bulk writer on the destination.
+// Every document keeps its _id and routing and is written with its source _version as an external version,
+// so running it again, or alongside change capture, can only move documents forward.
+import type { ClusterClient } from '../cluster/client.js';
+import {
+  closePointInTime,
+  detectReadContext,
+  openPointInTime,
+  type ReadContextKind,
+} from '../cluster/read-context.js';
+import type { RetryPolicy, Sleep } from '../cluster/retry.js';
+import { type Progress, silentProgress } from '../report/progress.js';
+import { bulkLines, type VersionType } from './bulk-lines.js';
+import { BulkWriter, type DroppedItem } from './bulk-writer.js';
+import { CursorLedger } from './cursor-ledger.js';
+import type { Clock } from './rate-limiter.js';
+import { readSlice } from './sliced-reader.js';
+import type { CopyStats, SliceCursor } from './types.js';
+
+export interface CopyIndexOptions {
+  source: ClusterClient;
+  dest: ClusterClient;
+  sourceIndex: string;
+  destIndex: string;
+  /** Parallel readers; defaults to the source's shard count (at least that many on OpenSearch point-in-time). */
+  slices?: number;
+  /** Hits per search page. */
+  pageSize?: number;
+  batchBytes?: number;
+  concurrency?: number;
+  maxDocsPerSecond?: number;
+  /** Only documents matching this query, e.g. a `_seq_no` range for a catch-up pass. */
+  query?: unknown;
+  versionType?: VersionType;
+  keepAlive?: string;
+  /** Force scroll even where point-in-time exists. */
+  readContext?: ReadContextKind;
+  progress?: Progress;
+  onDrop?: (item: DroppedItem) => void;
+  /** Called with a slice's cursor once every document before it is settled: persist it to resume. */
+  onCursor?: (cursor: SliceCursor) => void;
+  /** Cursors saved by an earlier run; slices already done are skipped. */
+  resume?: SliceCursor[];
+  retry?: RetryPolicy;
+  clock?: Clock;
+  sleep?: Sleep;
+}
+
+export interface CopyIndexResult extends CopyStats {
+  /** Hits read from the source. */
+  read: number;
+  /** Hits without `_source`, which a document copy cannot carry (only snapshot/restore can). */
+  withoutSource: number;
+  readContext: ReadContextKind;
+  slices: number;
+  aborted: boolean;
+}
+
+export interface CopyJob {
+  readonly done: Promise<CopyIndexResult>;
+  readonly stats: CopyStats;
+  setConcurrency(n: number): void;
+  setMaxDocsPerSecond(n: number | undefined): void;
+  abort(): void;
+}
+
+export function copyIndex(options: CopyIndexOptions): Promise<CopyIndexResult> {
+  return startCopyIndex(options).done;
+}
+
+export function startCopyIndex(options: CopyIndexOptions): CopyJob {
+  const writer = new BulkWriter({
+    target: options.dest,
+    flushBytes: options.batchBytes,
+    concurrency: options.concurrency,
+    maxDocsPerSecond: options.maxDocsPerSecond,
+    onDrop: options.onDrop,
+    retry: options.retry,
+    clock: options.clock,
+    sleep: options.sleep,
+  });
+  return {
+    done: runCopy(options, writer),
+    stats: writer.stats,
+    setConcurrency: (n) => writer.setConcurrency(n),
+    setMaxDocsPerSecond: (n) => writer.setMaxDocsPerSecond(n),
+    abort: () => writer.abort(),
+  };
+}
+
+async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyIndexResult> {
+  const kind = o.readContext ?? (await detectReadContext(o.source));
+  const shards = Number((await o.source.getIndexSettings(o.sourceIndex))['index.number_of_shards'] ?? 1);
+  const slices = sliceCount(kind, shards, o.slices, o.resume);
+  const keepAlive = o.keepAlive ?? '5m';
+  const total = await o.source.count(o.sourceIndex, o.query);
+  const task = (o.progress ?? silentProgress).task(`copy ${o.sourceIndex}`, total, 'docs');
+  // Nothing to read; an index that never held a document has no mapping, and sliced reads of it fail.
+  if (total === 0) {
+    task.finish();
+    return {
+      ...(await writer.close()),
+      read: 0,
+      withoutSource: 0,
+      readContext: kind,
+      slices,
+      aborted: false,
+    };
+  }
+  const ledger = new CursorLedger(o.onCursor ?? (() => {}));
+  const counts = { read: 0, withoutSource: 0 };
+  const pitId =
+    kind === 'scroll' ? undefined : await openPointInTime(o.source, kind, o.sourceIndex, keepAlive);
+  const tick = setInterval(() => task.update(writer.stats.docs + writer.stats.skippedOlder), 1_000).unref();
+  try {
+    const readers = Array.from({ length: slices }, (_, slice) => {
+      const from = o.resume?.find((c) => c.slice === slice);
+      if (from?.done) return Promise.resolve();
+      return copySlice(o, writer, ledger, counts, { kind, pitId, slice, slices, keepAlive, from });
+    });
+    await Promise.all(readers);
+    const stats = await writer.close();
+    ledger.release(Number.POSITIVE_INFINITY);
+    task.finish(`${stats.skippedOlder} skipped as older, ${stats.dropped} dropped`);
+    return { ...stats, ...counts, readContext: kind, slices, aborted: writer.isAborted };
+  } catch (error) {
+    writer.abort();
+    await writer.close().catch(() => undefined); // the first error is the one to report
+    throw error;
+  } finally {
+    clearInterval(tick);
+    if (pitId && kind !== 'scroll') await closePointInTime(o.source, kind, pitId).catch(() => undefined);
+  }
+}
+
+interface SlicePlan {
+  kind: ReadContextKind;
+  pitId: string | undefined;
+  slice: number;
+  slices: number;
+  keepAlive: string;
+  from: SliceCursor | undefined;
+}
+
+async function copySlice(
+  o: CopyIndexOptions,
+  writer: BulkWriter,
+  ledger: CursorLedger,
+  counts: { read: number; withoutSource: number },
+  plan: SlicePlan,
+): Promise<void> {
+  const pages = readSlice({
+    client: o.source,
+    index: o.sourceIndex,
+    pageSize: o.pageSize ?? 1_000,
+    query: o.query,
+    ...plan,
+  });
+  for await (const page of pages) {
+    if (writer.isAborted) break;
+    counts.read += page.hits.length + page.withoutSource.length;
+    counts.withoutSource += page.withoutSource.length;
+    for (const hit of page.hits) await writer.add(hit.id, bulkLines(o.destIndex, hit, o.versionType));
+    ledger.record(page.cursor, writer.addedCount);
+    ledger.release(writer.settledBelow);
+  }
+}
+
+/**
+ * OpenSearch point-in-time sorts on `_doc`, unique only within one shard: with at least as many slices as
+ * shards, each slice reads a single shard. Resumed runs keep the slice count they started with.
+ */
+export function sliceCount(
+  kind: ReadContextKind,
+  shards: number,
+  requested: number | undefined,
+  resume: SliceCursor[] | undefined,
+): number {
+  const saved = resume?.[0]?.slices;
+  if (saved) return saved;
+  const wanted = Math.max(1, requested ?? shards);
+  if (kind !== 'os-pit' || wanted >= shards) return wanted;
+  return shards;
+}

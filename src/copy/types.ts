@@ -1,0 +1,49 @@
+// The shapes the copy pieces hand each other.
+
+/** One source document, ready to be written elsewhere. */
+export interface CopyHit {
+  id: string;
+  routing: string | undefined;
+  /** The source `_version`; the copy is written with it as an external version. */
+  version: number;
+  seqNo: number | undefined;
+  /** The `_source` as the server sent it (raw JSON text), passed through untouched. */
+  source: string;
+}
+
+/**
+ * Where a slice reader stands, for callers to persist. Resuming needs the same server context (point-in-time
+ * or scroll) to be alive; when it has expired the slice starts again, which is safe because every copy is an
+ * external-version write.
+ */
+export interface SliceCursor {
+  slice: number;
+  slices: number;
+  /** Point-in-time id or scroll id, whichever this reader uses. */
+  contextId: string | undefined;
+  /** Sort values of the last hit handed out (point-in-time readers). */
+  searchAfter: unknown[] | undefined;
+  /** Hits handed out so far by this slice. */
+  read: number;
+  done: boolean;
+}
+
+export interface CopyStats {
+  /** Documents the destination accepted. */
+  docs: number;
+  /** Bytes of NDJSON sent (action and source lines), retries excluded. */
+  bytes: number;
+  /** External-version conflicts: the destination already had this version or a newer one. */
+  skippedOlder: number;
+  /** Items that failed for good and went to onDrop. */
+  dropped: number;
+  /** Item writes sent again after a rejection (429 / es_rejected_execution). */
+  retried: number;
+  /** Bulk requests sent, retries included. */
+  requests: number;
+  elapsedMs: number;
+}
+
+export function emptyStats(): CopyStats {
+  return { docs: 0, bytes: 0, skippedOlder: 0, dropped: 0, retried: 0, requests: 0, elapsedMs: 0 };
+}
