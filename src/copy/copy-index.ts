@@ -2,6 +2,7 @@
 // Every document keeps its _id and routing and is written with its source _version as an external version,
 // so running it again, or alongside change capture, can only move documents forward.
 import type { ClusterClient } from '../cluster/client.js';
+import { NotFoundError } from '../cluster/errors.js';
 import {
   closePointInTime,
   detectReadContext,
@@ -120,7 +121,7 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
     });
     await Promise.all(readers);
     const stats = await writer.close();
-    ledger.release(Number.POSITIVE_INFINITY);
+    ledger.release(writer.settledBelow);
     task.finish(`${stats.skippedOlder} skipped as older, ${stats.dropped} dropped`);
     return { ...stats, ...counts, readContext: kind, slices, aborted: writer.isAborted };
   } catch (error) {
@@ -129,7 +130,9 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
     throw error;
   } finally {
     clearInterval(tick);
-    if (pitId && kind !== 'scroll') await closePointInTime(o.source, kind, pitId).catch(() => undefined);
+    // An aborted run keeps its point-in-time so that a resume can continue in it; it expires on its own.
+    if (pitId && kind !== 'scroll' && !writer.isAborted)
+      await closePointInTime(o.source, kind, pitId).catch(() => undefined);
   }
 }
 
@@ -143,6 +146,23 @@ interface SlicePlan {
 }
 
 async function copySlice(
+  o: CopyIndexOptions,
+  writer: BulkWriter,
+  ledger: CursorLedger,
+  counts: { read: number; withoutSource: number },
+  plan: SlicePlan,
+): Promise<void> {
+  try {
+    await readInto(o, writer, ledger, counts, plan);
+  } catch (error) {
+    // The saved context expired (404 search_context_missing): read the slice again from the start; every
+    // write is an external-version write, so documents already copied come back as skipped.
+    if (!plan.from || !(error instanceof NotFoundError)) throw error;
+    await readInto(o, writer, ledger, counts, { ...plan, from: undefined });
+  }
+}
+
+async function readInto(
   o: CopyIndexOptions,
   writer: BulkWriter,
   ledger: CursorLedger,
