@@ -9,6 +9,7 @@ import { type CommonFlags, connectSides } from '../session.js';
 export function registerPlanCommand(program: Command): void {
   addPlanFlags(program.command('plan').description('dry run: check everything and print every step; changes nothing'))
     .option('--json', 'print the plan as JSON')
+    .option('--quiet', 'accepted for symmetry with run; plan prints only its result')
     .action(async (flags: CommonFlags) => {
       const plan = loadPlan(flags);
       const strategy = strategyFor(plan.strategy);
