@@ -25,7 +25,10 @@ export async function bulkOk(client: ClusterClient, lines: unknown[]): Promise<v
 }
 
 /** Source and dest indices holding the same documents, versions and routing. */
-export async function identicalPair(c: TestClusters, options: SeedOptions): Promise<{ source: string; dest: string }> {
+export async function identicalPair(
+  c: TestClusters,
+  options: SeedOptions,
+): Promise<{ source: string; dest: string }> {
   const source = uniqueName('verify-src');
   const dest = uniqueName('verify-dst');
   const settings = (shards: number) => ({ settings: { number_of_shards: shards, number_of_replicas: 0 } });
@@ -34,14 +37,20 @@ export async function identicalPair(c: TestClusters, options: SeedOptions): Prom
   const lines: unknown[] = [];
   for (let i = 0; i < options.docs; i++) {
     const routing = options.routing?.(i);
-    lines.push({ index: { _index: source, _id: `d${i}`, ...(routing !== undefined ? { routing } : {}) } }, { n: i, name: `doc ${i}`, tags: ['a', 'b'], nested: { x: i, y: 'z' } });
+    lines.push(
+      { index: { _index: source, _id: `d${i}`, ...(routing !== undefined ? { routing } : {}) } },
+      { n: i, name: `doc ${i}`, tags: ['a', 'b'], nested: { x: i, y: 'z' } },
+    );
   }
   await bulkOk(c.source, lines);
   // A second write to some documents, so versions are not all 1.
   const updates: unknown[] = [];
   for (let i = 0; i < options.docs; i += 7) {
     const routing = options.routing?.(i);
-    updates.push({ update: { _index: source, _id: `d${i}`, ...(routing !== undefined ? { routing } : {}) } }, { doc: { updated: true } });
+    updates.push(
+      { update: { _index: source, _id: `d${i}`, ...(routing !== undefined ? { routing } : {}) } },
+      { doc: { updated: true } },
+    );
   }
   await bulkOk(c.source, updates);
   await copyAll(c.source, source, c.dest, dest);
@@ -49,14 +58,34 @@ export async function identicalPair(c: TestClusters, options: SeedOptions): Prom
 }
 
 /** Copies every document with its `_version` as an external version and its routing. */
-export async function copyAll(from: ClusterClient, fromIndex: string, to: ClusterClient, toIndex: string): Promise<void> {
+export async function copyAll(
+  from: ClusterClient,
+  fromIndex: string,
+  to: ClusterClient,
+  toIndex: string,
+): Promise<void> {
   let page = await from.search(fromIndex, { size: 5000, version: true, sort: ['_doc'] }, { scroll: '1m' });
   const lines: unknown[] = [];
   while (page.hits.hits.length > 0) {
     for (const h of page.hits.hits) {
-      lines.push({ index: { _index: toIndex, _id: h._id, version: h._version, version_type: 'external', ...(h._routing !== undefined ? { routing: h._routing } : {}) } }, h._source);
+      lines.push(
+        {
+          index: {
+            _index: toIndex,
+            _id: h._id,
+            version: h._version,
+            version_type: 'external',
+            ...(h._routing !== undefined ? { routing: h._routing } : {}),
+          },
+        },
+        h._source,
+      );
     }
-    page = await from.json({ method: 'POST', path: '/_search/scroll', body: { scroll: '1m', scroll_id: page._scroll_id } });
+    page = await from.json({
+      method: 'POST',
+      path: '/_search/scroll',
+      body: { scroll: '1m', scroll_id: page._scroll_id },
+    });
   }
   await bulkOk(to, lines);
 }
