@@ -74,7 +74,9 @@ async function* readPitSlice(o: SliceReadOptions): AsyncGenerator<SlicePage> {
 }
 
 async function* readScrollSlice(o: SliceReadOptions): AsyncGenerator<SlicePage> {
-  let cursor: SliceCursor = o.from ?? {
+  // A scroll resumes where the server stands, which may be pages past the last saved cursor (pages read but
+  // never written): continuing it could skip documents, so a scroll slice always starts again.
+  let cursor: SliceCursor = {
     slice: o.slice,
     slices: o.slices,
     contextId: undefined,

@@ -12,9 +12,10 @@ export interface CopyHit {
 }
 
 /**
- * Where a slice reader stands, for callers to persist. Resuming needs the same server context (point-in-time
- * or scroll) to be alive; when it has expired the slice starts again, which is safe because every copy is an
- * external-version write.
+ * Where a slice reader stands, for callers to persist. A point-in-time slice resumes after `searchAfter` while
+ * its point-in-time is alive, and starts again when it has expired; a scroll slice that was not done always
+ * starts again (a scroll cannot go back to a saved page). Starting again is safe: every copy is an
+ * external-version write, so documents already there come back as skipped.
  */
 export interface SliceCursor {
   slice: number;

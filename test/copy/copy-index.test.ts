@@ -140,8 +140,13 @@ describe('copyIndex', () => {
       resume: [...saved.values()],
     });
     assert.equal(second.dropped, 0);
-    // Nothing the first run settled is read again from a slice it saved a cursor for.
-    assert.ok(second.read < DOCS + 1, `second run read ${second.read}`);
+    if (second.readContext === 'scroll') {
+      // Scroll slices start again; what the first run wrote comes back as skipped, not written twice.
+      assert.equal(second.docs + second.skippedOlder, second.read);
+    } else {
+      // A point-in-time slice continues after its saved cursor: what the first run settled is not read again.
+      assert.ok(second.read < DOCS + 1, `second run read ${second.read}`);
+    }
     assertSameDocs(await allDocs(c.source, index), await allDocs(c.dest, index));
   });
 

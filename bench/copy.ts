@@ -1,0 +1,124 @@
+// Copy benchmark: Ferry's copy against elasticdump, reindex-from-remote, snapshot/restore and a raw _bulk
+// ceiling, on one bed, in one run. Writes bench/results/copy-<date>.md.
+//   FERRY_BED_PORT=39230 FERRY_BED_DIR=/tmp/bench-bed npm run bench:copy
+//   FERRY_BENCH_DOCS=1000000 (default 100000)  FERRY_BENCH_ENGINE=opensearch-2  FERRY_BENCH_ONLY=ferry,ceiling
+import { cpus, totalmem } from 'node:os';
+import { ClusterClient } from '../src/cluster/client.js';
+import { engineLabel } from '../src/cluster/engine.js';
+import { createDestIndexFrom } from '../src/copy/dest-index.js';
+import { bedDown, bedUp } from '../test/harness/bed.js';
+import { parseEnginePair } from '../test/harness/engines.js';
+import {
+  type BenchEnv,
+  elasticdump,
+  ferryCopy,
+  type MethodResult,
+  rawBulkCeiling,
+  reindexFromRemote,
+  snapshotRestore,
+} from './copy-methods.js';
+import { writeReport } from './copy-report.js';
+import { loadCorpus } from './corpus.js';
+
+export interface Row extends MethodResult {
+  name: string;
+  destCount: number;
+}
+
+const DOCS = Number(process.env.FERRY_BENCH_DOCS ?? 100_000);
+const PAIR = process.env.FERRY_BENCH_ENGINE ?? 'opensearch-2';
+const ONLY = process.env.FERRY_BENCH_ONLY?.split(',');
+
+type Method = {
+  key: string;
+  name: string;
+  createsIndex?: boolean;
+  run: (env: BenchEnv, dest: string) => Promise<MethodResult>;
+};
+
+const METHODS: Method[] = [
+  { key: 'ferry', name: 'Ferry copyIndex', run: ferryCopy },
+  { key: 'elasticdump', name: 'elasticdump (defaults)', run: (e, d) => elasticdump(e, d, [], 1) },
+  {
+    key: 'elasticdump-best',
+    name: 'elasticdump --limit 5000',
+    run: (e, d) => elasticdump(e, d, ['--limit=5000', '--noRefresh'], 1),
+  },
+  {
+    key: 'elasticdump-parallel',
+    name: 'elasticdump --limit 5000 ×4',
+    run: (e, d) => elasticdump(e, d, ['--limit=5000', '--noRefresh'], 4),
+  },
+  { key: 'reindex', name: 'reindex from remote ×1', run: (e, d) => reindexFromRemote(e, d, 1, 1000) },
+  {
+    key: 'reindex-parallel',
+    name: 'reindex from remote ×4 ranges',
+    run: (e, d) => reindexFromRemote(e, d, 4, 1000),
+  },
+  { key: 'snapshot', name: 'snapshot + restore', createsIndex: true, run: snapshotRestore },
+  { key: 'ceiling', name: 'raw _bulk ceiling', run: rawBulkCeiling },
+];
+
+async function main(): Promise<void> {
+  const bed = await bedUp(parseEnginePair(PAIR), process.pid);
+  const [source, dest] = await Promise.all([
+    ClusterClient.connect({ url: bed.source.url }),
+    ClusterClient.connect({ url: bed.dest.url }),
+  ]);
+  try {
+    const index = 'cities';
+    const loadStarted = performance.now();
+    const sourceBytes = await loadCorpus(source, index, DOCS, 4);
+    console.log(
+      `corpus: ${DOCS} docs, ${(sourceBytes / 1e6).toFixed(1)} MB of JSON, loaded in ${((performance.now() - loadStarted) / 1000).toFixed(0)} s`,
+    );
+    const env: BenchEnv = {
+      source,
+      dest,
+      sourceUrl: bed.source.url,
+      destUrl: bed.dest.url,
+      index,
+      docs: DOCS,
+      repoDir: bed.repoDir,
+      slices: 4,
+      concurrency: 4,
+    };
+    const rows: Row[] = [];
+    for (const method of METHODS.filter((m) => !ONLY || ONLY.includes(m.key))) {
+      const destIndex = `cities-${method.key}`;
+      if (!method.createsIndex) await createDestIndexFrom(source, dest, index, destIndex);
+      console.log(`running ${method.name} ...`);
+      const result = await method.run(env, destIndex);
+      await dest.refresh(destIndex);
+      const destCount = await dest.count(destIndex);
+      console.log(
+        `  ${result.seconds.toFixed(1)} s, ${Math.round(DOCS / result.seconds)} docs/s, peak RSS ${result.peakRssMb?.toFixed(0) ?? 'n/a'} MB, dest count ${destCount}`,
+      );
+      rows.push({ ...result, name: method.name, destCount });
+      await dest.deleteIndex(destIndex);
+    }
+    const stats = await source.json<{ _all: { primaries: { store: { size_in_bytes: number } } } }>({
+      method: 'GET',
+      path: `/${index}/_stats/store`,
+    });
+    const file = await writeReport({
+      docs: DOCS,
+      sourceMb: sourceBytes / 1e6,
+      storeMb: stats._all.primaries.store.size_in_bytes / 1e6,
+      engines: `source ${engineLabel(source.engine)}, dest ${engineLabel(dest.engine)} (one node each, same machine)`,
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; machine shared with other work`,
+      command: `FERRY_BENCH_DOCS=${DOCS} FERRY_BENCH_ENGINE=${PAIR}${ONLY ? ` FERRY_BENCH_ONLY=${ONLY.join(',')}` : ''} npm run bench:copy`,
+      rows,
+    });
+    console.log(`report: ${file}`);
+  } finally {
+    await Promise.all([source.close(), dest.close()]);
+    await bedDown();
+  }
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await bedDown();
+  process.exitCode = 1;
+});
