@@ -45,6 +45,8 @@ export interface WorkloadOptions {
 export interface Workload {
   /** Later operations go to this cluster and index (applications moving to the destination). */
   switchTo(client: ClusterClient, index: string): void;
+  /** Runs `during` with no operation in flight and none starting (e.g. copy the index, then switch). */
+  whilePaused<T>(during: () => Promise<T>): Promise<T>;
   /** Waits for operations in flight, then reports. Rethrows an unexpected (non-HTTP) error a worker hit. */
   stop(): Promise<WorkloadReport>;
   readonly oracle: Oracle;
@@ -108,6 +110,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
   return {
     oracle,
     disabled,
+    whilePaused: (during) => gate.withExclusive(during),
     switchTo(client, index) {
       target = { client, index, side: 'dest' };
       switches.push(clock());
