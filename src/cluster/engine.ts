@@ -1,5 +1,5 @@
 // Which server we are talking to, found at connect time; every engine difference is answered here.
-import { NotFoundError } from './errors.js';
+import { NotFoundError, ResponseError } from './errors.js';
 import type { Transport } from './transport.js';
 
 export type Distribution = 'elasticsearch' | 'opensearch';
@@ -17,8 +17,9 @@ export async function detectEngine(transport: Transport): Promise<EngineInfo> {
     const { body } = await transport.request<RootInfo>({ method: 'GET', path: '/', what: 'detect engine' });
     return parseEngine(body.version.distribution, body.version.number);
   } catch (error) {
-    // Reduced Elasticsearch 8+/9 builds may lack the module that serves GET /; nodes info always answers.
-    if (!(error instanceof NotFoundError)) throw error;
+    // Reduced Elasticsearch 8+/9 builds lack the module that serves GET / (they answer 404 or 405);
+    // nodes info always answers.
+    if (!(error instanceof NotFoundError) && !(error instanceof ResponseError && error.status === 405)) throw error;
   }
   const { body } = await transport.request<NodesInfo>({
     method: 'GET',

@@ -74,14 +74,14 @@ export const ENGINES: Record<EngineId, Engine> = {
     launcher: 'zip',
     id: 'elasticsearch-8',
     distribution: 'elasticsearch',
-    version: '8.19.7',
+    version: '8.19.21',
     remoteAllowlistSetting: 'reindex.remote.whitelist',
   },
   'elasticsearch-9': {
     launcher: 'zip',
     id: 'elasticsearch-9',
     distribution: 'elasticsearch',
-    version: '9.2.1',
+    version: '9.5.3',
     remoteAllowlistSetting: 'reindex.remote.whitelist',
   },
 };
