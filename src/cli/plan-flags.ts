@@ -14,7 +14,10 @@ export function addPlanFlags(command: Command): Command {
     .option('--repository <name>', 'snapshot repository registered on both clusters (default: ferry)')
     .option('--repository-location <path>', 'shared path (in path.repo on both) to register the repository at')
     .option('--pipeline <name>', 'two-pass: name of the rerouting pipeline')
-    .option('--state-dir <dir>', 'where progress is saved (default: .ferry)');
+    .option('--state-dir <dir>', 'where progress is saved (default: .ferry)')
+    .option('--write-block', 'live: at the switch, block source writes for a bounded, measured final drain')
+    .option('--quiet-seconds <n>', 'live: drain once the source had no write for this long (default 10)')
+    .option('--reconcile-seconds <n>', 'live: how often deletes are reconciled while catching up (default 15)');
 }
 
 export function addRunFlags(command: Command): Command {

@@ -40,6 +40,12 @@ export const planSchema = z
       .default({ name: 'ferry' }),
     pipeline: z.string().min(1).optional(),
     state_dir: z.string().default('.ferry'),
+    /** live: block source writes for a bounded final drain instead of a window where both sides take writes. */
+    write_block: z.boolean().default(false),
+    /** live: the source counts as quiet after this long without a write; then the final drain runs. */
+    quiet_seconds: z.number().positive().default(10),
+    /** live: how often deletes are reconciled while catching up. */
+    reconcile_seconds: z.number().positive().default(15),
   })
   .strict();
 
@@ -56,6 +62,9 @@ export interface Plan {
   repository: { name: string; location: string | undefined };
   pipeline: string;
   stateDir: string;
+  writeBlock: boolean;
+  quietSeconds: number;
+  reconcileSeconds: number;
 }
 
 /** Flag values as commander gives them (camelCase); undefined when not given. */
@@ -72,6 +81,9 @@ export interface PlanFlags {
   repositoryLocation?: string;
   pipeline?: string;
   stateDir?: string;
+  writeBlock?: boolean;
+  quietSeconds?: string;
+  reconcileSeconds?: string;
 }
 
 export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env): Plan {
@@ -95,6 +107,9 @@ export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env)
     repository: { name: p.repository.name, location: p.repository.location },
     pipeline: p.pipeline ?? `ferry-reroute-${p.source_index}`,
     stateDir: p.state_dir,
+    writeBlock: p.write_block,
+    quietSeconds: p.quiet_seconds,
+    reconcileSeconds: p.reconcile_seconds,
   };
 }
 
@@ -146,6 +161,9 @@ function fromFlags(f: PlanFlags): Record<string, unknown> {
     repository: prune({ name: f.repository, location: f.repositoryLocation }),
     pipeline: f.pipeline,
     state_dir: f.stateDir,
+    write_block: f.writeBlock,
+    quiet_seconds: f.quietSeconds === undefined ? undefined : Number(f.quietSeconds),
+    reconcile_seconds: f.reconcileSeconds === undefined ? undefined : Number(f.reconcileSeconds),
   });
 }
 

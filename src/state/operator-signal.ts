@@ -1,21 +1,23 @@
-// `ferry pause` from another shell drops a file next to the state; the runner looks for it at every step
-// boundary and checkpoint. A separate file, because the runner owns state.json and rewrites it as it goes.
+// Operator signals from another shell (`ferry pause`, `ferry switch`): a file dropped next to the state, looked
+// for at every step boundary and capture round. Files, because the running process owns state.json.
 import { access, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const FILE = 'pause-requested';
+export type OperatorSignal = 'pause' | 'switch';
 
-export async function requestPause(dir: string): Promise<void> {
-  await writeFile(join(dir, FILE), new Date().toISOString());
+const FILES: Record<OperatorSignal, string> = { pause: 'pause-requested', switch: 'switch-done' };
+
+export async function raiseSignal(dir: string, signal: OperatorSignal): Promise<void> {
+  await writeFile(join(dir, FILES[signal]), new Date().toISOString());
 }
 
-export async function clearPause(dir: string): Promise<void> {
-  await rm(join(dir, FILE), { force: true });
+export async function clearSignal(dir: string, signal: OperatorSignal): Promise<void> {
+  await rm(join(dir, FILES[signal]), { force: true });
 }
 
-export async function pauseRequested(dir: string): Promise<boolean> {
+export async function signalRaised(dir: string, signal: OperatorSignal): Promise<boolean> {
   try {
-    await access(join(dir, FILE));
+    await access(join(dir, FILES[signal]));
     return true;
   } catch {
     return false;

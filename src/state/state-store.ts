@@ -9,6 +9,8 @@ import type { MigrationState } from './migration-state.js';
 export class StateStore {
   readonly dir: string;
   private readonly file: string;
+  /** Saves run one after another: a save started while one is writing waits for it. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(stateDir: string, id: string) {
     if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
@@ -33,7 +35,13 @@ export class StateStore {
     return JSON.parse(text) as MigrationState;
   }
 
-  async save(state: MigrationState, now: Date = new Date()): Promise<void> {
+  save(state: MigrationState, now: Date = new Date()): Promise<void> {
+    const next = this.queue.then(() => this.write(state, now));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(state: MigrationState, now: Date): Promise<void> {
     state.updatedAt = now.toISOString();
     await mkdir(this.dir, { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;

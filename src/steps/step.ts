@@ -33,6 +33,8 @@ export interface StepContext {
   setResult(key: string, value: unknown): Promise<void>;
   /** True once `ferry pause` was asked for: long steps return at their next checkpoint. */
   pauseRequested(): Promise<boolean>;
+  /** True once the operator said the clients moved (`ferry switch`, or run with --confirm-switch). */
+  switchSignalled(): Promise<boolean>;
   /** Test hook: a named point inside a step where a kill can be injected (FERRY_TEST_KILL_AT). */
   checkpoint(point: string): void;
   sleep: Sleep;

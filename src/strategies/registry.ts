@@ -4,6 +4,8 @@ import type { CheckResult } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
 import type { Sides } from '../plan/preflight.js';
 import type { Step } from '../steps/step.js';
+import { LIVE_STEPS } from './live.js';
+import { liveChecks } from './live-checks.js';
 import { TWO_PASS_STEPS } from './two-pass.js';
 import { twoPassChecks } from './two-pass-checks.js';
 
@@ -13,12 +15,13 @@ export interface Strategy {
   checks(plan: Plan, sides: Sides): Promise<CheckResult[]>;
 }
 
-const STRATEGIES: Partial<Record<Plan['strategy'], Strategy>> = {
+const STRATEGIES: Record<Plan['strategy'], Strategy> = {
   'two-pass': { name: 'two-pass', steps: TWO_PASS_STEPS, checks: twoPassChecks },
+  live: { name: 'live', steps: LIVE_STEPS, checks: liveChecks },
 };
 
 export function strategyFor(name: Plan['strategy']): Strategy {
   const strategy = STRATEGIES[name];
-  if (!strategy) throw new ConfigError(`Strategy "${name}" is not available in this build.`, 'Use --strategy two-pass.');
+  if (!strategy) throw new ConfigError(`Unknown strategy "${name}".`, 'Use --strategy live or --strategy two-pass.');
   return strategy;
 }

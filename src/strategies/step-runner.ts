@@ -6,7 +6,7 @@ import { realSleep } from '../cluster/retry.js';
 import type { Plan } from '../plan/options.js';
 import type { Progress } from '../report/progress.js';
 import { MIGRATION_STATUS, type MigrationState, type MigrationStatus } from '../state/migration-state.js';
-import { pauseRequested } from '../state/pause-flag.js';
+import { signalRaised } from '../state/operator-signal.js';
 import type { StateStore } from '../state/state-store.js';
 import type { RunFlags, Step, StepContext, StepOutcome } from '../steps/step.js';
 
@@ -35,7 +35,7 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
     const record = state.steps[step.name];
     if (!record) throw new Error(`State has no record for step ${step.name}: was it made by another Ferry version?`);
     if (record.status === 'done') continue;
-    if (await pauseRequested(store.dir)) return stop(input, MIGRATION_STATUS.paused);
+    if (await signalRaised(store.dir, 'pause')) return stop(input, MIGRATION_STATUS.paused);
     record.status = 'running';
     record.attempts += 1;
     record.startedAt ??= new Date().toISOString();
@@ -98,7 +98,8 @@ function stepContext(input: RunnerInput, stepName: string): StepContext {
       state.results[key] = value;
       await store.save(state);
     },
-    pauseRequested: () => pauseRequested(store.dir),
+    pauseRequested: () => signalRaised(store.dir, 'pause'),
+    switchSignalled: () => signalRaised(store.dir, 'switch'),
     checkpoint: (point) => killPoint(`${stepName}:${point}`),
     sleep: realSleep,
     now: () => new Date(),

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
 import { loadPlan, publicPlan } from '../../plan/options.js';
 import { newState } from '../../state/migration-state.js';
-import { clearPause } from '../../state/pause-flag.js';
+import { clearSignal } from '../../state/operator-signal.js';
 import { RunLock } from '../../state/run-lock.js';
 import { StateStore } from '../../state/state-store.js';
 import { type RunnerResult, runSteps } from '../../strategies/step-runner.js';
@@ -44,9 +44,21 @@ export function registerRunCommands(program: Command): void {
   ).action(async (flags: RunCommandFlags) => {
     const { plan, state, store } = await loadSaved(flags);
     if (state.status === 'aborted') throw new ConfigError(`Migration "${plan.id}" was aborted.`, 'Start a new one with ferry run and a new --id.');
-    await clearPause(store.dir);
+    await clearSignal(store.dir, 'pause');
     await execute(plan, state, store, flags);
   });
+  program
+    .command('cleanup')
+    .description('delete the source after a clean verification (asks for --yes-delete-source)')
+    .option('--id <id>', 'migration name')
+    .option('--state-dir <dir>', 'where progress is saved (default: .ferry)')
+    .option('--yes-delete-source', 'delete the source index (cannot be undone)')
+    .option('--json', 'machine-readable progress events on stderr')
+    .option('--quiet', 'no progress output')
+    .action(async (flags: RunCommandFlags) => {
+      const { plan, state, store } = await loadSaved(flags);
+      await execute(plan, state, store, flags);
+    });
 }
 
 /** Runs the checks before any state exists, so bad input leaves nothing behind, not even a state folder. */

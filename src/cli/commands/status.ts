@@ -1,7 +1,7 @@
 // ferry status / pause / abort: look at, stop, or undo a saved migration, from any shell.
 import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
-import { requestPause } from '../../state/pause-flag.js';
+import { raiseSignal } from '../../state/operator-signal.js';
 import { RunLock } from '../../state/run-lock.js';
 import { describeUndo } from '../../state/undo-action.js';
 import { applyUndo } from '../../steps/undo.js';
@@ -38,8 +38,23 @@ export function registerStatusCommands(program: Command): void {
 
   savedCommand(program, 'pause', 'ask a running migration to stop at its next checkpoint').action(async (flags: CommonFlags) => {
     const { state, store } = await loadSaved(flags);
-    await requestPause(store.dir);
+    await raiseSignal(store.dir, 'pause');
     console.log(`pause requested for ${state.id}; continue later with: ferry resume --id ${state.id}`);
+  });
+
+  savedCommand(program, 'switch', 'tell a live migration that the clients now use the dest').action(async (flags: CommonFlags) => {
+    const { state, store } = await loadSaved(flags);
+    await raiseSignal(store.dir, 'switch');
+    // Wait for the running migration to take note, so the operator knows when the rule is in force.
+    for (let waited = 0; waited < 120_000; waited += 250) {
+      const now = await store.load();
+      if (now?.results.switchAcknowledgedAt) {
+        console.log(`switch acknowledged by ${state.id} at ${String(now.results.switchAcknowledgedAt)}: dest writes win from now on; Ferry drains when the source is quiet.`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    console.log(`switch recorded for ${state.id}; it takes effect when the migration runs (ferry resume --id ${state.id}).`);
   });
 
   savedCommand(program, 'abort', 'undo everything Ferry changed (before the source is deleted)').action(async (flags: CommonFlags) => {

@@ -1,0 +1,165 @@
+// Writes source changes to the destination during the switch-over window, when clients may write there too.
+// The rule (README "Switch-over"): a document a client wrote on the destination after the switch belongs to
+// the destination; a source change to it is not applied and is reported as a conflict. Any other change is
+// applied only if the destination document is still the one Ferry just read (if_seq_no/if_primary_term, or
+// op_type=create when absent), so a client write racing with Ferry also wins.
+import type { ClusterClient } from '../cluster/client.js';
+import { enc } from '../cluster/client.js';
+import type { BulkItemResult } from '../cluster/types.js';
+import type { CopyHit } from './types.js';
+
+export interface WindowConflict {
+  id: string;
+  /** What Ferry did not apply: a source write or a source delete. */
+  sourceChange: 'write' | 'delete';
+  reason: 'client-wrote-dest' | 'changed-during-apply';
+  at: string;
+}
+
+export interface WindowState {
+  /** Per dest shard, its max _seq_no when the switch was acknowledged: anything above is new. */
+  destMarks: Record<number, number>;
+  /** Dest _seq_no of Ferry's own writes after the switch, by id (to tell them from client writes). */
+  ferryWrites: Record<string, number>;
+}
+
+interface DestDoc {
+  found: boolean;
+  seqNo: number;
+  primaryTerm: number;
+  /** Canonical JSON of the dest `_source` (keys sorted), to skip writes that change nothing. */
+  source: string | undefined;
+}
+
+/** Ids a client wrote on the dest since the switch: dest docs above the switch marks that Ferry did not write. */
+export async function clientTouchedIds(
+  dest: ClusterClient,
+  index: string,
+  window: WindowState,
+): Promise<Set<string>> {
+  const touched = new Set<string>();
+  // Client writes become searchable only after a refresh.
+  await dest.refresh(index);
+  for (const [shard, mark] of Object.entries(window.destMarks)) {
+    let after = mark;
+    for (;;) {
+      const res = await dest.search(
+        index,
+        {
+          size: 1000,
+          _source: false,
+          seq_no_primary_term: true,
+          query: { range: { _seq_no: { gt: after } } },
+          sort: [{ _seq_no: 'asc' }],
+        },
+        { preference: `_shards:${shard}` },
+      );
+      const hits = res.hits.hits;
+      if (hits.length === 0) break;
+      for (const h of hits) if (window.ferryWrites[h._id] !== h._seq_no) touched.add(h._id);
+      after = hits[hits.length - 1]!._seq_no ?? after;
+    }
+  }
+  return touched;
+}
+
+export async function writeInWindow(
+  dest: ClusterClient,
+  index: string,
+  hits: CopyHit[],
+  window: WindowState,
+  touched: Set<string>,
+): Promise<{ applied: number; conflicts: WindowConflict[] }> {
+  const conflicts: WindowConflict[] = [];
+  const candidates = hits.filter((h) => {
+    if (!touched.has(h.id)) return true;
+    conflicts.push({
+      id: h.id,
+      sourceChange: 'write',
+      reason: 'client-wrote-dest',
+      at: new Date().toISOString(),
+    });
+    return false;
+  });
+  if (candidates.length === 0) return { applied: 0, conflicts };
+  const current = await destDocs(dest, index, candidates);
+  const lines: string[] = [];
+  const written: CopyHit[] = [];
+  candidates.forEach((h, i) => {
+    const doc = current[i]!;
+    // Already the same content (a conditional write changes the version, not the content): nothing to do.
+    if (doc.found && doc.source === canonicalJson(h.source)) return;
+    written.push(h);
+    const meta: Record<string, unknown> = { _index: index, _id: h.id };
+    if (h.routing !== undefined) meta.routing = h.routing;
+    if (doc.found) {
+      meta.if_seq_no = doc.seqNo;
+      meta.if_primary_term = doc.primaryTerm;
+      lines.push(JSON.stringify({ index: meta }));
+    } else {
+      lines.push(JSON.stringify({ create: meta }));
+    }
+    lines.push(h.source);
+  });
+  if (lines.length === 0) return { applied: 0, conflicts };
+  const res = await dest.bulk(`${lines.join('\n')}\n`);
+  let applied = 0;
+  res.items.forEach((item, i) => {
+    const result = (item.index ?? item.create) as BulkItemResult;
+    const id = written[i]!.id;
+    if (result.status < 300) {
+      applied++;
+      if (result._seq_no !== undefined) window.ferryWrites[id] = result._seq_no;
+    } else if (result.status === 409) {
+      conflicts.push({
+        id,
+        sourceChange: 'write',
+        reason: 'changed-during-apply',
+        at: new Date().toISOString(),
+      });
+    } else {
+      throw new Error(
+        `dest refused ${id}: ${result.status} ${result.error?.type ?? ''} ${result.error?.reason ?? ''}`,
+      );
+    }
+  });
+  return { applied, conflicts };
+}
+
+/** Realtime reads of the dest documents (mget sees writes not yet refreshed). */
+export async function destDocs(
+  dest: ClusterClient,
+  index: string,
+  hits: { id: string; routing: string | undefined }[],
+): Promise<DestDoc[]> {
+  const res = await dest.json<{ docs: { found?: boolean; _seq_no?: number; _primary_term?: number; _source?: unknown }[] }>({
+    method: 'POST',
+    path: `/${enc(index)}/_mget`,
+    body: {
+      docs: hits.map((h) => ({ _id: h.id, ...(h.routing !== undefined ? { routing: h.routing } : {}) })),
+    },
+    idempotent: true,
+    what: `read ${hits.length} documents on the dest`,
+  });
+  return res.docs.map((d) => ({
+    found: d.found === true,
+    seqNo: d._seq_no ?? -1,
+    primaryTerm: d._primary_term ?? 0,
+    source: d.found ? canonicalJson(JSON.stringify(d._source ?? {})) : undefined,
+  }));
+}
+
+/** JSON text with object keys sorted, so equal documents compare equal whatever their key order. */
+export function canonicalJson(text: string): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, w]) => [k, sort(w)]),
+          )
+        : v;
+  return JSON.stringify(sort(JSON.parse(text)));
+}
