@@ -11,6 +11,8 @@ import type { Progress } from '../report/progress.js';
 import { verifyIndices } from '../verify/index.js';
 import type { ReportLine } from '../verify/report-file.js';
 import { bulkLines } from './bulk-lines.js';
+import type { Watermarks } from './change-capture.js';
+import { sourceShardsOf } from './source-shards.js';
 import type { CopyHit } from './types.js';
 import {
   clientTouchedIds,
@@ -34,6 +36,8 @@ export interface ReconcileOptions {
   destIndex: string;
   /** Set once clients may write to the destination. */
   window: WindowState | undefined;
+  /** Source watermarks when the switch was acknowledged (with window). */
+  switchWatermarks?: Watermarks | undefined;
   progress: Progress;
 }
 
@@ -77,7 +81,11 @@ async function repairBatch(
   const present = sourceNow.filter((d): d is CopyHit => d !== undefined);
   const gone = keys.filter((_, i) => sourceNow[i] === undefined);
   if (o.window) {
-    const { applied, conflicts } = await writeInWindow(o.dest, o.destIndex, present, o.window, touched);
+    // A document unchanged on the source since the switch was on the dest then: if it is gone, a client deleted it.
+    const shards = await sourceShardsOf(o.source, o.sourceIndex, present.map((h) => h.id));
+    const marks = o.switchWatermarks ?? {};
+    const mayCreate = (h: CopyHit) => (h.seqNo ?? -1) > (marks[shards.get(h.id) ?? -1] ?? -1);
+    const { applied, conflicts } = await writeInWindow(o.dest, o.destIndex, present, o.window, touched, mayCreate);
     result.copied += applied;
     result.conflicts.push(...conflicts);
   } else if (present.length > 0) {

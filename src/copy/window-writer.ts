@@ -12,7 +12,7 @@ export interface WindowConflict {
   id: string;
   /** What Ferry did not apply: a source write or a source delete. */
   sourceChange: 'write' | 'delete';
-  reason: 'client-wrote-dest' | 'changed-during-apply';
+  reason: 'client-wrote-dest' | 'client-deleted-dest' | 'changed-during-apply';
   at: string;
 }
 
@@ -69,6 +69,8 @@ export async function writeInWindow(
   hits: CopyHit[],
   window: WindowState,
   touched: Set<string>,
+  /** Whether a document absent on the dest may be written there (false: a client deleted it after the switch). */
+  mayCreate: (hit: CopyHit) => boolean = () => true,
 ): Promise<{ applied: number; conflicts: WindowConflict[] }> {
   const conflicts: WindowConflict[] = [];
   const candidates = hits.filter((h) => {
@@ -89,6 +91,10 @@ export async function writeInWindow(
     const doc = current[i]!;
     // Already the same content (a conditional write changes the version, not the content): nothing to do.
     if (doc.found && doc.source === canonicalJson(h.source)) return;
+    if (!doc.found && !mayCreate(h)) {
+      conflicts.push({ id: h.id, sourceChange: 'write', reason: 'client-deleted-dest', at: new Date().toISOString() });
+      return;
+    }
     written.push(h);
     const meta: Record<string, unknown> = { _index: index, _id: h.id };
     if (h.routing !== undefined) meta.routing = h.routing;
@@ -97,7 +103,10 @@ export async function writeInWindow(
       meta.if_primary_term = doc.primaryTerm;
       lines.push(JSON.stringify({ index: meta }));
     } else {
-      lines.push(JSON.stringify({ create: meta }));
+      // External version: a recent client delete on the dest left a tombstone with a higher version, which wins.
+      meta.version = h.version;
+      meta.version_type = 'external';
+      lines.push(JSON.stringify({ index: meta }));
     }
     lines.push(h.source);
   });

@@ -29,3 +29,30 @@ export function runFerry(args: string[], env: Record<string, string | undefined>
     child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
+
+export interface RunningFerry {
+  pid: number;
+  done: Promise<CliResult>;
+}
+
+/** Starts the CLI and returns at once: for long runs that the test steers (switch, kill) while they go. */
+export function startFerry(args: string[], env: Record<string, string | undefined> = {}): RunningFerry {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'dev.ts'), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, FERRY_TEST_KILL_AT: undefined, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { pid: child.pid ?? 0, done };
+}

@@ -48,8 +48,10 @@ export function registerStatusCommands(program: Command): void {
     // Wait for the running migration to take note, so the operator knows when the rule is in force.
     for (let waited = 0; waited < 120_000; waited += 250) {
       const now = await store.load();
-      if (now?.results.switchAcknowledgedAt) {
-        console.log(`switch acknowledged by ${state.id} at ${String(now.results.switchAcknowledgedAt)}: dest writes win from now on; Ferry drains when the source is quiet.`);
+      if (now?.results.switchSyncedAt) {
+        console.log(
+          `switch acknowledged by ${state.id} at ${String(now.results.switchAcknowledgedAt)}; every source change made before it is on the dest (${String(now.results.switchSyncedAt)}). Dest writes win from now on; Ferry drains when the source is quiet.`,
+        );
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 250));

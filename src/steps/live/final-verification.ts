@@ -13,6 +13,7 @@ import { StepVerificationError } from '../../cluster/errors.js';
 import type { Watermarks } from '../../copy/change-capture.js';
 import { type WindowState, canonicalJson, clientTouchedIds } from '../../copy/window-writer.js';
 import { reconcile } from '../../copy/reconcile.js';
+import { sourceShardsOf } from '../../copy/source-shards.js';
 import { verifyIndices } from '../../verify/index.js';
 import type { ReportLine } from '../../verify/report-file.js';
 import { DONE, type Step, type StepContext } from '../step.js';
@@ -37,7 +38,7 @@ export const finalVerification: Step = {
       if (summary.unexplained === 0 || attempt >= REPAIR_ATTEMPTS) break;
       ctx.progress.info(`verification found ${summary.unexplained} unexplained difference(s); repairing (attempt ${attempt})`);
       const { plan } = ctx;
-      await reconcile({ source: ctx.source, dest: ctx.dest, sourceIndex: plan.sourceIndex, destIndex: plan.destIndex, window: sync?.window, progress: ctx.progress });
+      await reconcile({ source: ctx.source, dest: ctx.dest, sourceIndex: plan.sourceIndex, destIndex: plan.destIndex, window: sync?.window, switchWatermarks: sync?.switchWatermarks, progress: ctx.progress });
     }
     return DONE;
   },
@@ -98,11 +99,9 @@ async function explain(ctx: StepContext, lines: ReportLine[], window: WindowStat
 }
 
 async function unchangedSinceSwitch(source: ClusterClient, index: string, line: ReportLine, marks: Watermarks): Promise<boolean> {
-  const res = await source.search(index, { query: { ids: { values: [line.id] } }, explain: true, _source: false, seq_no_primary_term: true });
-  const hit = res.hits.hits[0] as ({ _shard?: string } & (typeof res.hits.hits)[number]) | undefined;
-  const shard = Number(/\[(\d+)\]$/.exec(hit?._shard ?? '')?.[1] ?? Number.NaN);
-  const mark = marks[shard];
-  return hit?._seq_no !== undefined && mark !== undefined && hit._seq_no <= mark;
+  const shard = (await sourceShardsOf(source, index, [line.id])).get(line.id);
+  const mark = shard === undefined ? undefined : marks[shard];
+  return line.source?.seq_no !== null && line.source?.seq_no !== undefined && mark !== undefined && line.source.seq_no <= mark;
 }
 
 async function sameContent(source: ClusterClient, dest: ClusterClient, plan: { sourceIndex: string; destIndex: string }, line: ReportLine): Promise<boolean> {

@@ -22,6 +22,8 @@ interface SyncData {
   /** Source watermarks when the switch was acknowledged: everything at or below was on the dest then. */
   switchWatermarks?: Watermarks;
   blockedAt?: string;
+  /** When the first full round and reconciliation after the switch finished. */
+  windowSyncedAt?: string;
   lastChangeAt: number;
   lastReconcileAt: number;
   rounds: number;
@@ -76,7 +78,14 @@ async function round(ctx: StepContext, data: SyncData): Promise<StepOutcome | un
   ctx.checkpoint(data.window ? 'window-round' : 'round');
   const quiet = () => (Date.now() - data.lastChangeAt) / 1000 >= plan.quietSeconds;
   const dueReconcile = Date.now() - data.lastReconcileAt >= plan.reconcileSeconds * 1000;
-  if (dueReconcile || (data.window && quiet())) await runReconcile(ctx, data);
+  if (dueReconcile || (data.window && quiet()) || (data.window && !data.windowSyncedAt)) await runReconcile(ctx, data);
+  if (data.window && !data.windowSyncedAt) {
+    // Everything written on the source before the switch is now on the dest: `ferry switch` returns.
+    data.windowSyncedAt = new Date().toISOString();
+    ctx.state.results.switchSyncedAt = data.windowSyncedAt;
+    await ctx.save();
+    ctx.progress.info('switch: the dest holds every change made on the source before the switch');
+  }
   await recordLag(ctx, pending, (Date.now() - started) / 1000, data);
   // Done only when a reconciliation found nothing to do after the source went quiet.
   if (data.window && quiet() && pending === 0) return finish(ctx, data);
@@ -85,7 +94,7 @@ async function round(ctx: StepContext, data: SyncData): Promise<StepOutcome | un
 
 async function runReconcile(ctx: StepContext, data: SyncData): Promise<void> {
   const { plan } = ctx;
-  const r = await reconcile({ source: ctx.source, dest: ctx.dest, sourceIndex: plan.sourceIndex, destIndex: plan.destIndex, window: data.window, progress: ctx.progress });
+  const r = await reconcile({ source: ctx.source, dest: ctx.dest, sourceIndex: plan.sourceIndex, destIndex: plan.destIndex, window: data.window, switchWatermarks: data.switchWatermarks, progress: ctx.progress });
   data.lastReconcileAt = Date.now();
   data.conflicts.push(...r.conflicts);
   if (r.deleted + r.copied > 0) data.lastChangeAt = Date.now();

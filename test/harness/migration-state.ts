@@ -1,0 +1,25 @@
+// Reads a migration's saved state from a test, to wait for what the running process reports.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MigrationState } from '../../src/state/migration-state.js';
+
+export async function readState(stateDir: string, id: string): Promise<MigrationState | undefined> {
+  try {
+    return JSON.parse(await readFile(join(stateDir, id, 'state.json'), 'utf8')) as MigrationState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Polls the state until `ready` says yes; fails after `timeoutMs`, showing the last state. */
+export async function waitForState(stateDir: string, id: string, ready: (s: MigrationState) => boolean, timeoutMs = 120_000): Promise<MigrationState> {
+  const deadline = Date.now() + timeoutMs;
+  let last: MigrationState | undefined;
+  while (Date.now() < deadline) {
+    last = await readState(stateDir, id);
+    if (last && ready(last)) return last;
+    if (last?.status === 'failed') throw new Error(`migration failed: ${JSON.stringify(last.steps)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for the migration state; last: ${JSON.stringify(last?.steps)}`);
+}
