@@ -5,7 +5,7 @@ import { enc } from '../../cluster/client.js';
 import { RETAG_SCRIPT, randomTag, retag } from '../model.js';
 import type { ItemFailure, OpOutcome } from '../oracle.js';
 import type { DocSource } from '../types.js';
-import type { OpContext } from './context.js';
+import { failureOf, type OpContext, requestFailed } from './context.js';
 
 interface ByQueryAnswer {
   deleted?: number;
@@ -23,8 +23,36 @@ export async function byQuery(ctx: OpContext, kind: 'delete' | 'update'): Promis
   if (group === undefined) return { attempted: 0, succeeded: 0, ok: [], failed: [] };
   const ids = matchingIds(ctx, group);
   const tag = randomTag(ctx.rng);
+  let answer: ByQueryAnswer;
+  try {
+    answer = await send(ctx, kind, group, tag);
+  } catch (error) {
+    // Any of the matching ids may have been changed: the failure is recorded against each of them.
+    return { ...requestFailed(ids, error), attempted: 1 };
+  }
+  const failed = surprises(answer, kind, ids.length);
+  let observed: Map<string, DocSource> | undefined;
+  try {
+    observed = await readBack(ctx, ids);
+  } catch (error) {
+    // The operation was applied; only the server's account of it is missing, so it is not ambiguous.
+    failed.push({ id: undefined, ...failureOf(error), errorType: 'read_back_failed', ambiguous: false });
+  }
+  const ok = ids.map((id) => {
+    const predicted = kind === 'delete' ? null : retag(ctx.oracle.current(id) as DocSource, tag, ctx.opId);
+    return observed ? { id, predicted, observed: observed.get(id) ?? null } : { id, predicted };
+  });
+  return { attempted: 1, succeeded: 1, ok, failed };
+}
+
+async function send(
+  ctx: OpContext,
+  kind: 'delete' | 'update',
+  group: number,
+  tag: string,
+): Promise<ByQueryAnswer> {
   await ctx.client.refresh(ctx.index);
-  const answer = await ctx.client.json<ByQueryAnswer>({
+  return ctx.client.json<ByQueryAnswer>({
     method: 'POST',
     path: `/${enc(ctx.index)}/_${kind}_by_query`,
     query: { conflicts: 'proceed' },
@@ -37,13 +65,6 @@ export async function byQuery(ctx: OpContext, kind: 'delete' | 'update'): Promis
     idempotent: false,
     what: `workload ${kind}_by_query grp=${group}`,
   });
-  const observed = await readBack(ctx, ids);
-  const ok = ids.map((id) => ({
-    id,
-    predicted: kind === 'delete' ? null : retag(ctx.oracle.current(id) as DocSource, tag, ctx.opId),
-    observed: observed.get(id) ?? null,
-  }));
-  return { attempted: 1, succeeded: 1, ok, failed: surprises(answer, kind, ids.length) };
 }
 
 /** The group of a random present document, so the query matches at least one. */
