@@ -2,6 +2,7 @@
 // deterministic documents d0..d(count-1).
 import type { ClusterClient } from '../cluster/client.js';
 import { createRng } from './prng.js';
+import { scanIndex } from './scan.js';
 import type { DocSource } from './types.js';
 
 export const WORKLOAD_MAPPINGS = {
@@ -76,4 +77,14 @@ export async function bulkLoad(
   }
   await flush();
   await client.refresh(index);
+}
+
+/** Takes whatever an existing index holds as the workload's initial set (e.g. an index loaded earlier). */
+export async function readInitial(client: ClusterClient, index: string): Promise<Map<string, DocSource>> {
+  const docs = new Map<string, DocSource>();
+  await client.refresh(index);
+  await scanIndex(client, index, (hits) => {
+    for (const hit of hits) docs.set(hit.id, hit.source);
+  });
+  return docs;
 }
