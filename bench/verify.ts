@@ -55,6 +55,7 @@ function doc(i: number): { id: string; version: number; body: Record<string, unk
 async function load(client: ClusterClient): Promise<void> {
   await client.createIndex(INDEX, {
     settings: { number_of_shards: SHARDS, number_of_replicas: 0, refresh_interval: '-1' },
+    mappings: { properties: { price: { type: 'float' }, at: { type: 'date' } } },
   });
   for (let from = 0; from < DOCS; from += BATCH) {
     const lines: string[] = [];

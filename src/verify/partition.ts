@@ -28,7 +28,11 @@ export function inSample(id: string, fraction: number): boolean {
   return idHash(id, SAMPLE_SEED) % SAMPLE_SCALE < fraction * SAMPLE_SCALE;
 }
 
-/** Enough partitions that one holds about `target` documents, bounded so the open buffers stay small. */
-export function partitionCount(expectedDocs: number, target: number, max = 4096): number {
+/**
+ * Enough partitions that one holds about `target` documents. Partition files are opened only to append a
+ * flushed buffer and all buffers together are capped, so many partitions cost little memory; the cap keeps
+ * the number of files sane (16384 x 100k = 1.6 billion documents per side before partitions grow).
+ */
+export function partitionCount(expectedDocs: number, target: number, max = 16_384): number {
   return Math.min(max, Math.max(1, Math.ceil(expectedDocs / Math.max(1, target))));
 }

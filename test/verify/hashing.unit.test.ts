@@ -38,7 +38,7 @@ describe('partitions and samples', () => {
   it('sizes partitions to the target and caps their number', () => {
     assert.equal(partitionCount(0, 100_000), 1);
     assert.equal(partitionCount(1_000_000, 100_000), 10);
-    assert.equal(partitionCount(10_000_000_000, 100_000), 4096);
+    assert.equal(partitionCount(10_000_000_000, 100_000), 16_384);
   });
 });
 
