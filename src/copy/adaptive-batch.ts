@@ -10,7 +10,7 @@ export interface BatchLimits {
 
 export const DEFAULT_BATCH_LIMITS: BatchLimits = {
   minBytes: 256 * 1024,
-  maxBytes: 16 * 1024 * 1024,
+  maxBytes: 8 * 1024 * 1024,
   targetMs: 2_000,
 } as const;
 

@@ -71,7 +71,7 @@ export class BulkWriter {
     validateWriterOptions(options);
     this.target = options.target;
     this.adapt = options.adapt ?? DEFAULT_BATCH_LIMITS;
-    this.flushBytes = options.flushBytes ?? 5 * 1024 * 1024;
+    this.flushBytes = options.flushBytes ?? 4 * 1024 * 1024;
     this.batcher = new Batcher(this.flushBytes);
     this.slots = new Slots(options.concurrency ?? 4);
     this.clock = options.clock ?? Date.now;
