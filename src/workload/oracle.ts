@@ -10,7 +10,9 @@
 // recorded as a divergence: on a single index it proves the model wrong, across a migration it shows a write
 // that landed on an out-of-date copy.
 //
-// Switch-over: every write records its side and time. Writes on the destination after a switch come later in
+// Switch-over: the id locks span both clusters, so one id is never written on source and dest at once, and
+// an operation already in flight at the switch finishes (and is recorded) on the side it started on. Every
+// write records its side and time. Writes on the destination after a switch come later in
 // client order than every source write the client saw, so "last write wins" in this order is the rule that
 // destination writes beat older source changes.
 import { IdPool } from './id-pool.js';
