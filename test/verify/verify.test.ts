@@ -142,18 +142,20 @@ describe('verify with planted differences', () => {
     }
   });
 
-  it('checks only the sampled ids, the same ones on both sides', async () => {
+  it('checks only the sampled ids, the same ones on both sides, at both levels', async () => {
     const pair = await identicalPair(c, { docs: 400, shards: 2, routing: routeSome });
     const expected = await plant(pair);
-    const outPath = join(tmpdir(), `${uniqueName('verify-sample')}.ndjson`);
-    const result = await verify(pair, { sample: 0.5, outPath });
-    const want = Object.entries(expected).filter(
-      ([id, cls]) => inSample(id, 0.5) && cls !== 'content_differs',
-    );
-    const lines = await reportLines(outPath);
-    assert.deepEqual(lines.map((l) => [l.id, l.class]).sort(), want.sort());
     const sampled = Array.from({ length: 400 }, (_, i) => `d${i}`).filter((id) => inSample(id, 0.5)).length;
-    assert.equal(result.sourceDocs, sampled);
+    for (const level of ['default', 'deep'] as const) {
+      const outPath = join(tmpdir(), `${uniqueName('verify-sample')}.ndjson`);
+      const result = await verify(pair, { sample: 0.5, outPath, level });
+      const want = Object.entries(expected).filter(
+        ([id, cls]) => inSample(id, 0.5) && (level === 'deep' || cls !== 'content_differs'),
+      );
+      const lines = await reportLines(outPath);
+      assert.deepEqual(lines.map((l) => [l.id, l.class]).sort(), want.sort(), level);
+      assert.equal(result.sourceDocs, sampled);
+    }
   });
 });
 
