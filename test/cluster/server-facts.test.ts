@@ -5,11 +5,15 @@ import { after, before, describe, it } from 'node:test';
 import { canRestoreSnapshot, detectEngine } from '../../src/cluster/engine.js';
 import { ResponseError } from '../../src/cluster/errors.js';
 import { ENGINES } from '../harness/engines.js';
+import { type Capabilities, capabilities } from '../harness/capabilities.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 
 let c: TestClusters;
+let sourceCan: Capabilities;
+let destCan: Capabilities;
 before(async () => {
   c = await testClusters();
+  [sourceCan, destCan] = await Promise.all([capabilities(c.source), capabilities(c.dest)]);
 });
 after(async () => {
   await c.close();
@@ -48,9 +52,11 @@ describe('snapshot and restore through the shared repository', () => {
     const index = uniqueName('snap');
     const repo = uniqueName('repo');
     const pipeline = uniqueName('pipe');
-    await c.source.json({ method: 'PUT', path: `/_ingest/pipeline/${pipeline}`, body: { processors: [{ set: { field: 'p', value: 1 } }] } });
     await seed(index, 20, 2);
-    await c.source.putIndexSettings(index, { 'index.default_pipeline': pipeline });
+    if (sourceCan.ingest) {
+      await c.source.json({ method: 'PUT', path: `/_ingest/pipeline/${pipeline}`, body: { processors: [{ set: { field: 'p', value: 1 } }] } });
+      await c.source.putIndexSettings(index, { 'index.default_pipeline': pipeline });
+    }
     // Documents updated twice have version 3 and a higher seq_no: restore must keep both.
     await c.source.bulk(ndjson([{ index: { _index: index, _id: 'd1' } }, { n: 1, v: 2 }, { index: { _index: index, _id: 'd1' } }, { n: 1, v: 3 }]), { refresh: 'true' });
     const location = `${c.repoDir}/${repo}`;
@@ -89,9 +95,14 @@ describe('snapshot and restore through the shared repository', () => {
 });
 
 describe('reindex from remote', () => {
-  it('copies an index from source to dest through the allowlist', async () => {
+  it('copies an index from source to dest through the allowlist', async (t) => {
     const index = uniqueName('remote');
     await seed(index, 50);
+    if (!destCan.reindex) {
+      t.diagnostic(`${c.destEngine} has no reindex module: checking that _reindex is refused`);
+      await assert.rejects(c.dest.json({ method: 'POST', path: '/_reindex', body: { source: { remote: { host: c.sourceUrl }, index }, dest: { index } } }), ResponseError);
+      return;
+    }
     const res = await c.dest.json<{ created: number; failures: unknown[] }>({
       method: 'POST',
       path: '/_reindex',
@@ -105,11 +116,16 @@ describe('reindex from remote', () => {
 });
 
 describe('default pipeline rerouting by _index', () => {
-  it('sends a write for the source index to another index', async () => {
+  it('sends a write for the source index to another index', async (t) => {
     const index = uniqueName('route');
     const delta = `${index}-delta`;
     const pipeline = uniqueName('reroute');
     await seed(index, 1);
+    if (!sourceCan.ingest) {
+      t.diagnostic(`${c.sourceEngine} has no ingest-common module: checking that a set pipeline is refused`);
+      await assert.rejects(c.source.json({ method: 'PUT', path: `/_ingest/pipeline/${pipeline}`, body: { processors: [{ set: { field: '_index', value: delta } }] } }), ResponseError);
+      return;
+    }
     await c.source.json({ method: 'PUT', path: `/_ingest/pipeline/${pipeline}`, body: { processors: [{ set: { field: '_index', value: delta } }] } });
     await c.source.putIndexSettings(index, { 'index.default_pipeline': pipeline });
     const res = await c.source.json<{ _index: string }>({ method: 'PUT', path: `/${index}/_doc/new1`, query: { refresh: true }, body: { n: 1 } });
@@ -163,9 +179,14 @@ describe('external versions', () => {
 });
 
 describe('painless', () => {
-  it('applies a scripted update', async () => {
+  it('applies a scripted update', async (t) => {
     const index = uniqueName('painless');
     await seed(index, 1);
+    if (!sourceCan.painless) {
+      t.diagnostic(`${c.sourceEngine} has no painless: checking that a scripted update is refused`);
+      await assert.rejects(c.source.json({ method: 'POST', path: `/${index}/_update/d0`, body: { script: { source: 'ctx._source.n += 1' } } }), ResponseError);
+      return;
+    }
     await c.source.json({ method: 'POST', path: `/${index}/_update/d0`, query: { refresh: true }, body: { script: { source: 'ctx._source.n += params.by', params: { by: 41 } } } });
     const doc = await c.source.json<{ _source: { n: number } }>({ method: 'GET', path: `/${index}/_doc/d0` });
     assert.equal(doc._source.n, 41);

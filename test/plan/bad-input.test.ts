@@ -55,6 +55,8 @@ const CASES: Case[] = [
       // Free space must stay above 1000 TB: no node has room. Reset at once, before the disk monitor acts.
       const watermarks = (value: string | null) => ({
         transient: {
+          // The reduced Elasticsearch 8/9 nodes start with the disk threshold off.
+          'cluster.routing.allocation.disk.threshold_enabled': value === null ? null : true,
           'cluster.routing.allocation.disk.watermark.low': value,
           'cluster.routing.allocation.disk.watermark.high': value,
           'cluster.routing.allocation.disk.watermark.flood_stage': value,

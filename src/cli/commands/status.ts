@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
 import { raiseSignal } from '../../state/operator-signal.js';
 import { RunLock } from '../../state/run-lock.js';
+import { renderReport } from '../../report/final-report.js';
 import { describeUndo } from '../../state/undo-action.js';
 import { applyUndo } from '../../steps/undo.js';
 import { type CommonFlags, connectSides, loadSaved, progressFor } from '../session.js';
@@ -34,6 +35,11 @@ export function registerStatusCommands(program: Command): void {
       for (const u of [...state.undo].reverse()) console.log(`  - ${describeUndo(u)}`);
     }
     for (const [key, value] of Object.entries(state.results)) console.log(`${key}: ${JSON.stringify(value)}`);
+  });
+
+  savedCommand(program, 'report', 'print the final report of a migration').action(async (flags: CommonFlags) => {
+    const { state } = await loadSaved(flags);
+    console.log(flags.json ? JSON.stringify(state.results, null, 2) : renderReport(state));
   });
 
   savedCommand(program, 'pause', 'ask a running migration to stop at its next checkpoint').action(async (flags: CommonFlags) => {
