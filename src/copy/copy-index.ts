@@ -95,7 +95,8 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
   const slices = sliceCount(kind, shards, o.slices, o.resume);
   const keepAlive = o.keepAlive ?? '5m';
   const total = await o.source.count(o.sourceIndex, o.query);
-  const task = (o.progress ?? silentProgress).task(`copy ${o.sourceIndex}`, total, 'docs');
+  const progress = o.progress ?? silentProgress;
+  const task = progress.task(`copy ${o.sourceIndex}`, total, 'docs');
   // Nothing to read; an index that never held a document has no mapping, and sliced reads of it fail.
   if (total === 0) {
     task.finish();
@@ -126,13 +127,23 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
     return { ...stats, ...counts, readContext: kind, slices, aborted: writer.isAborted };
   } catch (error) {
     writer.abort();
-    await writer.close().catch(() => undefined); // the first error is the one to report
+    // The first error is the one to throw; a second one from closing is shown, not lost.
+    await writer
+      .close()
+      .catch((closeError: unknown) =>
+        progress.warn(`closing the bulk writer also failed: ${String(closeError)}`),
+      );
     throw error;
   } finally {
     clearInterval(tick);
     // An aborted run keeps its point-in-time so that a resume can continue in it; it expires on its own.
-    if (pitId && kind !== 'scroll' && !writer.isAborted)
-      await closePointInTime(o.source, kind, pitId).catch(() => undefined);
+    if (pitId && kind !== 'scroll' && !writer.isAborted) {
+      await closePointInTime(o.source, kind, pitId).catch((closeError: unknown) =>
+        progress.warn(
+          `could not close the point-in-time on ${o.sourceIndex} (it expires after ${keepAlive}): ${String(closeError)}`,
+        ),
+      );
+    }
   }
 }
 
