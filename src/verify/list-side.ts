@@ -4,6 +4,8 @@
 // Why scroll and not point-in-time: it is the one read context every engine and version has.
 import type { ClusterClient } from '../cluster/client.js';
 import { enc } from '../cluster/client.js';
+import { ResponseError } from '../cluster/errors.js';
+import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
 import { type RawHit, toRecord } from './hits.js';
 import { lookupRecords } from './lookup.js';
 import { inSample } from './partition.js';
@@ -18,11 +20,14 @@ export interface ListSideOptions {
   since?: ShardCheckpoints | undefined;
   concurrency: number;
   pageSize: number;
+  /** Waits out a busy server between scroll attempts. */
+  sleep?: Sleep | undefined;
   /** Receives each page; the listing waits for it, which is the backpressure. */
   onPage(records: DocRecord[], listed: number): Promise<void>;
 }
 
 const KEEP_ALIVE = '5m';
+const BUSY_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 export async function primaryShardCount(client: ClusterClient, index: string): Promise<number> {
   const settings = await client.getIndexSettings(index);
@@ -75,20 +80,36 @@ async function listShard(options: ListSideOptions, shard: number): Promise<numbe
       listed += hits.length;
       await options.onPage(await pageRecords(options, hits), hits.length);
       if (!scrollId) break;
-      page = await client.json<ScrollPage>({
-        method: 'POST',
-        path: '/_search/scroll',
-        body: { scroll: KEEP_ALIVE, scroll_id: scrollId },
-        // A lost answer would skip a page: a scroll page is never sent twice.
-        idempotent: false,
-        what: `list shard ${shard} of ${index}`,
-      });
+      page = await nextScrollPage(options, scrollId, `list shard ${shard} of ${index}`);
       scrollId = page._scroll_id ?? scrollId;
     }
   } finally {
     if (scrollId) await clearScroll(client, scrollId);
   }
   return listed;
+}
+
+/**
+ * A lost answer would skip a page, so a scroll page is not sent again blindly (no retry on a broken
+ * connection). A busy rejection (429, es_rejected_execution) means the server did not run it: that one is
+ * safe to send again, after a backoff, so a busy source slows verification down instead of failing it.
+ */
+async function nextScrollPage(options: ListSideOptions, scrollId: string, what: string): Promise<ScrollPage> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await options.client.json<ScrollPage>({
+        method: 'POST',
+        path: '/_search/scroll',
+        body: { scroll: KEEP_ALIVE, scroll_id: scrollId },
+        idempotent: false,
+        what,
+      });
+    } catch (error) {
+      if (!(error instanceof ResponseError && error.retryable) || attempt + 1 >= BUSY_RETRY.attempts)
+        throw error;
+      await (options.sleep ?? realSleep)(backoffDelay(BUSY_RETRY, attempt));
+    }
+  }
 }
 
 /**
