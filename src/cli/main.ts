@@ -4,6 +4,7 @@ import { AuthenticationError, ConfigError, ConnectionError, FerryError } from '.
 import { registerPlanCommand } from './commands/plan.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerStatusCommands } from './commands/status.js';
+import { registerVerifyCommand } from './commands/verify.js';
 
 export function buildProgram(): Command {
   const program = new Command('ferry').description('Move a live Elasticsearch/OpenSearch index to another cluster, lose nothing, prove it.');
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   registerPlanCommand(program);
   registerRunCommands(program);
   registerStatusCommands(program);
+  registerVerifyCommand(program);
   return program;
 }
 

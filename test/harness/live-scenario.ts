@@ -31,6 +31,9 @@ export interface ScenarioResult {
   final: CliResult;
   killed: boolean;
   disabled: string[];
+  index: string;
+  /** --id and --state-dir of the migration, for further ferry commands. */
+  stateArgs: string[];
 }
 
 export async function liveScenario(c: TestClusters, o: ScenarioOptions): Promise<ScenarioResult> {
@@ -67,7 +70,7 @@ export async function liveScenario(c: TestClusters, o: ScenarioOptions): Promise
     const final = await ferry.done;
     assert.equal(final.code, 0, `ferry failed:\n${final.stdout}\n${final.stderr}`);
     const comparison = await compareWithOracle(c.dest, index, report.expected, { lastOpByType: report.lastOpByType, uncertain: report.uncertain });
-    return { comparison, report, final, killed, disabled: workload.disabled.map((d) => `${d.type} (${d.reason})`) };
+    return { comparison, report, final, killed, disabled: workload.disabled.map((d) => `${d.type} (${d.reason})`), index, stateArgs: ['--id', id, ...common] };
   } finally {
     await workload.stop().catch(() => undefined);
     stopIfRunning(ferry.pid);

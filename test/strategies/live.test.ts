@@ -2,8 +2,10 @@
 // through the whole migration, moves to the destination at a random moment, and at the end the destination
 // must equal the workload's oracle document by document: 0 lost, 0 resurrected, 0 stale, 0 extra, and no
 // client error caused by Ferry. FERRY_LIVE_SEEDS sets how many seeds; FERRY_SOAK=1 runs long and heavy.
+import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type TestClusters, testClusters } from '../harness/context.js';
+import { runFerry } from '../harness/ferry-cli.js';
 import { assertNothingLost, liveScenario } from '../harness/live-scenario.js';
 
 const SOAK = process.env.FERRY_SOAK === '1';
@@ -29,4 +31,17 @@ describe('live migration under a mixed workload', () => {
       t.diagnostic(`seed ${seed}: ${ops} successful client operations, ${result.comparison.checked} documents checked`);
     });
   }
+});
+
+describe('live migration with --write-block', () => {
+  it('blocks source writes for a bounded, measured drain; dest equals the oracle', async (t) => {
+    const result = await liveScenario(c, { seed: 77, docs: 300, rate: 60, sourceMs: 1000, destMs: 1000, extraArgs: ['--write-block'] });
+    assertNothingLost(result, 300);
+    const report = await runFerry(['report', '--json', ...result.stateArgs]);
+    const sync = (JSON.parse(report.stdout) as { sync?: { writeBlockMs?: number } }).sync;
+    assert.ok(sync?.writeBlockMs !== undefined && sync.writeBlockMs > 0, `no pause was measured: ${report.stdout}`);
+    const blocked = await c.source.getIndexSettings(result.index);
+    assert.equal(blocked['index.blocks.write'], 'true', 'the source stays write-blocked after the drain');
+    t.diagnostic(`write block (pause) lasted ${sync.writeBlockMs} ms`);
+  });
 });
