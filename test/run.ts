@@ -10,7 +10,7 @@ import { bedDown, bedUp } from './harness/bed.js';
 import { type EnginePair, pairName, parseEnginePair } from './harness/engines.js';
 import { REPO_ROOT } from './harness/paths.js';
 
-const DEFAULT_PAIRS = ['opensearch-2', 'elasticsearch-7', 'opensearch-3', 'elasticsearch-7:opensearch-2'];
+const DEFAULT_PAIRS = ['opensearch-2', 'elasticsearch-7', 'opensearch-3', 'elasticsearch-7:opensearch-2', 'elasticsearch-8:elasticsearch-9'];
 const FULL_MATRIX = [
   'opensearch-2',
   'opensearch-3',
