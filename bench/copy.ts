@@ -86,14 +86,13 @@ async function main(): Promise<void> {
       slices: 4,
       concurrency: 4,
     };
-    const rows: Row[] = [];
-    for (const method of METHODS.filter((m) => !ONLY || ONLY.includes(m.key))) {
-      const runs: Row[] = [];
-      for (let run = 0; run < REPEAT; run++) runs.push(await runMethod(env, method));
-      const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-      const all = runs.length > 1 ? `; runs: ${runs.map((r) => r.seconds.toFixed(1)).join(', ')} s` : '';
-      rows.push({ ...best, note: `${best.note ?? ''}${all}`.replace(/^; /, '') });
+    // Round-robin, so that load from others on a shared machine falls on every method alike.
+    const methods = METHODS.filter((m) => !ONLY || ONLY.includes(m.key));
+    const runs = new Map<string, Row[]>(methods.map((m) => [m.key, []]));
+    for (let run = 0; run < REPEAT; run++) {
+      for (const method of methods) runs.get(method.key)!.push(await runMethod(env, method));
     }
+    const rows = methods.map((method) => bestOf(runs.get(method.key)!));
     const stats = await source.json<{ _all: { primaries: { store: { size_in_bytes: number } } } }>({
       method: 'GET',
       path: `/${index}/_stats/store`,
@@ -112,6 +111,12 @@ async function main(): Promise<void> {
     await Promise.all([source.close(), dest.close()]);
     await bedDown();
   }
+}
+
+function bestOf(runs: Row[]): Row {
+  const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const all = runs.length > 1 ? `runs: ${runs.map((r) => r.seconds.toFixed(1)).join(', ')} s` : '';
+  return { ...best, note: [best.note, all].filter(Boolean).join('; ') };
 }
 
 async function runMethod(env: BenchEnv, method: Method): Promise<Row> {
