@@ -82,10 +82,24 @@ async function repairBatch(
   const gone = keys.filter((_, i) => sourceNow[i] === undefined);
   if (o.window) {
     // A document unchanged on the source since the switch was on the dest then: if it is gone, a client deleted it.
-    const shards = await sourceShardsOf(o.source, o.sourceIndex, present.map((h) => h.id));
+    const shards = await sourceShardsOf(
+      o.source,
+      o.sourceIndex,
+      present.map((h) => h.id),
+    );
     const marks = o.switchWatermarks ?? {};
-    const mayCreate = (h: CopyHit) => (h.seqNo ?? -1) > (marks[shards.get(h.id) ?? -1] ?? -1);
-    const { applied, conflicts } = await writeInWindow(o.dest, o.destIndex, present, o.window, touched, mayCreate);
+    const changedSinceSwitch = (h: CopyHit) => (h.seqNo ?? -1) > (marks[shards.get(h.id) ?? -1] ?? -1);
+    // A client's document on the dest that the source has not changed since the switch is simply ahead:
+    // nothing to apply and no conflict. Only source changes made after the switch meet the rule.
+    const toApply = present.filter((h) => !touched.has(h.id) || changedSinceSwitch(h));
+    const { applied, conflicts } = await writeInWindow(
+      o.dest,
+      o.destIndex,
+      toApply,
+      o.window,
+      touched,
+      changedSinceSwitch,
+    );
     result.copied += applied;
     result.conflicts.push(...conflicts);
   } else if (present.length > 0) {
@@ -102,16 +116,9 @@ async function deleteGone(
   touched: Set<string>,
   result: ReconcileResult,
 ): Promise<void> {
-  const candidates = gone.filter((k) => {
-    if (!touched.has(k.id)) return true;
-    result.conflicts.push({
-      id: k.id,
-      sourceChange: 'delete',
-      reason: 'client-wrote-dest',
-      at: new Date().toISOString(),
-    });
-    return false;
-  });
+  // A document a client wrote on the dest after the switch stays, whatever the source says (most are new
+  // documents the source never had); a delete that races a client write fails its condition below.
+  const candidates = gone.filter((k) => !touched.has(k.id));
   if (candidates.length === 0) return;
   const current = await destDocs(o.dest, o.destIndex, candidates);
   const lines: string[] = [];

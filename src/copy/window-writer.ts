@@ -12,7 +12,7 @@ export interface WindowConflict {
   id: string;
   /** What Ferry did not apply: a source write or a source delete. */
   sourceChange: 'write' | 'delete';
-  reason: 'client-wrote-dest' | 'client-deleted-dest' | 'changed-during-apply';
+  reason: 'client-wrote-dest' | 'changed-during-apply';
   at: string;
 }
 
@@ -69,7 +69,7 @@ export async function writeInWindow(
   hits: CopyHit[],
   window: WindowState,
   touched: Set<string>,
-  /** Whether a document absent on the dest may be written there (false: a client deleted it after the switch). */
+  /** Whether a document absent on the dest may be written there (false: unchanged on the source since the switch, so a client deleted it on the dest). */
   mayCreate: (hit: CopyHit) => boolean = () => true,
 ): Promise<{ applied: number; conflicts: WindowConflict[] }> {
   const conflicts: WindowConflict[] = [];
@@ -91,10 +91,8 @@ export async function writeInWindow(
     const doc = current[i]!;
     // Already the same content (a conditional write changes the version, not the content): nothing to do.
     if (doc.found && doc.source === canonicalJson(h.source)) return;
-    if (!doc.found && !mayCreate(h)) {
-      conflicts.push({ id: h.id, sourceChange: 'write', reason: 'client-deleted-dest', at: new Date().toISOString() });
-      return;
-    }
+    // Gone from the dest though the source has not changed it since the switch: a client deleted it there.
+    if (!doc.found && !mayCreate(h)) return;
     written.push(h);
     const meta: Record<string, unknown> = { _index: index, _id: h.id };
     if (h.routing !== undefined) meta.routing = h.routing;
@@ -141,7 +139,9 @@ export async function destDocs(
   index: string,
   hits: { id: string; routing: string | undefined }[],
 ): Promise<DestDoc[]> {
-  const res = await dest.json<{ docs: { found?: boolean; _seq_no?: number; _primary_term?: number; _source?: unknown }[] }>({
+  const res = await dest.json<{
+    docs: { found?: boolean; _seq_no?: number; _primary_term?: number; _source?: unknown }[];
+  }>({
     method: 'POST',
     path: `/${enc(index)}/_mget`,
     body: {

@@ -73,7 +73,7 @@ async function round(ctx: StepContext, data: SyncData): Promise<StepOutcome | un
   data.watermarks = to;
   data.rounds++;
   if (pending > 0) data.lastChangeAt = Date.now();
-  data.conflicts.push(...result.conflicts);
+  addConflicts(data, result.conflicts);
   await ctx.save();
   ctx.checkpoint(data.window ? 'window-round' : 'round');
   const quiet = () => (Date.now() - data.lastChangeAt) / 1000 >= plan.quietSeconds;
@@ -96,10 +96,22 @@ async function runReconcile(ctx: StepContext, data: SyncData): Promise<void> {
   const { plan } = ctx;
   const r = await reconcile({ source: ctx.source, dest: ctx.dest, sourceIndex: plan.sourceIndex, destIndex: plan.destIndex, window: data.window, switchWatermarks: data.switchWatermarks, progress: ctx.progress });
   data.lastReconcileAt = Date.now();
-  data.conflicts.push(...r.conflicts);
+  addConflicts(data, r.conflicts);
   if (r.deleted + r.copied > 0) data.lastChangeAt = Date.now();
   await ctx.save();
   if (r.differences > 0) ctx.progress.info(`reconcile: ${r.differences} difference(s): ${r.copied} copied, ${r.deleted} deleted, ${r.conflicts.length} conflict(s)`);
+}
+
+/** Each document's conflict is reported once, with its first occurrence. */
+function addConflicts(data: SyncData, conflicts: WindowConflict[]): void {
+  const seen = new Set(data.conflicts.map((c) => `${c.id}/${c.sourceChange}`));
+  for (const c of conflicts) {
+    const key = `${c.id}/${c.sourceChange}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      data.conflicts.push(c);
+    }
+  }
 }
 
 async function recordLag(ctx: StepContext, pendingOps: number, seconds: number, data: SyncData): Promise<void> {
