@@ -2,6 +2,7 @@
 // what was copied, the lag, the switch-over conflicts and the verification.
 import type { MigrationState } from '../state/migration-state.js';
 import { describeUndo } from '../state/undo-action.js';
+import { type LossAudit, formatLossAudit } from './loss-audit.js';
 import { formatDuration } from './progress.js';
 
 interface LagSample {
@@ -44,7 +45,8 @@ export function renderReport(state: MigrationState): string {
     lines.push(`  explained by the switch-over rule: dest-owned ${String(v.destOwned)}, deleted on dest ${String(v.deletedOnDest)}, version-only ${String(v.versionOnly)}`);
     lines.push(`  unexplained: ${String(v.unexplained)}${v.unexplained === 0 ? ' (clean)' : `; every id in ${String(v.report)}`}`);
   }
-  for (const key of ['firstPassCounts', 'secondPassCounts', 'lossAudit']) if (r[key]) lines.push(`${key}: ${JSON.stringify(r[key])}`);
+  for (const key of ['firstPassCounts', 'secondPassCounts']) if (r[key]) lines.push(`${key}: ${JSON.stringify(r[key])}`);
+  if (r.lossAudit) lines.push('', 'loss audit (what the applications wrote vs what the dest holds):', ...formatLossAudit(r.lossAudit as LossAudit).map((l) => `  ${l}`));
   if (state.undo.length > 0) {
     lines.push('', 'ferry abort would undo, newest first:');
     for (const u of [...state.undo].reverse()) lines.push(`  - ${describeUndo(u)}`);

@@ -4,6 +4,7 @@ import { ConfigError } from '../../cluster/errors.js';
 import { raiseSignal } from '../../state/operator-signal.js';
 import { RunLock } from '../../state/run-lock.js';
 import { renderReport } from '../../report/final-report.js';
+import { auditDestination, formatLossAudit, readWorkloadReport } from '../../report/loss-audit.js';
 import { describeUndo } from '../../state/undo-action.js';
 import { applyUndo } from '../../steps/undo.js';
 import { type CommonFlags, connectSides, loadSaved, progressFor } from '../session.js';
@@ -41,6 +42,22 @@ export function registerStatusCommands(program: Command): void {
     const { state } = await loadSaved(flags);
     console.log(flags.json ? JSON.stringify(state.results, null, 2) : renderReport(state));
   });
+
+  savedCommand(program, 'audit', 'compare the dest with what the applications wrote (a workload report) and tally losses')
+    .requiredOption('--workload-report <file>', 'JSON report of the applications\' writes (scripts/workload.ts run --out)')
+    .action(async (flags: CommonFlags & { workloadReport: string }) => {
+      const { plan, state, store } = await loadSaved(flags);
+      const report = await readWorkloadReport(flags.workloadReport);
+      const sides = await connectSides(plan);
+      try {
+        const audit = await auditDestination(sides.dest, plan.destIndex, report);
+        state.results.lossAudit = audit;
+        await store.save(state);
+        console.log(flags.json ? JSON.stringify(audit, null, 2) : formatLossAudit(audit).join('\n'));
+      } finally {
+        await sides.close();
+      }
+    });
 
   savedCommand(program, 'pause', 'ask a running migration to stop at its next checkpoint').action(async (flags: CommonFlags) => {
     const { state, store } = await loadSaved(flags);
