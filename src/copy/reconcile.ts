@@ -12,10 +12,11 @@ import { verifyIndices } from '../verify/index.js';
 import type { ReportLine } from '../verify/report-file.js';
 import { bulkLines } from './bulk-lines.js';
 import type { Watermarks } from './change-capture.js';
-import { sourceShardsOf } from './source-shards.js';
+import { shardsOf } from './shards-of.js';
 import type { CopyHit } from './types.js';
 import {
   clientTouchedIds,
+  clientWriteJudge,
   destDocs,
   type WindowConflict,
   type WindowState,
@@ -82,7 +83,7 @@ async function repairBatch(
   const gone = keys.filter((_, i) => sourceNow[i] === undefined);
   if (o.window) {
     // A document unchanged on the source since the switch was on the dest then: if it is gone, a client deleted it.
-    const shards = await sourceShardsOf(
+    const shards = await shardsOf(
       o.source,
       o.sourceIndex,
       present.map((h) => h.id),
@@ -121,11 +122,12 @@ async function deleteGone(
   const candidates = gone.filter((k) => !touched.has(k.id));
   if (candidates.length === 0) return;
   const current = await destDocs(o.dest, o.destIndex, candidates);
+  const clientWrote = o.window ? await clientWriteJudge(o.dest, o.destIndex, o.window, candidates, current) : () => false;
   const lines: string[] = [];
   const ids: string[] = [];
   candidates.forEach((k, i) => {
     const doc = current[i]!;
-    if (!doc.found) return;
+    if (!doc.found || clientWrote(k.id, doc)) return;
     const meta: Record<string, unknown> = {
       _index: o.destIndex,
       _id: k.id,

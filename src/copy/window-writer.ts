@@ -6,6 +6,7 @@
 import type { ClusterClient } from '../cluster/client.js';
 import { enc } from '../cluster/client.js';
 import type { BulkItemResult } from '../cluster/types.js';
+import { shardsOf } from './shards-of.js';
 import type { CopyHit } from './types.js';
 
 export interface WindowConflict {
@@ -23,7 +24,7 @@ export interface WindowState {
   ferryWrites: Record<string, number>;
 }
 
-interface DestDoc {
+export interface DestDoc {
   found: boolean;
   seqNo: number;
   primaryTerm: number;
@@ -73,18 +74,10 @@ export async function writeInWindow(
   mayCreate: (hit: CopyHit) => boolean = () => true,
 ): Promise<{ applied: number; conflicts: WindowConflict[] }> {
   const conflicts: WindowConflict[] = [];
-  const candidates = hits.filter((h) => {
-    if (!touched.has(h.id)) return true;
-    conflicts.push({
-      id: h.id,
-      sourceChange: 'write',
-      reason: 'client-wrote-dest',
-      at: new Date().toISOString(),
-    });
-    return false;
-  });
+  const candidates = hits.filter((h) => !touched.has(h.id) || recordConflict(conflicts, h.id));
   if (candidates.length === 0) return { applied: 0, conflicts };
   const current = await destDocs(dest, index, candidates);
+  const clientWrote = await clientWriteJudge(dest, index, window, candidates, current);
   const lines: string[] = [];
   const written: CopyHit[] = [];
   candidates.forEach((h, i) => {
@@ -93,6 +86,10 @@ export async function writeInWindow(
     if (doc.found && doc.source === canonicalJson(h.source)) return;
     // Gone from the dest though the source has not changed it since the switch: a client deleted it there.
     if (!doc.found && !mayCreate(h)) return;
+    if (clientWrote(h.id, doc)) {
+      recordConflict(conflicts, h.id);
+      return;
+    }
     written.push(h);
     const meta: Record<string, unknown> = { _index: index, _id: h.id };
     if (h.routing !== undefined) meta.routing = h.routing;
@@ -131,6 +128,30 @@ export async function writeInWindow(
     }
   });
   return { applied, conflicts };
+}
+
+/**
+ * Tells whether a client wrote a dest document after the switch, judged on the very _seq_no a conditional
+ * write or delete will then depend on: a client write landing after the touched set was computed is still
+ * seen here, or else makes the if_seq_no condition fail.
+ */
+export async function clientWriteJudge(
+  dest: ClusterClient,
+  index: string,
+  window: WindowState,
+  keys: { id: string }[],
+  docs: DestDoc[],
+): Promise<(id: string, doc: DestDoc) => boolean> {
+  const shards = await shardsOf(dest, index, keys.filter((_, i) => docs[i]!.found).map((k) => k.id));
+  return (id, doc) => {
+    const mark = window.destMarks[shards.get(id) ?? -1];
+    return doc.found && mark !== undefined && doc.seqNo > mark && window.ferryWrites[id] !== doc.seqNo;
+  };
+}
+
+function recordConflict(conflicts: WindowConflict[], id: string): false {
+  conflicts.push({ id, sourceChange: 'write', reason: 'client-wrote-dest', at: new Date().toISOString() });
+  return false;
 }
 
 /** Realtime reads of the dest documents (mget sees writes not yet refreshed). */

@@ -52,19 +52,19 @@ const CASES: Case[] = [
     args: (b) => b,
     expect: /dest disk space[\s\S]*watermark/,
     setup: async () => {
-      // Free space must stay above 1000 TB: no node has room. Reset at once, before the disk monitor acts.
-      const watermarks = (value: string | null) => ({
+      // The high watermark at 0.1% used: no node has room. Flood stage is left alone, so no block is ever put on
+      // an index; the low watermark must not exceed the high one, so it moves too. Reset at once.
+      const watermarks = (low: string | null, high: string | null) => ({
         transient: {
           // The reduced Elasticsearch 8/9 nodes start with the disk threshold off.
-          'cluster.routing.allocation.disk.threshold_enabled': value === null ? null : true,
-          'cluster.routing.allocation.disk.watermark.low': value,
-          'cluster.routing.allocation.disk.watermark.high': value,
-          'cluster.routing.allocation.disk.watermark.flood_stage': value,
+          'cluster.routing.allocation.disk.threshold_enabled': low === null ? null : true,
+          'cluster.routing.allocation.disk.watermark.low': low,
+          'cluster.routing.allocation.disk.watermark.high': high,
         },
       });
-      await c.dest.json({ method: 'PUT', path: '/_cluster/settings', body: watermarks('1000tb') });
+      await c.dest.json({ method: 'PUT', path: '/_cluster/settings', body: watermarks('0.1%', '0.1%') });
       return async () => {
-        await c.dest.json({ method: 'PUT', path: '/_cluster/settings', body: watermarks(null) });
+        await c.dest.json({ method: 'PUT', path: '/_cluster/settings', body: watermarks(null, null) });
       };
     },
   },

@@ -38,7 +38,8 @@ describe('two-pass under load: the loss audit', () => {
       const first = await runFerry(['run', ...args, ...common]);
       assert.equal(first.code, 0, first.stderr);
       assert.match(first.stdout, /--confirm-switch/);
-      await sleep(1500);
+      // Applications keep writing to the source after the snapshot: this is where the method loses writes.
+      await sleep(5000);
       await workload.whilePaused(async () => workload.switchTo(c.dest, index));
       const second = await runFerry(['resume', '--id', id, '--confirm-switch', '--accept-count-drift', ...common]);
       // The counts differ under load, so delete_index refuses to delete the source: that is the guard working.
