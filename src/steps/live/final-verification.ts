@@ -13,7 +13,7 @@ import { StepVerificationError } from '../../cluster/errors.js';
 import type { Watermarks } from '../../copy/change-capture.js';
 import { type WindowState, canonicalJson, clientTouchedIds } from '../../copy/window-writer.js';
 import { reconcile } from '../../copy/reconcile.js';
-import { sourceShardsOf } from '../../copy/source-shards.js';
+import { shardsOf } from '../../copy/shards-of.js';
 import { verifyIndices } from '../../verify/index.js';
 import type { ReportLine } from '../../verify/report-file.js';
 import { DONE, type Step, type StepContext } from '../step.js';
@@ -99,7 +99,7 @@ async function explain(ctx: StepContext, lines: ReportLine[], window: WindowStat
 }
 
 async function unchangedSinceSwitch(source: ClusterClient, index: string, line: ReportLine, marks: Watermarks): Promise<boolean> {
-  const shard = (await sourceShardsOf(source, index, [line.id])).get(line.id);
+  const shard = (await shardsOf(source, index, [line.id])).get(line.id);
   const mark = shard === undefined ? undefined : marks[shard];
   return line.source?.seq_no !== null && line.source?.seq_no !== undefined && mark !== undefined && line.source.seq_no <= mark;
 }
