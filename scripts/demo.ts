@@ -30,12 +30,26 @@ async function main(): Promise<void> {
   const initial = await loadCities(source, INDEX, limit);
 
   const rate = Number(process.env.FERRY_DEMO_RATE ?? 50);
-  say(`3. applications start writing to the source: ${rate} ops/s of index, create, update, scripted update, upsert, delete, bulk, by-query, if_seq_no ...`);
+  say(
+    `3. applications start writing to the source: ${rate} ops/s of index, create, update, scripted update, upsert, delete, bulk, by-query, if_seq_no ...`,
+  );
   const workload = await startWorkload({ target: { client: source, index: INDEX }, seed: 42, rate, initial });
   for (const d of workload.disabled) say(`   (left out: ${d.type}: ${d.reason})`);
 
   say('4. ferry run (live strategy), as an operator would type it:');
-  const args = ['run', '--source-url', bed.source.url, '--dest-url', bed.dest.url, '--source-index', INDEX, '--state-dir', STATE_DIR, '--quiet-seconds', '3'];
+  const args = [
+    'run',
+    '--source-url',
+    bed.source.url,
+    '--dest-url',
+    bed.dest.url,
+    '--source-index',
+    INDEX,
+    '--state-dir',
+    STATE_DIR,
+    '--quiet-seconds',
+    '3',
+  ];
   say(`   ferry ${args.join(' ')}`);
   const ferry = ferryProcess(args);
   await waitForState(STATE_DIR, ID, (s) => typeof s.results.readyAt === 'string', 30 * 60_000);
@@ -51,21 +65,39 @@ async function main(): Promise<void> {
   const code = await ferry.done;
   if (code !== 0) throw new Error(`ferry exited with ${code}`);
 
-  say('7. Ferry\'s report:');
+  say("7. Ferry's report:");
   await ferryProcess(['report', '--id', ID, '--state-dir', STATE_DIR]).done;
 
-  const comparison = await compareWithOracle(dest, INDEX, report.expected, { lastOpByType: report.lastOpByType, uncertain: report.uncertain });
+  const comparison = await compareWithOracle(dest, INDEX, report.expected, {
+    lastOpByType: report.lastOpByType,
+    uncertain: report.uncertain,
+  });
   const ops = Object.entries(report.ops).filter(([, o]) => o.attempted > 0);
   say('\n8. what the applications wrote (succeeded / failed) and what the destination holds:');
   for (const [type, o] of ops) say(`   ${type.padEnd(22)} ${String(o.succeeded).padStart(6)} / ${o.failed}`);
-  say(`   documents checked ${comparison.checked}: lost ${comparison.lost.length}, resurrected ${comparison.resurrected.length}, stale ${comparison.stale.length}, extra ${comparison.extra.length}`);
-  say(`\nclusters keep running: stop them with "npm run clusters -- down"; delete the source with: npx tsx src/cli/dev.ts cleanup --id ${ID} --state-dir ${STATE_DIR} --yes-delete-source`);
+  say(
+    `   documents checked ${comparison.checked}: lost ${comparison.lost.length}, resurrected ${comparison.resurrected.length}, stale ${comparison.stale.length}, extra ${comparison.extra.length}`,
+  );
+  say(
+    `\nclusters keep running: stop them with "npm run clusters -- down"; delete the source with: npx tsx src/cli/dev.ts cleanup --id ${ID} --state-dir ${STATE_DIR} --yes-delete-source`,
+  );
   await Promise.all([source.close(), dest.close()]);
-  if (comparison.lost.length + comparison.resurrected.length + comparison.stale.length + comparison.extra.length > 0) process.exitCode = 1;
+  if (
+    comparison.lost.length +
+      comparison.resurrected.length +
+      comparison.stale.length +
+      comparison.extra.length >
+    0
+  )
+    process.exitCode = 1;
 }
 
 function ferryProcess(args: string[]): { done: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'dev.ts'), ...args], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'dev.ts'), ...args],
+    { cwd: REPO_ROOT, stdio: 'inherit' },
+  );
   return { done: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
 }
 

@@ -10,7 +10,13 @@ import { bedDown, bedUp } from './harness/bed.js';
 import { type EnginePair, pairName, parseEnginePair } from './harness/engines.js';
 import { REPO_ROOT } from './harness/paths.js';
 
-const DEFAULT_PAIRS = ['opensearch-2', 'elasticsearch-7', 'opensearch-3', 'elasticsearch-7:opensearch-2', 'elasticsearch-8:elasticsearch-9'];
+const DEFAULT_PAIRS = [
+  'opensearch-2',
+  'elasticsearch-7',
+  'opensearch-3',
+  'elasticsearch-7:opensearch-2',
+  'elasticsearch-8:elasticsearch-9',
+];
 const FULL_MATRIX = [
   'opensearch-2',
   'opensearch-3',
@@ -57,16 +63,23 @@ async function main(): Promise<number> {
     );
   }
   console.log('\n== summary');
-  for (const r of results) console.log(`${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(34)} ${r.seconds.toFixed(0)} s`);
+  for (const r of results)
+    console.log(`${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(34)} ${r.seconds.toFixed(0)} s`);
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
 function selectedPairs(): EnginePair[] {
-  const names = process.env.FERRY_MATRIX === 'full' ? FULL_MATRIX : (process.env.FERRY_ENGINE?.split(',') ?? DEFAULT_PAIRS);
+  const names =
+    process.env.FERRY_MATRIX === 'full'
+      ? FULL_MATRIX
+      : (process.env.FERRY_ENGINE?.split(',') ?? DEFAULT_PAIRS);
   return names.map((n) => parseEnginePair(n.trim()));
 }
 
-async function timed(name: string, run: () => Promise<boolean>): Promise<{ name: string; ok: boolean; seconds: number }> {
+async function timed(
+  name: string,
+  run: () => Promise<boolean>,
+): Promise<{ name: string; ok: boolean; seconds: number }> {
   const started = Date.now();
   let ok = false;
   try {
@@ -80,9 +93,20 @@ async function timed(name: string, run: () => Promise<boolean>): Promise<{ name:
 function runNodeTest(files: string[], env: Record<string, string>): Promise<boolean> {
   // One file at a time: some tests change cluster-wide settings (disk watermarks) for a moment.
   const concurrency = process.env.FERRY_TEST_CONCURRENCY ?? '1';
-  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files];
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    ...files,
+  ];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
+    const child = spawn(process.execPath, args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: 'inherit',
+    });
     child.on('exit', (code) => resolve(code === 0));
   });
 }

@@ -7,7 +7,9 @@ import { registerStatusCommands } from './commands/status.js';
 import { registerVerifyCommand } from './commands/verify.js';
 
 export function buildProgram(): Command {
-  const program = new Command('ferry').description('Move a live Elasticsearch/OpenSearch index to another cluster, lose nothing, prove it.');
+  const program = new Command('ferry').description(
+    'Move a live Elasticsearch/OpenSearch index to another cluster, lose nothing, prove it.',
+  );
   // Usage errors come back as exceptions, so they get exit code 2 like any other bad input.
   program.exitOverride();
   registerPlanCommand(program);
@@ -25,7 +27,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof FerryError) {
       console.error(`error: ${error.message}\nfix: ${error.hint}`);
-      const badInput = error instanceof ConfigError || error instanceof ConnectionError || error instanceof AuthenticationError;
+      const badInput =
+        error instanceof ConfigError ||
+        error instanceof ConnectionError ||
+        error instanceof AuthenticationError;
       return badInput ? 2 : 1;
     }
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

@@ -6,18 +6,30 @@ export function addPlanFlags(command: Command): Command {
     .option('--plan <file>', 'YAML plan file (flags and FERRY_* variables override it)')
     .option('--id <id>', 'migration name (default: <source-index>-to-<dest-index>)')
     .option('--strategy <name>', 'live (default) or two-pass')
-    .option('--source-url <url>', 'source cluster URL (credentials: FERRY_SOURCE_USERNAME/PASSWORD/API_KEY, CA: FERRY_SOURCE_CA)')
-    .option('--dest-url <url>', 'dest cluster URL (credentials: FERRY_DEST_USERNAME/PASSWORD/API_KEY, CA: FERRY_DEST_CA)')
+    .option(
+      '--source-url <url>',
+      'source cluster URL (credentials: FERRY_SOURCE_USERNAME/PASSWORD/API_KEY, CA: FERRY_SOURCE_CA)',
+    )
+    .option(
+      '--dest-url <url>',
+      'dest cluster URL (credentials: FERRY_DEST_USERNAME/PASSWORD/API_KEY, CA: FERRY_DEST_CA)',
+    )
     .option('--source-index <name>', 'index to move')
     .option('--dest-index <name>', 'name on the dest (default: same)')
     .option('--delta-index <name>', 'two-pass: index on the source that takes writes during the move')
     .option('--repository <name>', 'snapshot repository registered on both clusters (default: ferry)')
-    .option('--repository-location <path>', 'shared path (in path.repo on both) to register the repository at')
+    .option(
+      '--repository-location <path>',
+      'shared path (in path.repo on both) to register the repository at',
+    )
     .option('--pipeline <name>', 'two-pass: name of the rerouting pipeline')
     .option('--state-dir <dir>', 'where progress is saved (default: .ferry)')
     .option('--write-block', 'live: at the switch, block source writes for a bounded, measured final drain')
     .option('--quiet-seconds <n>', 'live: drain once the source had no write for this long (default 10)')
-    .option('--reconcile-seconds <n>', 'live: how often deletes are reconciled while catching up (default 15)');
+    .option(
+      '--reconcile-seconds <n>',
+      'live: how often deletes are reconciled while catching up (default 15)',
+    );
 }
 
 export function addRunFlags(command: Command): Command {

@@ -3,8 +3,8 @@
 import { ClusterClient } from '../cluster/client.js';
 import type { ConnectionOptions } from '../cluster/connection.js';
 import { ConfigError } from '../cluster/errors.js';
-import { type Plan, type PlanFlags, loadPlan } from '../plan/options.js';
-import { type Progress, type ProgressMode, createProgress } from '../report/progress.js';
+import { loadPlan, type Plan, type PlanFlags } from '../plan/options.js';
+import { createProgress, type Progress, type ProgressMode } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import { StateStore } from '../state/state-store.js';
 
@@ -14,11 +14,19 @@ export interface CommonFlags extends PlanFlags {
 }
 
 export function progressFor(flags: CommonFlags): Progress {
-  const mode: ProgressMode = flags.json ? 'json' : flags.quiet ? 'silent' : process.stderr.isTTY ? 'tty' : 'plain';
+  const mode: ProgressMode = flags.json
+    ? 'json'
+    : flags.quiet
+      ? 'silent'
+      : process.stderr.isTTY
+        ? 'tty'
+        : 'plain';
   return createProgress(mode);
 }
 
-export async function connectSides(plan: Plan): Promise<{ source: ClusterClient; dest: ClusterClient; close(): Promise<void> }> {
+export async function connectSides(
+  plan: Plan,
+): Promise<{ source: ClusterClient; dest: ClusterClient; close(): Promise<void> }> {
   const source = await ClusterClient.connect(plan.source);
   let dest: ClusterClient;
   try {
@@ -31,13 +39,24 @@ export async function connectSides(plan: Plan): Promise<{ source: ClusterClient;
 }
 
 /** For resume/status/abort: the saved plan, with credentials taken again from flags or FERRY_* variables. */
-export async function loadSaved(flags: CommonFlags, env: NodeJS.ProcessEnv = process.env): Promise<{ plan: Plan; state: MigrationState; store: StateStore }> {
+export async function loadSaved(
+  flags: CommonFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ plan: Plan; state: MigrationState; store: StateStore }> {
   const stateDir = flags.stateDir ?? '.ferry';
   const id = flags.id ?? (flags.sourceIndex ? loadPlan(flags, env).id : undefined);
-  if (!id) throw new ConfigError('Which migration? No --id was given.', 'Pass --id <id> (ferry run printed it), or the same --source-index/--dest-index as the run.');
+  if (!id)
+    throw new ConfigError(
+      'Which migration? No --id was given.',
+      'Pass --id <id> (ferry run printed it), or the same --source-index/--dest-index as the run.',
+    );
   const store = new StateStore(stateDir, id);
   const state = await store.load();
-  if (!state) throw new ConfigError(`No migration "${id}" in ${stateDir}.`, 'Check --id and --state-dir; `ferry run` starts a new one.');
+  if (!state)
+    throw new ConfigError(
+      `No migration "${id}" in ${stateDir}.`,
+      'Check --id and --state-dir; `ferry run` starts a new one.',
+    );
   const saved = state.plan as unknown as Omit<Plan, 'source' | 'dest'> & { source: string; dest: string };
   const plan: Plan = {
     ...saved,

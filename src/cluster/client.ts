@@ -1,6 +1,6 @@
 // Typed calls on one cluster. Engine differences are resolved here, not in the steps that call them.
 import type { ConnectionOptions } from './connection.js';
-import { type EngineInfo, detectEngine, engineLabel } from './engine.js';
+import { detectEngine, type EngineInfo, engineLabel } from './engine.js';
 import { NotFoundError } from './errors.js';
 import { type RequestOptions, type Response, Transport, type TransportOptions } from './transport.js';
 import type { BulkResponse, IndexDefinition, SearchResponse, ShardSeqNoStats } from './types.js';
@@ -15,7 +15,10 @@ export class ClusterClient {
   }
 
   /** Connects and detects the engine; fails with a typed error naming the fix when the cluster is unusable. */
-  static async connect(options: ConnectionOptions, transportOptions?: TransportOptions): Promise<ClusterClient> {
+  static async connect(
+    options: ConnectionOptions,
+    transportOptions?: TransportOptions,
+  ): Promise<ClusterClient> {
     const transport = new Transport(options, transportOptions);
     try {
       return new ClusterClient(transport, await detectEngine(transport));
@@ -42,13 +45,22 @@ export class ClusterClient {
   }
 
   async indexExists(index: string): Promise<boolean> {
-    const { status } = await this.request({ method: 'HEAD', path: `/${enc(index)}`, okStatuses: [404], what: `check index ${index}` });
+    const { status } = await this.request({
+      method: 'HEAD',
+      path: `/${enc(index)}`,
+      okStatuses: [404],
+      what: `check index ${index}`,
+    });
     return status === 200;
   }
 
   /** Settings (flat keys under index), mappings and aliases of one concrete index. */
   async getIndex(index: string): Promise<IndexDefinition> {
-    const body = await this.json<Record<string, IndexDefinition>>({ method: 'GET', path: `/${enc(index)}`, what: `read index ${index}` });
+    const body = await this.json<Record<string, IndexDefinition>>({
+      method: 'GET',
+      path: `/${enc(index)}`,
+      what: `read index ${index}`,
+    });
     const definition = body[index] ?? Object.values(body)[0];
     if (!definition) throw new Error(`Index ${index} has no definition`);
     return definition;
@@ -60,11 +72,21 @@ export class ClusterClient {
 
   /** Deletes an index; deleting one that is already gone is not an error (steps must be re-runnable). */
   async deleteIndex(index: string): Promise<void> {
-    await this.request({ method: 'DELETE', path: `/${enc(index)}`, okStatuses: [404], what: `delete index ${index}` });
+    await this.request({
+      method: 'DELETE',
+      path: `/${enc(index)}`,
+      okStatuses: [404],
+      what: `delete index ${index}`,
+    });
   }
 
   async refresh(index: string): Promise<void> {
-    await this.request({ method: 'POST', path: `/${enc(index)}/_refresh`, idempotent: true, what: `refresh ${index}` });
+    await this.request({
+      method: 'POST',
+      path: `/${enc(index)}/_refresh`,
+      idempotent: true,
+      what: `refresh ${index}`,
+    });
   }
 
   async count(index: string, query?: unknown): Promise<number> {
@@ -78,7 +100,11 @@ export class ClusterClient {
     return body.count;
   }
 
-  search<S = Record<string, unknown>>(index: string, body: unknown, query?: RequestOptions['query']): Promise<SearchResponse<S>> {
+  search<S = Record<string, unknown>>(
+    index: string,
+    body: unknown,
+    query?: RequestOptions['query'],
+  ): Promise<SearchResponse<S>> {
     return this.json<SearchResponse<S>>({
       method: 'POST',
       path: index ? `/${enc(index)}/_search` : '/_search',
@@ -132,7 +158,12 @@ export class ClusterClient {
   }
 
   async putIndexSettings(index: string, settings: Record<string, unknown>): Promise<void> {
-    await this.request({ method: 'PUT', path: `/${enc(index)}/_settings`, body: settings, what: `change settings of ${index}` });
+    await this.request({
+      method: 'PUT',
+      path: `/${enc(index)}/_settings`,
+      body: settings,
+      what: `change settings of ${index}`,
+    });
   }
 
   /** Persistent, transient and default cluster settings, flat keys. */
@@ -154,7 +185,13 @@ export function enc(index: string): string {
 
 class NotFoundErrorLike extends NotFoundError {
   constructor(index: string) {
-    super({ status: 404, errorType: 'index_not_found_exception', reason: `no such index [${index}]`, what: `stats of ${index}`, body: undefined });
+    super({
+      status: 404,
+      errorType: 'index_not_found_exception',
+      reason: `no such index [${index}]`,
+      what: `stats of ${index}`,
+      body: undefined,
+    });
   }
 }
 

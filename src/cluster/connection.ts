@@ -31,10 +31,16 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
   try {
     url = new URL(options.url);
   } catch {
-    throw new ConfigError(`"${redactUrl(options.url)}" is not a valid URL.`, 'Give the cluster URL as http(s)://host:port.');
+    throw new ConfigError(
+      `"${redactUrl(options.url)}" is not a valid URL.`,
+      'Give the cluster URL as http(s)://host:port.',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`"${redactUrl(options.url)}" must use http or https.`, 'Give the cluster URL as http(s)://host:port.');
+    throw new ConfigError(
+      `"${redactUrl(options.url)}" must use http or https.`,
+      'Give the cluster URL as http(s)://host:port.',
+    );
   }
   const username = options.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
   const password = options.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
@@ -46,7 +52,10 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
     try {
       ca = readFileSync(options.caFile, 'utf8');
     } catch {
-      throw new ConfigError(`Cannot read the CA file ${options.caFile}.`, 'Check the path and its permissions.');
+      throw new ConfigError(
+        `Cannot read the CA file ${options.caFile}.`,
+        'Check the path and its permissions.',
+      );
     }
   }
   const authorization = options.apiKey

@@ -19,7 +19,8 @@ export async function detectEngine(transport: Transport): Promise<EngineInfo> {
   } catch (error) {
     // Reduced Elasticsearch 8+/9 builds lack the module that serves GET / (they answer 404 or 405);
     // nodes info always answers.
-    if (!(error instanceof NotFoundError) && !(error instanceof ResponseError && error.status === 405)) throw error;
+    if (!(error instanceof NotFoundError) && !(error instanceof ResponseError && error.status === 405))
+      throw error;
   }
   const { body } = await transport.request<NodesInfo>({
     method: 'GET',
@@ -35,7 +36,12 @@ export async function detectEngine(transport: Transport): Promise<EngineInfo> {
 
 function parseEngine(distribution: string | undefined, version: string): EngineInfo {
   const [major = 0, minor = 0] = version.split('.').map(Number);
-  return { distribution: distribution === 'opensearch' ? 'opensearch' : 'elasticsearch', version, major, minor };
+  return {
+    distribution: distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
+    version,
+    major,
+    minor,
+  };
 }
 
 export function engineLabel(engine: EngineInfo): string {
@@ -44,7 +50,9 @@ export function engineLabel(engine: EngineInfo): string {
 
 /** The static setting that lists hosts this cluster may reindex from. */
 export function remoteAllowlistSetting(engine: EngineInfo): string {
-  return engine.distribution === 'opensearch' && engine.major >= 2 ? 'reindex.remote.allowlist' : 'reindex.remote.whitelist';
+  return engine.distribution === 'opensearch' && engine.major >= 2
+    ? 'reindex.remote.allowlist'
+    : 'reindex.remote.whitelist';
 }
 
 /** Elasticsearch 8+ refuses to sort or aggregate on _id unless a cluster setting allows it. */
@@ -55,10 +63,18 @@ export function canSortOnId(engine: EngineInfo): boolean {
 /** Snapshots restore only on the same distribution, at the same or a newer version (one major apart at most). */
 export function canRestoreSnapshot(from: EngineInfo, to: EngineInfo): boolean {
   if (from.distribution === to.distribution) {
-    return to.major > from.major || (to.major === from.major && to.minor >= from.minor) ? to.major - from.major <= 1 : false;
+    return to.major > from.major || (to.major === from.major && to.minor >= from.minor)
+      ? to.major - from.major <= 1
+      : false;
   }
   // OpenSearch 1.x/2.x restore Elasticsearch 7.x snapshots (up to 7.10, the fork point).
-  return from.distribution === 'elasticsearch' && from.major === 7 && from.minor <= 10 && to.distribution === 'opensearch' && to.major <= 2;
+  return (
+    from.distribution === 'elasticsearch' &&
+    from.major === 7 &&
+    from.minor <= 10 &&
+    to.distribution === 'opensearch' &&
+    to.major <= 2
+  );
 }
 
 interface RootInfo {

@@ -2,7 +2,11 @@
 // HTTP status and the server's error type, never later by matching message text.
 
 /** Server error types that mean "busy, try again later" whatever the status says. */
-const BUSY_ERROR_TYPES = new Set(['es_rejected_execution_exception', 'circuit_breaking_exception', 'process_cluster_event_timeout_exception']);
+const BUSY_ERROR_TYPES = new Set([
+  'es_rejected_execution_exception',
+  'circuit_breaking_exception',
+  'process_cluster_event_timeout_exception',
+]);
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
 export class FerryError extends Error {
@@ -30,12 +34,23 @@ export class ResponseError extends FerryError {
   readonly errorType: string | undefined;
   readonly retryable: boolean;
   readonly body: unknown;
-  constructor(args: { status: number; errorType: string | undefined; reason: string; what: string; body: unknown }) {
-    super(`${args.what} failed: HTTP ${args.status}${args.errorType ? ` ${args.errorType}` : ''}: ${args.reason}`, hintFor(args.status));
+  constructor(args: {
+    status: number;
+    errorType: string | undefined;
+    reason: string;
+    what: string;
+    body: unknown;
+  }) {
+    super(
+      `${args.what} failed: HTTP ${args.status}${args.errorType ? ` ${args.errorType}` : ''}: ${args.reason}`,
+      hintFor(args.status),
+    );
     this.status = args.status;
     this.errorType = args.errorType;
     this.body = args.body;
-    this.retryable = RETRYABLE_STATUSES.has(args.status) || (args.errorType !== undefined && BUSY_ERROR_TYPES.has(args.errorType));
+    this.retryable =
+      RETRYABLE_STATUSES.has(args.status) ||
+      (args.errorType !== undefined && BUSY_ERROR_TYPES.has(args.errorType));
   }
 }
 
@@ -46,19 +61,25 @@ function hintFor(status: number): string {
   if (status === 401) return 'Check the credentials (username/password or API key) for this cluster.';
   if (status === 403) return 'The user lacks a privilege for this call: grant it, or use a user that has it.';
   if (status === 404) return 'Check the index or resource name.';
-  if (RETRYABLE_STATUSES.has(status)) return 'The cluster is busy; Ferry retries with backoff. If it persists, lower the concurrency.';
+  if (RETRYABLE_STATUSES.has(status))
+    return 'The cluster is busy; Ferry retries with backoff. If it persists, lower the concurrency.';
   return 'Read the server reason above; fix the request or the cluster, then run again.';
 }
 
 export function isRetryable(error: unknown): boolean {
-  return (error instanceof ConnectionError) || (error instanceof ResponseError && error.retryable);
+  return error instanceof ConnectionError || (error instanceof ResponseError && error.retryable);
 }
 
 /** Builds the right error class for a failed response. */
 export function responseError(status: number, body: unknown, what: string): ResponseError {
-  const error = (body as { error?: { type?: string; reason?: string; root_cause?: { reason?: string }[] } | string } | undefined)?.error;
+  const error = (
+    body as
+      | { error?: { type?: string; reason?: string; root_cause?: { reason?: string }[] } | string }
+      | undefined
+  )?.error;
   const errorType = typeof error === 'object' ? error.type : undefined;
-  const reason = typeof error === 'object' ? (error.reason ?? error.root_cause?.[0]?.reason ?? '') : String(error ?? '');
+  const reason =
+    typeof error === 'object' ? (error.reason ?? error.root_cause?.[0]?.reason ?? '') : String(error ?? '');
   const args = { status, errorType, reason: reason.slice(0, 500), what, body };
   if (status === 401 || status === 403) return new AuthenticationError(args);
   if (status === 404) return new NotFoundError(args);
@@ -73,7 +94,11 @@ export class StepError extends FerryError {
   readonly step: string;
   constructor(step: string, cause: unknown) {
     const message = cause instanceof Error ? cause.message : String(cause);
-    super(`Step ${step} failed: ${message}`, cause instanceof FerryError ? cause.hint : 'Fix the cause above, then run `ferry resume`.', { cause });
+    super(
+      `Step ${step} failed: ${message}`,
+      cause instanceof FerryError ? cause.hint : 'Fix the cause above, then run `ferry resume`.',
+      { cause },
+    );
     this.step = step;
   }
 }

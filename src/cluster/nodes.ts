@@ -8,14 +8,27 @@ export interface NodeDisk {
 }
 
 export async function dataNodeDisks(client: ClusterClient): Promise<NodeDisk[]> {
-  const body = await client.json<{ nodes: Record<string, { name: string; roles?: string[]; fs?: { total?: { total_in_bytes: number; available_in_bytes: number } } }> }>({
+  const body = await client.json<{
+    nodes: Record<
+      string,
+      {
+        name: string;
+        roles?: string[];
+        fs?: { total?: { total_in_bytes: number; available_in_bytes: number } };
+      }
+    >;
+  }>({
     method: 'GET',
     path: '/_nodes/stats/fs',
     what: 'read node disk usage',
   });
   return Object.values(body.nodes)
     .filter((n) => !n.roles || n.roles.some((r) => r === 'data' || r.startsWith('data_')))
-    .map((n) => ({ name: n.name, totalBytes: n.fs?.total?.total_in_bytes ?? 0, availableBytes: n.fs?.total?.available_in_bytes ?? 0 }));
+    .map((n) => ({
+      name: n.name,
+      totalBytes: n.fs?.total?.total_in_bytes ?? 0,
+      availableBytes: n.fs?.total?.available_in_bytes ?? 0,
+    }));
 }
 
 /** Values of one node setting across nodes (flat key), e.g. path.repo or the remote allowlist. */
@@ -29,7 +42,8 @@ export async function nodeSettingValues(client: ClusterClient, key: string): Pro
   const values: string[] = [];
   for (const node of Object.values(body.nodes)) {
     for (const [k, v] of Object.entries(node.settings)) {
-      if (k === key || k.startsWith(`${key}.`)) values.push(...(Array.isArray(v) ? v.map(String) : [String(v)]));
+      if (k === key || k.startsWith(`${key}.`))
+        values.push(...(Array.isArray(v) ? v.map(String) : [String(v)]));
     }
   }
   return values;
@@ -37,7 +51,12 @@ export async function nodeSettingValues(client: ClusterClient, key: string): Pro
 
 /** Module and plugin names present on every node (e.g. "reindex", "ingest-common", "lang-painless"). */
 export async function installedModules(client: ClusterClient): Promise<Set<string>> {
-  const body = await client.json<{ nodes: Record<string, { modules?: { name: string; classname: string }[]; plugins?: { name: string; classname: string }[] }> }>({
+  const body = await client.json<{
+    nodes: Record<
+      string,
+      { modules?: { name: string; classname: string }[]; plugins?: { name: string; classname: string }[] }
+    >;
+  }>({
     method: 'GET',
     path: '/_nodes/plugins',
     what: 'read installed modules',

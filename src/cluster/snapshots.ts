@@ -8,7 +8,10 @@ export interface SnapshotInfo {
   shards?: { total: number; successful: number; failed: number };
 }
 
-export async function getRepository(client: ClusterClient, name: string): Promise<{ type: string; settings: Record<string, unknown> } | undefined> {
+export async function getRepository(
+  client: ClusterClient,
+  name: string,
+): Promise<{ type: string; settings: Record<string, unknown> } | undefined> {
   const res = await client.request<Record<string, { type: string; settings: Record<string, unknown> }>>({
     method: 'GET',
     path: `/_snapshot/${enc(name)}`,
@@ -18,7 +21,12 @@ export async function getRepository(client: ClusterClient, name: string): Promis
   return res.status === 404 ? undefined : res.body[name];
 }
 
-export async function putFsRepository(client: ClusterClient, name: string, location: string, readonly: boolean): Promise<void> {
+export async function putFsRepository(
+  client: ClusterClient,
+  name: string,
+  location: string,
+  readonly: boolean,
+): Promise<void> {
   await client.request({
     method: 'PUT',
     path: `/_snapshot/${enc(name)}`,
@@ -27,7 +35,11 @@ export async function putFsRepository(client: ClusterClient, name: string, locat
   });
 }
 
-export async function getSnapshot(client: ClusterClient, repository: string, snapshot: string): Promise<SnapshotInfo | undefined> {
+export async function getSnapshot(
+  client: ClusterClient,
+  repository: string,
+  snapshot: string,
+): Promise<SnapshotInfo | undefined> {
   const res = await client.request<{ snapshots: SnapshotInfo[] }>({
     method: 'GET',
     path: `/_snapshot/${enc(repository)}/${enc(snapshot)}`,
@@ -37,7 +49,12 @@ export async function getSnapshot(client: ClusterClient, repository: string, sna
   return res.status === 404 ? undefined : res.body.snapshots?.[0];
 }
 
-export async function startSnapshot(client: ClusterClient, repository: string, snapshot: string, index: string): Promise<void> {
+export async function startSnapshot(
+  client: ClusterClient,
+  repository: string,
+  snapshot: string,
+  index: string,
+): Promise<void> {
   await client.request({
     method: 'PUT',
     path: `/_snapshot/${enc(repository)}/${enc(snapshot)}`,
@@ -48,13 +65,28 @@ export async function startSnapshot(client: ClusterClient, repository: string, s
   });
 }
 
-export async function deleteSnapshot(client: ClusterClient, repository: string, snapshot: string): Promise<void> {
-  await client.request({ method: 'DELETE', path: `/_snapshot/${enc(repository)}/${enc(snapshot)}`, okStatuses: [404], what: `delete snapshot ${snapshot}` });
+export async function deleteSnapshot(
+  client: ClusterClient,
+  repository: string,
+  snapshot: string,
+): Promise<void> {
+  await client.request({
+    method: 'DELETE',
+    path: `/_snapshot/${enc(repository)}/${enc(snapshot)}`,
+    okStatuses: [404],
+    what: `delete snapshot ${snapshot}`,
+  });
 }
 
 /** Bytes done and total of a running snapshot, for progress. */
-export async function snapshotProgress(client: ClusterClient, repository: string, snapshot: string): Promise<{ done: number; total: number }> {
-  const body = await client.json<{ snapshots: { stats?: { processed?: { size_in_bytes: number }; total?: { size_in_bytes: number } } }[] }>({
+export async function snapshotProgress(
+  client: ClusterClient,
+  repository: string,
+  snapshot: string,
+): Promise<{ done: number; total: number }> {
+  const body = await client.json<{
+    snapshots: { stats?: { processed?: { size_in_bytes: number }; total?: { size_in_bytes: number } } }[];
+  }>({
     method: 'GET',
     path: `/_snapshot/${enc(repository)}/${enc(snapshot)}/_status`,
     what: `snapshot status ${snapshot}`,
@@ -90,8 +122,22 @@ export async function startRestore(client: ClusterClient, r: RestoreRequest): Pr
 }
 
 /** Bytes recovered and total of an index being restored. */
-export async function recoveryProgress(client: ClusterClient, index: string): Promise<{ done: number; total: number; finished: boolean }> {
-  const body = await client.json<Record<string, { shards: { stage: string; primary: boolean; index: { size: { total_in_bytes: number; recovered_in_bytes: number } } }[] }>>({
+export async function recoveryProgress(
+  client: ClusterClient,
+  index: string,
+): Promise<{ done: number; total: number; finished: boolean }> {
+  const body = await client.json<
+    Record<
+      string,
+      {
+        shards: {
+          stage: string;
+          primary: boolean;
+          index: { size: { total_in_bytes: number; recovered_in_bytes: number } };
+        }[];
+      }
+    >
+  >({
     method: 'GET',
     path: `/${enc(index)}/_recovery`,
     what: `recovery of ${index}`,

@@ -41,5 +41,10 @@ export async function getTask(client: ClusterClient, taskId: string): Promise<Ta
   }>({ method: 'GET', path: `/_tasks/${enc(taskId)}`, okStatuses: [404], what: `read task ${taskId}` });
   if (res.status === 404) return undefined;
   const b = res.body;
-  return { completed: b.completed, status: b.response ?? b.task.status, failures: b.response?.failures ?? [], error: b.error };
+  return {
+    completed: b.completed,
+    status: b.response ?? b.task.status,
+    failures: b.response?.failures ?? [],
+    error: b.error,
+  };
 }

@@ -3,7 +3,7 @@
 import { Pool } from 'undici';
 import { type ConnectionOptions, type ResolvedConnection, resolveConnection } from './connection.js';
 import { ConnectionError, responseError } from './errors.js';
-import { DEFAULT_RETRY, type RetryPolicy, type Sleep, realSleep, withRetry } from './retry.js';
+import { DEFAULT_RETRY, type RetryPolicy, realSleep, type Sleep, withRetry } from './retry.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -54,9 +54,13 @@ export class Transport {
     this.pool = new Pool(this.connection.origin, {
       connections: transportOptions.connections ?? 16,
       keepAliveTimeout: 30_000,
-      connect: this.connection.ca || this.connection.insecure
-        ? { ...(this.connection.ca ? { ca: this.connection.ca } : {}), rejectUnauthorized: !this.connection.insecure }
-        : undefined,
+      connect:
+        this.connection.ca || this.connection.insecure
+          ? {
+              ...(this.connection.ca ? { ca: this.connection.ca } : {}),
+              rejectUnauthorized: !this.connection.insecure,
+            }
+          : undefined,
     });
   }
 

@@ -122,7 +122,9 @@ async function deleteGone(
   const candidates = gone.filter((k) => !touched.has(k.id));
   if (candidates.length === 0) return;
   const current = await destDocs(o.dest, o.destIndex, candidates);
-  const clientWrote = o.window ? await clientWriteJudge(o.dest, o.destIndex, o.window, candidates, current) : () => false;
+  const clientWrote = o.window
+    ? await clientWriteJudge(o.dest, o.destIndex, o.window, candidates, current)
+    : () => false;
   const lines: string[] = [];
   const ids: string[] = [];
   candidates.forEach((k, i) => {

@@ -142,7 +142,11 @@ export async function clientWriteJudge(
   keys: { id: string }[],
   docs: DestDoc[],
 ): Promise<(id: string, doc: DestDoc) => boolean> {
-  const shards = await shardsOf(dest, index, keys.filter((_, i) => docs[i]!.found).map((k) => k.id));
+  const shards = await shardsOf(
+    dest,
+    index,
+    keys.filter((_, i) => docs[i]!.found).map((k) => k.id),
+  );
   return (id, doc) => {
     const mark = window.destMarks[shards.get(id) ?? -1];
     return doc.found && mark !== undefined && doc.seqNo > mark && window.ferryWrites[id] !== doc.seqNo;

@@ -12,7 +12,10 @@ const indexName = z
   .min(1)
   .max(255)
   .regex(/^[^A-Z\\/*?"<>| ,#:]+$/, 'index names are lower case, without \\ / * ? " < > | , # : or spaces')
-  .refine((n) => !n.startsWith('-') && !n.startsWith('_') && !n.startsWith('+'), 'index names cannot start with -, _ or +');
+  .refine(
+    (n) => !n.startsWith('-') && !n.startsWith('_') && !n.startsWith('+'),
+    'index names cannot start with -, _ or +',
+  );
 
 const cluster = z
   .object({
@@ -27,7 +30,10 @@ const cluster = z
 
 export const planSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, ".", "_" and "-"').optional(),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, ".", "_" and "-"')
+      .optional(),
     strategy: z.enum(['two-pass', 'live']).default('live'),
     source: cluster,
     dest: cluster,
@@ -91,8 +97,13 @@ export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env)
   const merged = mergeInputs(fromFile, fromEnv(env), fromFlags(flags));
   const result = planSchema.safeParse(merged);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(plan)'}: ${i.message}`).join('\n');
-    throw new ConfigError(`The migration plan is not valid:\n${redactUrl(problems)}`, 'Fix the fields above in the plan file, flags (--source-url, --source-index, ...) or FERRY_* environment variables.');
+    const problems = result.error.issues
+      .map((i) => `  ${i.path.join('.') || '(plan)'}: ${i.message}`)
+      .join('\n');
+    throw new ConfigError(
+      `The migration plan is not valid:\n${redactUrl(problems)}`,
+      'Fix the fields above in the plan file, flags (--source-url, --source-index, ...) or FERRY_* environment variables.',
+    );
   }
   const p = result.data;
   const destIndex = p.dest_index ?? p.source_index;
@@ -120,7 +131,14 @@ export function publicPlan(plan: Plan): Record<string, unknown> {
 }
 
 function connection(c: z.infer<typeof cluster>): ConnectionOptions {
-  return { url: c.url, username: c.username, password: c.password, apiKey: c.api_key, caFile: c.ca_file, insecure: c.insecure };
+  return {
+    url: c.url,
+    username: c.username,
+    password: c.password,
+    apiKey: c.api_key,
+    caFile: c.ca_file,
+    insecure: c.insecure,
+  };
 }
 
 function readPlanFile(path: string): Record<string, unknown> {
@@ -132,7 +150,10 @@ function readPlanFile(path: string): Record<string, unknown> {
   }
   const data: unknown = parseYaml(text);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigError(`The plan file ${path} is not a YAML mapping.`, 'Write it as key: value lines (see README, "Plan file").');
+    throw new ConfigError(
+      `The plan file ${path} is not a YAML mapping.`,
+      'Write it as key: value lines (see README, "Plan file").',
+    );
   }
   return data as Record<string, unknown>;
 }
@@ -180,7 +201,11 @@ function mergeInputs(...inputs: Record<string, unknown>[]): Record<string, unkno
 }
 
 function prune(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(isPlainObject(v) && Object.keys(v).length === 0)));
+  return Object.fromEntries(
+    Object.entries(o).filter(
+      ([, v]) => v !== undefined && !(isPlainObject(v) && Object.keys(v).length === 0),
+    ),
+  );
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -4,9 +4,9 @@ import { enc } from '../cluster/client.js';
 import { canRestoreSnapshot, engineLabel, remoteAllowlistSetting } from '../cluster/engine.js';
 import { dataNodeDisks, installedModules, nodeSettingValues } from '../cluster/nodes.js';
 import { getRepository } from '../cluster/snapshots.js';
-import type { Plan } from './options.js';
 import { type CheckResult, fail, pass, warn } from './check.js';
 import { formatBytes, headroomBytes } from './disk-headroom.js';
+import type { Plan } from './options.js';
 
 export interface Sides {
   source: ClusterClient;
@@ -15,11 +15,25 @@ export interface Sides {
 
 export async function checkSourceIndex(plan: Plan, { source }: Sides): Promise<CheckResult> {
   const name = 'source index exists';
-  const res = await source.request<Record<string, unknown>>({ method: 'GET', path: `/${enc(plan.sourceIndex)}`, okStatuses: [404], what: 'read source index' });
-  if (res.status === 404) return fail(name, `${plan.sourceIndex} not found on ${source.label}`, 'Check --source-index (GET _cat/indices on the source lists them).');
+  const res = await source.request<Record<string, unknown>>({
+    method: 'GET',
+    path: `/${enc(plan.sourceIndex)}`,
+    okStatuses: [404],
+    what: 'read source index',
+  });
+  if (res.status === 404)
+    return fail(
+      name,
+      `${plan.sourceIndex} not found on ${source.label}`,
+      'Check --source-index (GET _cat/indices on the source lists them).',
+    );
   const names = Object.keys(res.body);
   if (names.length !== 1 || names[0] !== plan.sourceIndex) {
-    return fail(name, `${plan.sourceIndex} is an alias or pattern for ${names.join(', ')}`, 'Give the concrete index name; Ferry moves one index at a time.');
+    return fail(
+      name,
+      `${plan.sourceIndex} is an alias or pattern for ${names.join(', ')}`,
+      'Give the concrete index name; Ferry moves one index at a time.',
+    );
   }
   return pass(name, `${plan.sourceIndex} on ${source.label}`);
 }
@@ -27,7 +41,11 @@ export async function checkSourceIndex(plan: Plan, { source }: Sides): Promise<C
 export async function checkDestAbsent(plan: Plan, { dest }: Sides): Promise<CheckResult> {
   const name = 'dest index absent';
   if (await dest.indexExists(plan.destIndex)) {
-    return fail(name, `${plan.destIndex} already exists on ${dest.label}`, 'Choose another --dest-index, or delete the existing one yourself if it is not needed.');
+    return fail(
+      name,
+      `${plan.destIndex} already exists on ${dest.label}`,
+      'Choose another --dest-index, or delete the existing one yourself if it is not needed.',
+    );
   }
   return pass(name, `${plan.destIndex} does not exist on ${dest.label}`);
 }
@@ -43,15 +61,28 @@ export async function checkDeltaAbsent(plan: Plan, { source }: Sides): Promise<C
 /** The index with its replicas must fit under the dest's high disk watermark. */
 export async function checkDisk(plan: Plan, { source, dest }: Sides): Promise<CheckResult> {
   const name = 'dest disk space (with replicas, under the high watermark)';
-  const stats = await source.json<{ _all: { total: { store: { size_in_bytes: number } } } }>({ method: 'GET', path: `/${enc(plan.sourceIndex)}/_stats/store`, what: 'read index size' });
+  const stats = await source.json<{ _all: { total: { store: { size_in_bytes: number } } } }>({
+    method: 'GET',
+    path: `/${enc(plan.sourceIndex)}/_stats/store`,
+    what: 'read index size',
+  });
   const needed = stats._all.total.store.size_in_bytes;
   const settings = await dest.clusterSettings();
   const enabled = String(settings['cluster.routing.allocation.disk.threshold_enabled'] ?? 'true') !== 'false';
   const high = String(settings['cluster.routing.allocation.disk.watermark.high'] ?? '90%');
   const disks = await dataNodeDisks(dest);
-  const room = disks.reduce((sum, d) => sum + headroomBytes(d.totalBytes, d.availableBytes, high, enabled), 0);
+  const room = disks.reduce(
+    (sum, d) => sum + headroomBytes(d.totalBytes, d.availableBytes, high, enabled),
+    0,
+  );
   const detail = `needs ${formatBytes(needed)}, dest can take ${formatBytes(room)} (high watermark ${enabled ? high : 'disabled'}, ${disks.length} data node(s))`;
-  return needed <= room ? pass(name, detail) : fail(name, detail, 'Free disk on the dest, add data nodes, or raise cluster.routing.allocation.disk.watermark.high.');
+  return needed <= room
+    ? pass(name, detail)
+    : fail(
+        name,
+        detail,
+        'Free disk on the dest, add data nodes, or raise cluster.routing.allocation.disk.watermark.high.',
+      );
 }
 
 export async function checkShardLimit(plan: Plan, { source, dest }: Sides): Promise<CheckResult> {
@@ -62,28 +93,52 @@ export async function checkShardLimit(plan: Plan, { source, dest }: Sides): Prom
   const newShards = primaries * (1 + replicas);
   const destSettings = await dest.clusterSettings();
   const perNode = Number(destSettings['cluster.max_shards_per_node'] ?? 1000);
-  const health = await dest.json<{ number_of_data_nodes: number; active_shards: number; unassigned_shards: number }>({ method: 'GET', path: '/_cluster/health', what: 'read dest health' });
+  const health = await dest.json<{
+    number_of_data_nodes: number;
+    active_shards: number;
+    unassigned_shards: number;
+  }>({ method: 'GET', path: '/_cluster/health', what: 'read dest health' });
   const limit = perNode * health.number_of_data_nodes;
   const used = health.active_shards + health.unassigned_shards;
   const detail = `${newShards} new shard copies (${primaries} primaries x ${1 + replicas}); dest has ${used} of ${limit}`;
-  return used + newShards <= limit ? pass(name, detail) : fail(name, detail, 'Raise cluster.max_shards_per_node on the dest, or remove unused indices there.');
+  return used + newShards <= limit
+    ? pass(name, detail)
+    : fail(name, detail, 'Raise cluster.max_shards_per_node on the dest, or remove unused indices there.');
 }
 
 /** The repository must be registered on both clusters, or its location must be in both clusters' path.repo. */
 export async function checkRepository(plan: Plan, { source, dest }: Sides): Promise<CheckResult> {
   const name = 'snapshot repository usable from both clusters';
   const repo = plan.repository;
-  const [onSource, onDest] = await Promise.all([getRepository(source, repo.name), getRepository(dest, repo.name)]);
+  const [onSource, onDest] = await Promise.all([
+    getRepository(source, repo.name),
+    getRepository(dest, repo.name),
+  ]);
   if (onSource && onDest) return pass(name, `${repo.name} is registered on both`);
   if (!repo.location) {
-    return fail(name, `${repo.name} is not registered on ${!onSource ? 'the source' : 'the dest'}`, 'Register it on both clusters, or give --repository-location <shared path> (a directory in path.repo on both).');
+    return fail(
+      name,
+      `${repo.name} is not registered on ${!onSource ? 'the source' : 'the dest'}`,
+      'Register it on both clusters, or give --repository-location <shared path> (a directory in path.repo on both).',
+    );
   }
-  const [sourceRepo, destRepo] = await Promise.all([nodeSettingValues(source, 'path.repo'), nodeSettingValues(dest, 'path.repo')]);
-  const inside = (paths: string[]) => paths.some((p) => repo.location === p || repo.location!.startsWith(`${p.replace(/\/$/, '')}/`));
+  const [sourceRepo, destRepo] = await Promise.all([
+    nodeSettingValues(source, 'path.repo'),
+    nodeSettingValues(dest, 'path.repo'),
+  ]);
+  const inside = (paths: string[]) =>
+    paths.some((p) => repo.location === p || repo.location!.startsWith(`${p.replace(/\/$/, '')}/`));
   if (!inside(sourceRepo) || !inside(destRepo)) {
-    return fail(name, `${repo.location} is not under path.repo on ${!inside(sourceRepo) ? 'the source' : 'the dest'}`, `Add a shared directory holding ${repo.location} to path.repo in both clusters' config (needs a restart), or use a repository registered on both.`);
+    return fail(
+      name,
+      `${repo.location} is not under path.repo on ${!inside(sourceRepo) ? 'the source' : 'the dest'}`,
+      `Add a shared directory holding ${repo.location} to path.repo in both clusters' config (needs a restart), or use a repository registered on both.`,
+    );
   }
-  return pass(name, `${repo.location} is under path.repo on both; Ferry registers ${repo.name} (read-only on the dest)`);
+  return pass(
+    name,
+    `${repo.location} is under path.repo on both; Ferry registers ${repo.name} (read-only on the dest)`,
+  );
 }
 
 export function checkSnapshotCompatible({ source, dest }: Sides): CheckResult {
@@ -91,11 +146,15 @@ export function checkSnapshotCompatible({ source, dest }: Sides): CheckResult {
   const detail = `${engineLabel(source.engine)} -> ${engineLabel(dest.engine)}`;
   return canRestoreSnapshot(source.engine, dest.engine)
     ? pass(name, detail)
-    : fail(name, `${detail}: the dest cannot restore this source's snapshots`, 'Use --strategy live, which copies documents when snapshots cannot be restored.');
+    : fail(
+        name,
+        `${detail}: the dest cannot restore this source's snapshots`,
+        'Use --strategy live, which copies documents when snapshots cannot be restored.',
+      );
 }
 
 /** Reindex-from-remote needs the source host in the dest's static allowlist. */
-export async function checkRemoteAllowlist(plan: Plan, { source, dest }: Sides): Promise<CheckResult> {
+export async function checkRemoteAllowlist(plan: Plan, { dest }: Sides): Promise<CheckResult> {
   const name = 'source in the dest remote allowlist';
   const setting = remoteAllowlistSetting(dest.engine);
   const hostPort = new URL(plan.source.url).host;
@@ -103,24 +162,43 @@ export async function checkRemoteAllowlist(plan: Plan, { source, dest }: Sides):
     ...(await nodeSettingValues(dest, 'reindex.remote.allowlist')),
     ...(await nodeSettingValues(dest, 'reindex.remote.whitelist')),
   ];
-  if (entries.some((pattern) => globMatch(pattern.trim(), hostPort))) return pass(name, `${hostPort} matches ${setting} on the dest`);
-  return fail(name, `${hostPort} is not in ${setting} on the dest (has: ${entries.join(', ') || 'nothing'})`, `Add "${hostPort}" to ${setting} in the dest's config file on every node; it is a static setting, so a rolling restart is needed.`);
+  if (entries.some((pattern) => globMatch(pattern.trim(), hostPort)))
+    return pass(name, `${hostPort} matches ${setting} on the dest`);
+  return fail(
+    name,
+    `${hostPort} is not in ${setting} on the dest (has: ${entries.join(', ') || 'nothing'})`,
+    `Add "${hostPort}" to ${setting} in the dest's config file on every node; it is a static setting, so a rolling restart is needed.`,
+  );
 }
 
 export async function checkPipelineSupport({ source }: Sides): Promise<CheckResult> {
   const name = 'source can run ingest pipelines';
-  const body = await source.json<{ nodes: Record<string, { ingest?: { processors?: { type: string }[] } }> }>({ method: 'GET', path: '/_nodes/ingest', what: 'read ingest processors' });
-  const types = new Set(Object.values(body.nodes).flatMap((n) => n.ingest?.processors?.map((p) => p.type) ?? []));
+  const body = await source.json<{ nodes: Record<string, { ingest?: { processors?: { type: string }[] } }> }>(
+    { method: 'GET', path: '/_nodes/ingest', what: 'read ingest processors' },
+  );
+  const types = new Set(
+    Object.values(body.nodes).flatMap((n) => n.ingest?.processors?.map((p) => p.type) ?? []),
+  );
   return types.has('set') && types.has('pipeline')
     ? pass(name, 'set and pipeline processors are available')
-    : fail(name, `${source.label} has no ${types.has('set') ? 'pipeline' : 'set'} processor (ingest-common module missing)`, 'two-pass needs ingest pipelines on the source; use --strategy live, which does not.');
+    : fail(
+        name,
+        `${source.label} has no ${types.has('set') ? 'pipeline' : 'set'} processor (ingest-common module missing)`,
+        'two-pass needs ingest pipelines on the source; use --strategy live, which does not.',
+      );
 }
 
 export async function checkReindexSupport({ dest }: Sides): Promise<CheckResult> {
   const name = 'dest can reindex from remote';
   const modules = await installedModules(dest);
   const has = [...modules].some((m) => m === 'reindex' || /Reindex(Module)?Plugin$/.test(m));
-  return has ? pass(name, 'reindex module present') : fail(name, `${dest.label} has no reindex module`, 'two-pass needs _reindex on the dest; use --strategy live, which does not.');
+  return has
+    ? pass(name, 'reindex module present')
+    : fail(
+        name,
+        `${dest.label} has no reindex module`,
+        'two-pass needs _reindex on the dest; use --strategy live, which does not.',
+      );
 }
 
 export async function checkExistingPipeline(plan: Plan, { source }: Sides): Promise<CheckResult> {
@@ -128,7 +206,11 @@ export async function checkExistingPipeline(plan: Plan, { source }: Sides): Prom
   const settings = await source.getIndexSettings(plan.sourceIndex);
   const existing = settings['index.default_pipeline'];
   if (existing && existing !== '_none') {
-    return warn(name, `${plan.sourceIndex} already uses ${String(existing)}`, `Nothing to do: Ferry's pipeline calls ${String(existing)} first and puts the setting back on abort.`);
+    return warn(
+      name,
+      `${plan.sourceIndex} already uses ${String(existing)}`,
+      `Nothing to do: Ferry's pipeline calls ${String(existing)} first and puts the setting back on abort.`,
+    );
   }
   return pass(name, 'none; Ferry sets one and removes it on abort');
 }
@@ -136,13 +218,30 @@ export async function checkExistingPipeline(plan: Plan, { source }: Sides): Prom
 export async function checkSourceEnabled(plan: Plan, { source }: Sides): Promise<CheckResult> {
   const name = '_source kept in full';
   const definition = await source.getIndex(plan.sourceIndex);
-  const meta = (definition.mappings as { _source?: { enabled?: boolean; excludes?: string[]; includes?: string[] } })._source;
-  if (meta?.enabled === false) return fail(name, `${plan.sourceIndex} has _source disabled: documents cannot be rebuilt from it`, 'Only snapshot/restore can move this index; documents written during the move cannot be copied.');
-  if (meta?.excludes?.length || meta?.includes?.length) return warn(name, `_source is filtered (${JSON.stringify(meta)}): copied documents lose the filtered fields`, 'Accept the loss of filtered fields in copies, or move the index by snapshot only.');
+  const meta = (
+    definition.mappings as { _source?: { enabled?: boolean; excludes?: string[]; includes?: string[] } }
+  )._source;
+  if (meta?.enabled === false)
+    return fail(
+      name,
+      `${plan.sourceIndex} has _source disabled: documents cannot be rebuilt from it`,
+      'Only snapshot/restore can move this index; documents written during the move cannot be copied.',
+    );
+  if (meta?.excludes?.length || meta?.includes?.length)
+    return warn(
+      name,
+      `_source is filtered (${JSON.stringify(meta)}): copied documents lose the filtered fields`,
+      'Accept the loss of filtered fields in copies, or move the index by snapshot only.',
+    );
   return pass(name, 'full _source available');
 }
 
 function globMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return regex.test(value);
 }

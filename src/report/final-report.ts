@@ -2,7 +2,7 @@
 // what was copied, the lag, the switch-over conflicts and the verification.
 import type { MigrationState } from '../state/migration-state.js';
 import { describeUndo } from '../state/undo-action.js';
-import { type LossAudit, formatLossAudit } from './loss-audit.js';
+import { formatLossAudit, type LossAudit } from './loss-audit.js';
 import { formatDuration } from './progress.js';
 
 interface LagSample {
@@ -15,11 +15,18 @@ export function renderReport(state: MigrationState): string {
   const lines: string[] = [];
   const plan = state.plan as { source?: string; dest?: string; sourceIndex?: string; destIndex?: string };
   lines.push(`Ferry report: ${state.id} (${state.strategy}), ${state.status}`);
-  lines.push(`  ${plan.source ?? '?'} ${plan.sourceIndex ?? ''} -> ${plan.dest ?? '?'} ${plan.destIndex ?? ''}`);
+  lines.push(
+    `  ${plan.source ?? '?'} ${plan.sourceIndex ?? ''} -> ${plan.dest ?? '?'} ${plan.destIndex ?? ''}`,
+  );
   lines.push('', 'steps:');
   for (const [name, step] of Object.entries(state.steps)) {
-    const took = step.startedAt && step.finishedAt ? formatDuration((Date.parse(step.finishedAt) - Date.parse(step.startedAt)) / 1000) : '';
-    lines.push(`  ${step.status.padEnd(8)} ${name.padEnd(32)} ${took}${step.attempts > 1 ? `  (${step.attempts} attempts)` : ''}`);
+    const took =
+      step.startedAt && step.finishedAt
+        ? formatDuration((Date.parse(step.finishedAt) - Date.parse(step.startedAt)) / 1000)
+        : '';
+    lines.push(
+      `  ${step.status.padEnd(8)} ${name.padEnd(32)} ${took}${step.attempts > 1 ? `  (${step.attempts} attempts)` : ''}`,
+    );
   }
   const r = state.results;
   if (r.backfill) lines.push('', `backfill: ${JSON.stringify(r.backfill)}`);
@@ -28,25 +35,48 @@ export function renderReport(state: MigrationState): string {
     const maxOps = Math.max(...lag.map((l) => l.ops));
     const maxSeconds = Math.max(...lag.map((l) => l.seconds));
     const last = lag[lag.length - 1]!;
-    lines.push(`change capture: ${lag.length} rounds; lag max ${maxOps} operations / ${maxSeconds.toFixed(1)} s, last ${last.ops} / ${last.seconds.toFixed(1)} s`);
+    lines.push(
+      `change capture: ${lag.length} rounds; lag max ${maxOps} operations / ${maxSeconds.toFixed(1)} s, last ${last.ops} / ${last.seconds.toFixed(1)} s`,
+    );
   }
   if (r.readyAt) lines.push(`caught up at ${String(r.readyAt)}`);
-  if (r.switchAcknowledgedAt) lines.push(`switch acknowledged at ${String(r.switchAcknowledgedAt)}, pre-switch changes on the dest at ${String(r.switchSyncedAt ?? '?')}`);
-  const sync = r.sync as { conflicts?: number; conflictIds?: { id: string; reason: string; sourceChange: string }[]; writeBlockMs?: number } | undefined;
+  if (r.switchAcknowledgedAt)
+    lines.push(
+      `switch acknowledged at ${String(r.switchAcknowledgedAt)}, pre-switch changes on the dest at ${String(r.switchSyncedAt ?? '?')}`,
+    );
+  const sync = r.sync as
+    | {
+        conflicts?: number;
+        conflictIds?: { id: string; reason: string; sourceChange: string }[];
+        writeBlockMs?: number;
+      }
+    | undefined;
   if (sync) {
     lines.push(`switch-over conflicts (dest won): ${sync.conflicts ?? 0}`);
-    for (const c of sync.conflictIds?.slice(0, 10) ?? []) lines.push(`  ${c.id}: source ${c.sourceChange} not applied (${c.reason})`);
-    if (sync.writeBlockMs !== undefined) lines.push(`source write block (pause): ${(sync.writeBlockMs / 1000).toFixed(1)} s`);
+    for (const c of sync.conflictIds?.slice(0, 10) ?? [])
+      lines.push(`  ${c.id}: source ${c.sourceChange} not applied (${c.reason})`);
+    if (sync.writeBlockMs !== undefined)
+      lines.push(`source write block (pause): ${(sync.writeBlockMs / 1000).toFixed(1)} s`);
   }
   const v = r.verification as Record<string, unknown> | undefined;
   if (v) {
     lines.push('', `verification: ${String(v.sourceDocs)} source / ${String(v.destDocs)} dest documents`);
     lines.push(`  differences by class: ${JSON.stringify(v.counts)}`);
-    lines.push(`  explained by the switch-over rule: dest-owned ${String(v.destOwned)}, deleted on dest ${String(v.deletedOnDest)}, version-only ${String(v.versionOnly)}`);
-    lines.push(`  unexplained: ${String(v.unexplained)}${v.unexplained === 0 ? ' (clean)' : `; every id in ${String(v.report)}`}`);
+    lines.push(
+      `  explained by the switch-over rule: dest-owned ${String(v.destOwned)}, deleted on dest ${String(v.deletedOnDest)}, version-only ${String(v.versionOnly)}`,
+    );
+    lines.push(
+      `  unexplained: ${String(v.unexplained)}${v.unexplained === 0 ? ' (clean)' : `; every id in ${String(v.report)}`}`,
+    );
   }
-  for (const key of ['firstPassCounts', 'secondPassCounts']) if (r[key]) lines.push(`${key}: ${JSON.stringify(r[key])}`);
-  if (r.lossAudit) lines.push('', 'loss audit (what the applications wrote vs what the dest holds):', ...formatLossAudit(r.lossAudit as LossAudit).map((l) => `  ${l}`));
+  for (const key of ['firstPassCounts', 'secondPassCounts'])
+    if (r[key]) lines.push(`${key}: ${JSON.stringify(r[key])}`);
+  if (r.lossAudit)
+    lines.push(
+      '',
+      'loss audit (what the applications wrote vs what the dest holds):',
+      ...formatLossAudit(r.lossAudit as LossAudit).map((l) => `  ${l}`),
+    );
   if (state.undo.length > 0) {
     lines.push('', 'ferry abort would undo, newest first:');
     for (const u of [...state.undo].reverse()) lines.push(`  - ${describeUndo(u)}`);

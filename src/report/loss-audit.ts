@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { ClusterClient } from '../cluster/client.js';
 import { ConfigError } from '../cluster/errors.js';
 import { compareWithOracle } from '../workload/compare.js';
-import { type WorkloadReportJson, reportFromJson } from '../workload/serialize.js';
+import { reportFromJson, type WorkloadReportJson } from '../workload/serialize.js';
 import { OP_TYPES, type WorkloadReport } from '../workload/types.js';
 
 export interface LossAuditRow {
@@ -28,8 +28,15 @@ export interface LossAudit {
   extra: number;
 }
 
-export async function auditDestination(dest: ClusterClient, index: string, report: WorkloadReport): Promise<LossAudit> {
-  const comparison = await compareWithOracle(dest, index, report.expected, { lastOpByType: report.lastOpByType, uncertain: report.uncertain });
+export async function auditDestination(
+  dest: ClusterClient,
+  index: string,
+  report: WorkloadReport,
+): Promise<LossAudit> {
+  const comparison = await compareWithOracle(dest, index, report.expected, {
+    lastOpByType: report.lastOpByType,
+    uncertain: report.uncertain,
+  });
   const rows: LossAuditRow[] = [];
   for (const type of ['initial', ...OP_TYPES] as const) {
     const counts = comparison.byOrigin[type] ?? { kept: 0, lost: 0, resurrected: 0, stale: 0 };
@@ -39,26 +46,51 @@ export async function auditDestination(dest: ClusterClient, index: string, repor
       clientErrors[key] = (clientErrors[key] ?? 0) + 1;
     }
     const succeeded = type === 'initial' ? 0 : report.ops[type].succeeded;
-    if (succeeded + counts.kept + counts.lost + counts.resurrected + counts.stale + Object.keys(clientErrors).length === 0) continue;
+    if (
+      succeeded +
+        counts.kept +
+        counts.lost +
+        counts.resurrected +
+        counts.stale +
+        Object.keys(clientErrors).length ===
+      0
+    )
+      continue;
     rows.push({ type, succeeded, clientErrors, ...counts });
   }
-  return { rows, checked: comparison.checked, uncertain: comparison.uncertain.length, extra: comparison.extra.length };
+  return {
+    rows,
+    checked: comparison.checked,
+    uncertain: comparison.uncertain.length,
+    extra: comparison.extra.length,
+  };
 }
 
 export async function readWorkloadReport(path: string): Promise<WorkloadReport> {
   try {
     return reportFromJson(JSON.parse(await readFile(path, 'utf8')) as WorkloadReportJson);
   } catch {
-    throw new ConfigError(`Cannot read a workload report from ${path}.`, 'Give the JSON file the workload wrote (scripts/workload.ts run --out <file>).');
+    throw new ConfigError(
+      `Cannot read a workload report from ${path}.`,
+      'Give the JSON file the workload wrote (scripts/workload.ts run --out <file>).',
+    );
   }
 }
 
 export function formatLossAudit(audit: LossAudit): string[] {
-  const lines = [`${'operation'.padEnd(22)} ${'ok ops'.padStart(7)} ${'kept'.padStart(6)} ${'lost'.padStart(6)} ${'resurr.'.padStart(8)} ${'stale'.padStart(6)}  client errors`];
+  const lines = [
+    `${'operation'.padEnd(22)} ${'ok ops'.padStart(7)} ${'kept'.padStart(6)} ${'lost'.padStart(6)} ${'resurr.'.padStart(8)} ${'stale'.padStart(6)}  client errors`,
+  ];
   for (const r of audit.rows) {
-    const errors = Object.entries(r.clientErrors).map(([k, v]) => `${v}x ${k}`).join(', ');
-    lines.push(`${r.type.padEnd(22)} ${String(r.succeeded).padStart(7)} ${String(r.kept).padStart(6)} ${String(r.lost).padStart(6)} ${String(r.resurrected).padStart(8)} ${String(r.stale).padStart(6)}  ${errors}`);
+    const errors = Object.entries(r.clientErrors)
+      .map(([k, v]) => `${v}x ${k}`)
+      .join(', ');
+    lines.push(
+      `${r.type.padEnd(22)} ${String(r.succeeded).padStart(7)} ${String(r.kept).padStart(6)} ${String(r.lost).padStart(6)} ${String(r.resurrected).padStart(8)} ${String(r.stale).padStart(6)}  ${errors}`,
+    );
   }
-  lines.push(`documents checked ${audit.checked}, uncertain ${audit.uncertain}, extra on the dest ${audit.extra}`);
+  lines.push(
+    `documents checked ${audit.checked}, uncertain ${audit.uncertain}, extra on the dest ${audit.extra}`,
+  );
   return lines;
 }

@@ -19,7 +19,11 @@ export interface Progress {
 
 export type ProgressMode = 'tty' | 'plain' | 'json' | 'silent';
 
-export function createProgress(mode: ProgressMode, out: NodeJS.WritableStream = process.stderr, now: () => number = Date.now): Progress {
+export function createProgress(
+  mode: ProgressMode,
+  out: NodeJS.WritableStream = process.stderr,
+  now: () => number = Date.now,
+): Progress {
   if (mode === 'silent') return silentProgress;
   return new StreamProgress(mode, out, now);
 }
@@ -31,7 +35,11 @@ export const silentProgress: Progress = {
 };
 
 /** Rate over the whole task so far and the time left at that rate. */
-export function rateAndEta(done: number, total: number | undefined, elapsedMs: number): { rate: number; etaSeconds: number | undefined } {
+export function rateAndEta(
+  done: number,
+  total: number | undefined,
+  elapsedMs: number,
+): { rate: number; etaSeconds: number | undefined } {
   const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
   const etaSeconds = total !== undefined && rate > 0 ? Math.max(0, (total - done) / rate) : undefined;
   return { rate, etaSeconds };
@@ -63,11 +71,23 @@ class StreamProgress implements Progress {
       lastPrinted = t;
       const { rate, etaSeconds } = rateAndEta(done, currentTotal, t - started);
       if (this.mode === 'json') {
-        this.emit({ event: final ? 'task-done' : 'progress', task: name, done, total: currentTotal, unit, rate: Math.round(rate), etaSeconds, detail });
+        this.emit({
+          event: final ? 'task-done' : 'progress',
+          task: name,
+          done,
+          total: currentTotal,
+          unit,
+          rate: Math.round(rate),
+          etaSeconds,
+          detail,
+        });
         return;
       }
       const pct = currentTotal ? Math.min(100, (done / currentTotal) * 100) : undefined;
-      const bar = pct === undefined ? '' : `[${'#'.repeat(Math.round(pct / 5)).padEnd(20, '.')}] ${pct.toFixed(1).padStart(5)}% `;
+      const bar =
+        pct === undefined
+          ? ''
+          : `[${'#'.repeat(Math.round(pct / 5)).padEnd(20, '.')}] ${pct.toFixed(1).padStart(5)}% `;
       const line = `${name} ${bar}${done}${currentTotal !== undefined ? `/${currentTotal}` : ''} ${unit}  ${Math.round(rate)} ${unit}/s  ETA ${final ? '0s' : formatDuration(etaSeconds)}${detail ? `  ${detail}` : ''}`;
       if (this.mode === 'tty') this.out.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
       else this.out.write(`${line}\n`);

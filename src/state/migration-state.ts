@@ -2,7 +2,12 @@
 // again and continue where it stopped. It never holds a credential: connections are re-supplied on resume.
 import type { UndoAction } from './undo-action.js';
 
-export const STEP_STATUS = { pending: 'pending', running: 'running', done: 'done', failed: 'failed' } as const;
+export const STEP_STATUS = {
+  pending: 'pending',
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+} as const;
 export type StepStatus = (typeof STEP_STATUS)[keyof typeof STEP_STATUS];
 
 export const MIGRATION_STATUS = {
@@ -53,7 +58,13 @@ export interface MigrationState {
   results: Record<string, unknown>;
 }
 
-export function newState(id: string, strategy: MigrationState['strategy'], plan: Record<string, unknown>, stepNames: string[], now: Date): MigrationState {
+export function newState(
+  id: string,
+  strategy: MigrationState['strategy'],
+  plan: Record<string, unknown>,
+  stepNames: string[],
+  now: Date,
+): MigrationState {
   const steps: Record<string, StepRecord> = {};
   for (const name of stepNames) steps[name] = { status: 'pending', attempts: 0, data: {} };
   return {

@@ -19,12 +19,18 @@ export class RunLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = Number(await readFile(file, 'utf8').catch(() => '0'));
         if (owner && owner !== process.pid && processAlive(owner)) {
-          throw new FerryError(`Migration is already being run by process ${owner}.`, 'Watch it with `ferry status`, or stop it with `ferry pause`.');
+          throw new FerryError(
+            `Migration is already being run by process ${owner}.`,
+            'Watch it with `ferry status`, or stop it with `ferry pause`.',
+          );
         }
         await rm(file, { force: true });
       }
     }
-    throw new FerryError('Could not take the migration lock.', 'Remove run.lock in the state folder if no ferry process is running.');
+    throw new FerryError(
+      'Could not take the migration lock.',
+      'Remove run.lock in the state folder if no ferry process is running.',
+    );
   }
 
   async release(): Promise<void> {

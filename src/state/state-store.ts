@@ -1,7 +1,7 @@
 // Saves the migration record atomically (write a temporary file, fsync, rename) in a local folder:
 // `<stateDir>/<id>/state.json`. Local rather than in a cluster because the operator's machine is the one
 // place that is reachable whatever happens to either cluster, and `ferry status` must work when they are not.
-import { open, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../cluster/errors.js';
 import type { MigrationState } from './migration-state.js';
@@ -14,7 +14,10 @@ export class StateStore {
 
   constructor(stateDir: string, id: string) {
     if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
-      throw new ConfigError(`Migration id "${id}" has characters that cannot name a folder.`, 'Use letters, digits, ".", "_" and "-".');
+      throw new ConfigError(
+        `Migration id "${id}" has characters that cannot name a folder.`,
+        'Use letters, digits, ".", "_" and "-".',
+      );
     }
     this.dir = join(stateDir, id);
     this.file = join(this.dir, 'state.json');

@@ -7,7 +7,14 @@ export type UndoAction =
   /** An index Ferry created: delete it. */
   | { kind: 'delete-index'; side: ClusterSide; index: string; reason: string }
   /** An index setting Ferry changed: put the old value back (null = the setting was not set). */
-  | { kind: 'restore-index-setting'; side: ClusterSide; index: string; setting: string; previous: unknown; reason: string }
+  | {
+      kind: 'restore-index-setting';
+      side: ClusterSide;
+      index: string;
+      setting: string;
+      previous: unknown;
+      reason: string;
+    }
   /** A pipeline Ferry created: delete it. */
   | { kind: 'delete-pipeline'; side: ClusterSide; pipeline: string; reason: string }
   /** A pipeline Ferry overwrote: put its old body back. */

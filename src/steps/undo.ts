@@ -5,7 +5,7 @@ import { enc } from '../cluster/client.js';
 import type { Progress } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import type { StateStore } from '../state/state-store.js';
-import { type UndoAction, describeUndo } from '../state/undo-action.js';
+import { describeUndo, type UndoAction } from '../state/undo-action.js';
 
 export async function applyUndo(
   state: MigrationState,
@@ -33,13 +33,28 @@ async function undoOne(action: UndoAction, client: ClusterClient): Promise<void>
       }
       return;
     case 'delete-pipeline':
-      await client.request({ method: 'DELETE', path: `/_ingest/pipeline/${enc(action.pipeline)}`, okStatuses: [404], what: `delete pipeline ${action.pipeline}` });
+      await client.request({
+        method: 'DELETE',
+        path: `/_ingest/pipeline/${enc(action.pipeline)}`,
+        okStatuses: [404],
+        what: `delete pipeline ${action.pipeline}`,
+      });
       return;
     case 'restore-pipeline':
-      await client.request({ method: 'PUT', path: `/_ingest/pipeline/${enc(action.pipeline)}`, body: action.previous, what: `restore pipeline ${action.pipeline}` });
+      await client.request({
+        method: 'PUT',
+        path: `/_ingest/pipeline/${enc(action.pipeline)}`,
+        body: action.previous,
+        what: `restore pipeline ${action.pipeline}`,
+      });
       return;
     case 'delete-repository':
-      await client.request({ method: 'DELETE', path: `/_snapshot/${enc(action.repository)}`, okStatuses: [404], what: `unregister repository ${action.repository}` });
+      await client.request({
+        method: 'DELETE',
+        path: `/_snapshot/${enc(action.repository)}`,
+        okStatuses: [404],
+        what: `unregister repository ${action.repository}`,
+      });
       return;
     case 'delete-snapshot':
       await client.request({

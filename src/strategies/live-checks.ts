@@ -1,10 +1,23 @@
 // The preflight of the live strategy.
 import type { CheckResult } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
-import { type Sides, checkDestAbsent, checkDisk, checkShardLimit, checkSourceEnabled, checkSourceIndex } from '../plan/preflight.js';
+import {
+  checkDestAbsent,
+  checkDisk,
+  checkShardLimit,
+  checkSourceEnabled,
+  checkSourceIndex,
+  type Sides,
+} from '../plan/preflight.js';
 
 export async function liveChecks(plan: Plan, sides: Sides): Promise<CheckResult[]> {
   const sourceIndex = await checkSourceIndex(plan, sides);
   if (!sourceIndex.ok) return [sourceIndex];
-  return [sourceIndex, await checkDestAbsent(plan, sides), await checkDisk(plan, sides), await checkShardLimit(plan, sides), await checkSourceEnabled(plan, sides)];
+  return [
+    sourceIndex,
+    await checkDestAbsent(plan, sides),
+    await checkDisk(plan, sides),
+    await checkShardLimit(plan, sides),
+    await checkSourceEnabled(plan, sides),
+  ];
 }

@@ -8,4 +8,11 @@ import { preflight } from '../steps/live/preflight.js';
 import { sync } from '../steps/live/sync.js';
 import type { Step } from '../steps/step.js';
 
-export const LIVE_STEPS: readonly Step[] = [preflight, createDestIndex, backfill, sync, finalVerification, cleanup];
+export const LIVE_STEPS: readonly Step[] = [
+  preflight,
+  createDestIndex,
+  backfill,
+  sync,
+  finalVerification,
+  cleanup,
+];

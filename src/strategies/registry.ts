@@ -22,6 +22,7 @@ const STRATEGIES: Record<Plan['strategy'], Strategy> = {
 
 export function strategyFor(name: Plan['strategy']): Strategy {
   const strategy = STRATEGIES[name];
-  if (!strategy) throw new ConfigError(`Unknown strategy "${name}".`, 'Use --strategy live or --strategy two-pass.');
+  if (!strategy)
+    throw new ConfigError(`Unknown strategy "${name}".`, 'Use --strategy live or --strategy two-pass.');
   return strategy;
 }

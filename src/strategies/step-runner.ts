@@ -33,7 +33,8 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
   await store.save(state);
   for (const step of input.steps) {
     const record = state.steps[step.name];
-    if (!record) throw new Error(`State has no record for step ${step.name}: was it made by another Ferry version?`);
+    if (!record)
+      throw new Error(`State has no record for step ${step.name}: was it made by another Ferry version?`);
     if (record.status === 'done') continue;
     if (await signalRaised(store.dir, 'pause')) return stop(input, MIGRATION_STATUS.paused);
     record.status = 'running';
@@ -41,7 +42,9 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
     record.startedAt ??= new Date().toISOString();
     delete record.error;
     await store.save(state);
-    progress.info(`step ${step.name}${record.attempts > 1 ? ` (resumed, attempt ${record.attempts})` : ''}`, { step: step.name });
+    progress.info(`step ${step.name}${record.attempts > 1 ? ` (resumed, attempt ${record.attempts})` : ''}`, {
+      step: step.name,
+    });
     const ctx = stepContext(input, step.name);
     let outcome: StepOutcome;
     try {
@@ -72,7 +75,11 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
   return { status: MIGRATION_STATUS.done };
 }
 
-async function stop(input: RunnerInput, status: MigrationStatus, instructions?: string[]): Promise<RunnerResult> {
+async function stop(
+  input: RunnerInput,
+  status: MigrationStatus,
+  instructions?: string[],
+): Promise<RunnerResult> {
   input.state.status = status;
   await input.store.save(input.state);
   return instructions ? { status, instructions } : { status };

@@ -2,7 +2,6 @@
 import type { CheckResult } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
 import {
-  type Sides,
   checkDeltaAbsent,
   checkDestAbsent,
   checkDisk,
@@ -15,6 +14,7 @@ import {
   checkSnapshotCompatible,
   checkSourceEnabled,
   checkSourceIndex,
+  type Sides,
 } from '../plan/preflight.js';
 
 export async function twoPassChecks(plan: Plan, sides: Sides): Promise<CheckResult[]> {

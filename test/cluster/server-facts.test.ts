@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { canRestoreSnapshot, detectEngine } from '../../src/cluster/engine.js';
 import { ResponseError } from '../../src/cluster/errors.js';
-import { ENGINES } from '../harness/engines.js';
 import { type Capabilities, capabilities } from '../harness/capabilities.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { ENGINES } from '../harness/engines.js';
 
 let c: TestClusters;
 let sourceCan: Capabilities;
@@ -26,7 +26,8 @@ function ndjson(lines: unknown[]): string {
 async function seed(index: string, docs: number, shards = 1): Promise<void> {
   await c.source.createIndex(index, { settings: { number_of_shards: shards, number_of_replicas: 0 } });
   const lines: unknown[] = [];
-  for (let i = 0; i < docs; i++) lines.push({ index: { _index: index, _id: `d${i}` } }, { n: i, name: `doc ${i}` });
+  for (let i = 0; i < docs; i++)
+    lines.push({ index: { _index: index, _id: `d${i}` } }, { n: i, name: `doc ${i}` });
   const res = await c.source.bulk(ndjson(lines), { refresh: 'true' });
   assert.equal(res.errors, false);
 }
@@ -47,21 +48,43 @@ describe('engine detection', () => {
 describe('snapshot and restore through the shared repository', () => {
   it('restores on dest under a new name without index.default_pipeline, keeping seq_no and version', async (t) => {
     if (!canRestoreSnapshot(c.source.engine, c.dest.engine)) {
-      t.diagnostic(`${c.sourceEngine} snapshots cannot be restored on ${c.destEngine}: checking the refusal instead`);
+      t.diagnostic(
+        `${c.sourceEngine} snapshots cannot be restored on ${c.destEngine}: checking the refusal instead`,
+      );
     }
     const index = uniqueName('snap');
     const repo = uniqueName('repo');
     const pipeline = uniqueName('pipe');
     await seed(index, 20, 2);
     if (sourceCan.ingest) {
-      await c.source.json({ method: 'PUT', path: `/_ingest/pipeline/${pipeline}`, body: { processors: [{ set: { field: 'p', value: 1 } }] } });
+      await c.source.json({
+        method: 'PUT',
+        path: `/_ingest/pipeline/${pipeline}`,
+        body: { processors: [{ set: { field: 'p', value: 1 } }] },
+      });
       await c.source.putIndexSettings(index, { 'index.default_pipeline': pipeline });
     }
     // Documents updated twice have version 3 and a higher seq_no: restore must keep both.
-    await c.source.bulk(ndjson([{ index: { _index: index, _id: 'd1' } }, { n: 1, v: 2 }, { index: { _index: index, _id: 'd1' } }, { n: 1, v: 3 }]), { refresh: 'true' });
+    await c.source.bulk(
+      ndjson([
+        { index: { _index: index, _id: 'd1' } },
+        { n: 1, v: 2 },
+        { index: { _index: index, _id: 'd1' } },
+        { n: 1, v: 3 },
+      ]),
+      { refresh: 'true' },
+    );
     const location = `${c.repoDir}/${repo}`;
-    await c.source.json({ method: 'PUT', path: `/_snapshot/${repo}`, body: { type: 'fs', settings: { location } } });
-    await c.dest.json({ method: 'PUT', path: `/_snapshot/${repo}`, body: { type: 'fs', settings: { location, readonly: true } } });
+    await c.source.json({
+      method: 'PUT',
+      path: `/_snapshot/${repo}`,
+      body: { type: 'fs', settings: { location } },
+    });
+    await c.dest.json({
+      method: 'PUT',
+      path: `/_snapshot/${repo}`,
+      body: { type: 'fs', settings: { location, readonly: true } },
+    });
     const snap = await c.source.json<{ snapshot: { state: string } }>({
       method: 'PUT',
       path: `/_snapshot/${repo}/s1`,
@@ -75,7 +98,13 @@ describe('snapshot and restore through the shared repository', () => {
         method: 'POST',
         path: `/_snapshot/${repo}/s1/_restore`,
         query: { wait_for_completion: true },
-        body: { indices: index, rename_pattern: '(.+)', rename_replacement: '$1-restored', ignore_index_settings: ['index.default_pipeline'], include_global_state: false },
+        body: {
+          indices: index,
+          rename_pattern: '(.+)',
+          rename_replacement: '$1-restored',
+          ignore_index_settings: ['index.default_pipeline'],
+          include_global_state: false,
+        },
       });
     if (!canRestoreSnapshot(c.source.engine, c.dest.engine)) {
       await assert.rejects(restore, ResponseError);
@@ -86,7 +115,13 @@ describe('snapshot and restore through the shared repository', () => {
     assert.equal(settings['index.default_pipeline'], undefined);
     assert.equal(await c.dest.count(restored), 20);
     const hit = async (client: typeof c.source, name: string) =>
-      (await client.search(name, { query: { ids: { values: ['d1'] } }, seq_no_primary_term: true, version: true })).hits.hits[0];
+      (
+        await client.search(name, {
+          query: { ids: { values: ['d1'] } },
+          seq_no_primary_term: true,
+          version: true,
+        })
+      ).hits.hits[0];
     const [before, afterRestore] = await Promise.all([hit(c.source, index), hit(c.dest, restored)]);
     assert.equal(afterRestore?._version, 3);
     assert.equal(afterRestore?._version, before?._version);
@@ -100,7 +135,14 @@ describe('reindex from remote', () => {
     await seed(index, 50);
     if (!destCan.reindex) {
       t.diagnostic(`${c.destEngine} has no reindex module: checking that _reindex is refused`);
-      await assert.rejects(c.dest.json({ method: 'POST', path: '/_reindex', body: { source: { remote: { host: c.sourceUrl }, index }, dest: { index } } }), ResponseError);
+      await assert.rejects(
+        c.dest.json({
+          method: 'POST',
+          path: '/_reindex',
+          body: { source: { remote: { host: c.sourceUrl }, index }, dest: { index } },
+        }),
+        ResponseError,
+      );
       return;
     }
     const res = await c.dest.json<{ created: number; failures: unknown[] }>({
@@ -123,12 +165,28 @@ describe('default pipeline rerouting by _index', () => {
     await seed(index, 1);
     if (!sourceCan.ingest) {
       t.diagnostic(`${c.sourceEngine} has no ingest-common module: checking that a set pipeline is refused`);
-      await assert.rejects(c.source.json({ method: 'PUT', path: `/_ingest/pipeline/${pipeline}`, body: { processors: [{ set: { field: '_index', value: delta } }] } }), ResponseError);
+      await assert.rejects(
+        c.source.json({
+          method: 'PUT',
+          path: `/_ingest/pipeline/${pipeline}`,
+          body: { processors: [{ set: { field: '_index', value: delta } }] },
+        }),
+        ResponseError,
+      );
       return;
     }
-    await c.source.json({ method: 'PUT', path: `/_ingest/pipeline/${pipeline}`, body: { processors: [{ set: { field: '_index', value: delta } }] } });
+    await c.source.json({
+      method: 'PUT',
+      path: `/_ingest/pipeline/${pipeline}`,
+      body: { processors: [{ set: { field: '_index', value: delta } }] },
+    });
     await c.source.putIndexSettings(index, { 'index.default_pipeline': pipeline });
-    const res = await c.source.json<{ _index: string }>({ method: 'PUT', path: `/${index}/_doc/new1`, query: { refresh: true }, body: { n: 1 } });
+    const res = await c.source.json<{ _index: string }>({
+      method: 'PUT',
+      path: `/${index}/_doc/new1`,
+      query: { refresh: true },
+      body: { n: 1 },
+    });
     assert.equal(res._index, delta);
     assert.equal(await c.source.count(index), 1);
     assert.equal(await c.source.count(delta), 1);
@@ -149,7 +207,12 @@ describe('_seq_no range search on one shard', () => {
     for (const shard of checkpoints) {
       const res = await c.source.search(
         index,
-        { size: 100, seq_no_primary_term: true, query: { range: { _seq_no: { gt: shard.maxSeqNo } } }, sort: [{ _seq_no: 'asc' }] },
+        {
+          size: 100,
+          seq_no_primary_term: true,
+          query: { range: { _seq_no: { gt: shard.maxSeqNo } } },
+          sort: [{ _seq_no: 'asc' }],
+        },
         { preference: `_shards:${shard.shard}` },
       );
       for (const h of res.hits.hits) {
@@ -165,14 +228,32 @@ describe('external versions', () => {
   it('rejects a write whose external version is older than the stored one', async () => {
     const index = uniqueName('extver');
     await c.dest.createIndex(index, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
-    await c.dest.json({ method: 'PUT', path: `/${index}/_doc/a`, query: { version: 5, version_type: 'external' }, body: { v: 5 } });
+    await c.dest.json({
+      method: 'PUT',
+      path: `/${index}/_doc/a`,
+      query: { version: 5, version_type: 'external' },
+      body: { v: 5 },
+    });
     await assert.rejects(
-      c.dest.json({ method: 'PUT', path: `/${index}/_doc/a`, query: { version: 4, version_type: 'external' }, body: { v: 4 } }),
-      (error: unknown) => error instanceof ResponseError && error.status === 409 && error.errorType === 'version_conflict_engine_exception',
+      c.dest.json({
+        method: 'PUT',
+        path: `/${index}/_doc/a`,
+        query: { version: 4, version_type: 'external' },
+        body: { v: 4 },
+      }),
+      (error: unknown) =>
+        error instanceof ResponseError &&
+        error.status === 409 &&
+        error.errorType === 'version_conflict_engine_exception',
     );
-    const res = await c.dest.bulk(ndjson([{ index: { _index: index, _id: 'a', version: 6, version_type: 'external' } }, { v: 6 }]));
+    const res = await c.dest.bulk(
+      ndjson([{ index: { _index: index, _id: 'a', version: 6, version_type: 'external' } }, { v: 6 }]),
+    );
     assert.equal(res.items[0]?.index?.status, 200);
-    const doc = await c.dest.json<{ _version: number; _source: { v: number } }>({ method: 'GET', path: `/${index}/_doc/a` });
+    const doc = await c.dest.json<{ _version: number; _source: { v: number } }>({
+      method: 'GET',
+      path: `/${index}/_doc/a`,
+    });
     assert.equal(doc._version, 6);
     assert.equal(doc._source.v, 6);
   });
@@ -184,10 +265,22 @@ describe('painless', () => {
     await seed(index, 1);
     if (!sourceCan.painless) {
       t.diagnostic(`${c.sourceEngine} has no painless: checking that a scripted update is refused`);
-      await assert.rejects(c.source.json({ method: 'POST', path: `/${index}/_update/d0`, body: { script: { source: 'ctx._source.n += 1' } } }), ResponseError);
+      await assert.rejects(
+        c.source.json({
+          method: 'POST',
+          path: `/${index}/_update/d0`,
+          body: { script: { source: 'ctx._source.n += 1' } },
+        }),
+        ResponseError,
+      );
       return;
     }
-    await c.source.json({ method: 'POST', path: `/${index}/_update/d0`, query: { refresh: true }, body: { script: { source: 'ctx._source.n += params.by', params: { by: 41 } } } });
+    await c.source.json({
+      method: 'POST',
+      path: `/${index}/_update/d0`,
+      query: { refresh: true },
+      body: { script: { source: 'ctx._source.n += params.by', params: { by: 41 } } },
+    });
     const doc = await c.source.json<{ _source: { n: number } }>({ method: 'GET', path: `/${index}/_doc/d0` });
     assert.equal(doc._source.n, 41);
   });

@@ -4,8 +4,8 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ENGINES, type EnginePair, pairName } from './engines.js';
-import { BED_ROOT } from './paths.js';
 import { groupAlive, type RunningNode, startNode, stopNode } from './node-process.js';
+import { BED_ROOT } from './paths.js';
 
 export interface Bed {
   pair: string;

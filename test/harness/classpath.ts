@@ -15,12 +15,18 @@ export async function runnerClasspath(engine: EngineId): Promise<string> {
   if (outTime === undefined || pomTime === undefined || outTime < pomTime) {
     await mkdir(join(BED_ROOT, 'classpath'), { recursive: true });
     try {
-      await run('mvn', ['-B', '-q', '-f', POM, '-P', engine, 'dependency:build-classpath', `-Dmdep.outputFile=${out}`], {
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      await run(
+        'mvn',
+        ['-B', '-q', '-f', POM, '-P', engine, 'dependency:build-classpath', `-Dmdep.outputFile=${out}`],
+        {
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
     } catch (error) {
       const detail = (error as { stdout?: string }).stdout ?? String(error);
-      throw new Error(`Maven could not resolve the ${engine} runner (is mvn installed and can it reach Maven Central?):\n${detail.slice(-4000)}`);
+      throw new Error(
+        `Maven could not resolve the ${engine} runner (is mvn installed and can it reach Maven Central?):\n${detail.slice(-4000)}`,
+      );
     }
   }
   return (await readFile(out, 'utf8')).trim();

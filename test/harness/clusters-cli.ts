@@ -6,8 +6,12 @@ async function main(): Promise<void> {
   const [command = 'status', engine = process.env.FERRY_ENGINE ?? 'opensearch-2'] = process.argv.slice(2);
   if (command === 'up') {
     const bed = await bedUp(parseEnginePair(engine), undefined);
-    console.log(`source ${bed.source.engine} ${bed.source.url} (started in ${bed.source.startupSeconds.toFixed(1)} s)`);
-    console.log(`dest   ${bed.dest.engine} ${bed.dest.url} (started in ${bed.dest.startupSeconds.toFixed(1)} s)`);
+    console.log(
+      `source ${bed.source.engine} ${bed.source.url} (started in ${bed.source.startupSeconds.toFixed(1)} s)`,
+    );
+    console.log(
+      `dest   ${bed.dest.engine} ${bed.dest.url} (started in ${bed.dest.startupSeconds.toFixed(1)} s)`,
+    );
     console.log(`shared snapshot directory ${bed.repoDir}`);
   } else if (command === 'down') {
     await bedDown();

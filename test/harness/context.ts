@@ -17,7 +17,10 @@ export interface TestClusters {
 export async function testClusters(): Promise<TestClusters> {
   const sourceUrl = required('FERRY_TEST_SOURCE_URL');
   const destUrl = required('FERRY_TEST_DEST_URL');
-  const [source, dest] = await Promise.all([ClusterClient.connect({ url: sourceUrl }), ClusterClient.connect({ url: destUrl })]);
+  const [source, dest] = await Promise.all([
+    ClusterClient.connect({ url: sourceUrl }),
+    ClusterClient.connect({ url: destUrl }),
+  ]);
   return {
     source,
     dest,
@@ -39,6 +42,9 @@ export function uniqueName(prefix: string): string {
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run cluster tests through "npm test" (test/run.ts), which starts the test bed.`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run cluster tests through "npm test" (test/run.ts), which starts the test bed.`,
+    );
   return value;
 }

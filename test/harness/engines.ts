@@ -100,7 +100,9 @@ export function parseEnginePair(value: string): EnginePair {
   const [source, dest = source] = value.split(':');
   for (const id of [source, dest]) {
     if (!id || !isEngineId(id)) {
-      throw new Error(`Unknown engine "${id}" in "${value}". Use one of ${ENGINE_IDS.join(', ')}, or source:dest.`);
+      throw new Error(
+        `Unknown engine "${id}" in "${value}". Use one of ${ENGINE_IDS.join(', ')}, or source:dest.`,
+      );
     }
   }
   return { source: source as EngineId, dest: dest as EngineId };

@@ -12,11 +12,15 @@ export interface CliResult {
 
 export function runFerry(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'dev.ts'), ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, FERRY_TEST_KILL_AT: undefined, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'dev.ts'), ...args],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, FERRY_TEST_KILL_AT: undefined, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -37,11 +41,15 @@ export interface RunningFerry {
 
 /** Starts the CLI and returns at once: for long runs that the test steers (switch, kill) while they go. */
 export function startFerry(args: string[], env: Record<string, string | undefined> = {}): RunningFerry {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'dev.ts'), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, FERRY_TEST_KILL_AT: undefined, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'dev.ts'), ...args],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, FERRY_TEST_KILL_AT: undefined, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {

@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type OracleComparison, compareWithOracle, createRng, loadInitial, startWorkload } from '../../src/workload/index.js';
+import {
+  compareWithOracle,
+  createRng,
+  loadInitial,
+  type OracleComparison,
+  startWorkload,
+} from '../../src/workload/index.js';
 import type { WorkloadReport } from '../../src/workload/types.js';
 import type { TestClusters } from './context.js';
 import { uniqueName } from './context.js';
@@ -40,16 +46,39 @@ export async function liveScenario(c: TestClusters, o: ScenarioOptions): Promise
   const rng = createRng(o.seed * 7919);
   const index = uniqueName(`live-${o.seed}`);
   const initial = await loadInitial(c.source, index, o.docs, o.seed, { shards: 1 + (o.seed % 3) });
-  const workload = await startWorkload({ target: { client: c.source, index }, seed: o.seed, rate: o.rate, initial });
+  const workload = await startWorkload({
+    target: { client: c.source, index },
+    seed: o.seed,
+    rate: o.rate,
+    initial,
+  });
   const stateDir = await mkdtemp(join(tmpdir(), 'ferry-live-'));
   const id = `${index}-to-${index}`;
   const common = ['--state-dir', stateDir, '--quiet'];
-  const runArgs = ['run', '--source-url', c.sourceUrl, '--dest-url', c.destUrl, '--source-index', index, '--quiet-seconds', '2', '--reconcile-seconds', '2', ...common, ...(o.extraArgs ?? [])];
+  const runArgs = [
+    'run',
+    '--source-url',
+    c.sourceUrl,
+    '--dest-url',
+    c.destUrl,
+    '--source-index',
+    index,
+    '--quiet-seconds',
+    '2',
+    '--reconcile-seconds',
+    '2',
+    ...common,
+    ...(o.extraArgs ?? []),
+  ];
   let ferry: RunningFerry = startFerry(runArgs, o.killAt ? { FERRY_TEST_KILL_AT: o.killAt } : {});
   let killed = false;
   const resumeAfterKill = async () => {
     const res = await ferry.done;
-    assert.equal(res.signal, 'SIGKILL', `expected a kill at ${o.killAt}; got exit ${res.code}\n${res.stdout}\n${res.stderr}`);
+    assert.equal(
+      res.signal,
+      'SIGKILL',
+      `expected a kill at ${o.killAt}; got exit ${res.code}\n${res.stdout}\n${res.stderr}`,
+    );
     killed = true;
     ferry = startFerry(['resume', '--id', id, ...common]);
   };
@@ -69,8 +98,19 @@ export async function liveScenario(c: TestClusters, o: ScenarioOptions): Promise
     if (o.killPhase === 'after-switch') await resumeAfterKill();
     const final = await ferry.done;
     assert.equal(final.code, 0, `ferry failed:\n${final.stdout}\n${final.stderr}`);
-    const comparison = await compareWithOracle(c.dest, index, report.expected, { lastOpByType: report.lastOpByType, uncertain: report.uncertain });
-    return { comparison, report, final, killed, disabled: workload.disabled.map((d) => `${d.type} (${d.reason})`), index, stateArgs: ['--id', id, ...common] };
+    const comparison = await compareWithOracle(c.dest, index, report.expected, {
+      lastOpByType: report.lastOpByType,
+      uncertain: report.uncertain,
+    });
+    return {
+      comparison,
+      report,
+      final,
+      killed,
+      disabled: workload.disabled.map((d) => `${d.type} (${d.reason})`),
+      index,
+      stateArgs: ['--id', id, ...common],
+    };
   } finally {
     await workload.stop().catch(() => undefined);
     stopIfRunning(ferry.pid);
@@ -81,8 +121,18 @@ export async function liveScenario(c: TestClusters, o: ScenarioOptions): Promise
 /** The acceptance assertions: the dest equals the oracle and no client write on the dest was refused. */
 export function assertNothingLost(result: ScenarioResult, initialDocs: number): void {
   const { comparison, report } = result;
-  const problems = { lost: comparison.lost.length, resurrected: comparison.resurrected.length, stale: comparison.stale.length, extra: comparison.extra.length };
-  const examples = { lost: comparison.lost.slice(0, 3), resurrected: comparison.resurrected.slice(0, 3), stale: comparison.stale.slice(0, 3), extra: comparison.extra.slice(0, 3) };
+  const problems = {
+    lost: comparison.lost.length,
+    resurrected: comparison.resurrected.length,
+    stale: comparison.stale.length,
+    extra: comparison.extra.length,
+  };
+  const examples = {
+    lost: comparison.lost.slice(0, 3),
+    resurrected: comparison.resurrected.slice(0, 3),
+    stale: comparison.stale.slice(0, 3),
+    extra: comparison.extra.slice(0, 3),
+  };
   assert.deepEqual(problems, { lost: 0, resurrected: 0, stale: 0, extra: 0 }, JSON.stringify(examples));
   assert.ok(comparison.checked >= initialDocs * 0.5, `only ${comparison.checked} documents were compared`);
   const refused = report.errors.filter((e) => e.side === 'dest' && e.status === 409);

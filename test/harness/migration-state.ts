@@ -12,7 +12,12 @@ export async function readState(stateDir: string, id: string): Promise<Migration
 }
 
 /** Polls the state until `ready` says yes; fails after `timeoutMs`, showing the last state. */
-export async function waitForState(stateDir: string, id: string, ready: (s: MigrationState) => boolean, timeoutMs = 120_000): Promise<MigrationState> {
+export async function waitForState(
+  stateDir: string,
+  id: string,
+  ready: (s: MigrationState) => boolean,
+  timeoutMs = 120_000,
+): Promise<MigrationState> {
   const deadline = Date.now() + timeoutMs;
   let last: MigrationState | undefined;
   while (Date.now() < deadline) {

@@ -1,6 +1,6 @@
 // Starts and stops one cluster node as a detached process group, with a watchdog so no JVM outlives its owner.
 import { spawn } from 'node:child_process';
-import { mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { runnerClasspath } from './classpath.js';
@@ -57,7 +57,14 @@ export async function startNode(launch: NodeLaunch): Promise<RunningNode> {
     exited = true;
   });
   await waitForHealth(url, () => exited, launch, logFile, child.pid);
-  return { engine: launch.engine, url, pid: child.pid, logFile, dir: launch.dir, startupSeconds: (Date.now() - started) / 1000 };
+  return {
+    engine: launch.engine,
+    url,
+    pid: child.pid,
+    logFile,
+    dir: launch.dir,
+    startupSeconds: (Date.now() - started) / 1000,
+  };
 }
 
 /** SIGTERM to the node's process group, SIGKILL if it is still there after a grace period. */
@@ -157,7 +164,10 @@ async function waitForHealth(
 ): Promise<void> {
   const deadline = Date.now() + 240_000;
   while (Date.now() < deadline) {
-    if (exited()) throw new Error(`${launch.engine} node ${launch.clusterName} exited during start-up.\n${await logTail(launch.dir, logFile)}`);
+    if (exited())
+      throw new Error(
+        `${launch.engine} node ${launch.clusterName} exited during start-up.\n${await logTail(launch.dir, logFile)}`,
+      );
     try {
       const res = await fetch(`${url}/_cluster/health?wait_for_status=yellow&timeout=2s`);
       if (res.ok) return;
@@ -167,7 +177,9 @@ async function waitForHealth(
     await sleep(500);
   }
   await stopNode(pid);
-  throw new Error(`${launch.engine} node ${launch.clusterName} did not become healthy in 240 s.\n${await logTail(launch.dir, logFile)}`);
+  throw new Error(
+    `${launch.engine} node ${launch.clusterName} did not become healthy in 240 s.\n${await logTail(launch.dir, logFile)}`,
+  );
 }
 
 /** The console output plus the node's own log files, so a failed start explains itself. */

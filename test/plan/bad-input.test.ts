@@ -15,7 +15,10 @@ before(async () => {
   c = await testClusters();
   index = uniqueName('bad');
   await c.source.createIndex(index, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
-  await c.source.bulk(`${JSON.stringify({ index: { _index: index, _id: '1' } })}\n${JSON.stringify({ n: 1 })}\n`, { refresh: 'true' });
+  await c.source.bulk(
+    `${JSON.stringify({ index: { _index: index, _id: '1' } })}\n${JSON.stringify({ n: 1 })}\n`,
+    { refresh: 'true' },
+  );
 });
 after(async () => {
   await c.close();
@@ -32,9 +35,21 @@ interface Case {
 const SECRET = 's3cr3t-Pa55';
 
 const CASES: Case[] = [
-  { name: 'unreachable URL (credentials in it stay secret)', args: (b) => ({ ...b, '--source-url': `http://ferry:${SECRET}@127.0.0.1:1` }), expect: /cannot reach http:\/\/127\.0\.0\.1:1[\s\S]*fix: Check the URL/ },
-  { name: 'missing source index', args: (b) => ({ ...b, '--source-index': 'no-such-index' }), expect: /no-such-index not found[\s\S]*--source-index/ },
-  { name: 'invalid index name', args: (b) => ({ ...b, '--dest-index': 'Upper Case' }), expect: /dest_index: index names are lower case/ },
+  {
+    name: 'unreachable URL (credentials in it stay secret)',
+    args: (b) => ({ ...b, '--source-url': `http://ferry:${SECRET}@127.0.0.1:1` }),
+    expect: /cannot reach http:\/\/127\.0\.0\.1:1[\s\S]*fix: Check the URL/,
+  },
+  {
+    name: 'missing source index',
+    args: (b) => ({ ...b, '--source-index': 'no-such-index' }),
+    expect: /no-such-index not found[\s\S]*--source-index/,
+  },
+  {
+    name: 'invalid index name',
+    args: (b) => ({ ...b, '--dest-index': 'Upper Case' }),
+    expect: /dest_index: index names are lower case/,
+  },
   {
     name: 'dest index exists',
     args: (b) => b,
@@ -44,9 +59,21 @@ const CASES: Case[] = [
       return () => c.dest.deleteIndex(index);
     },
   },
-  { name: 'repository missing', args: ({ '--repository-location': _, ...rest }) => rest, expect: /not registered[\s\S]*--repository-location/ },
-  { name: 'repository outside path.repo', args: (b) => ({ ...b, '--repository-location': '/tmp/not-in-path-repo' }), expect: /not under path\.repo[\s\S]*path\.repo/ },
-  { name: 'source not in the remote allowlist', args: (b) => ({ ...b, '--source-url': c.sourceUrl.replace('127.0.0.1', 'localhost') }), expect: /reindex\.remote\.(allowlist|whitelist)[\s\S]*restart/ },
+  {
+    name: 'repository missing',
+    args: ({ '--repository-location': _, ...rest }) => rest,
+    expect: /not registered[\s\S]*--repository-location/,
+  },
+  {
+    name: 'repository outside path.repo',
+    args: (b) => ({ ...b, '--repository-location': '/tmp/not-in-path-repo' }),
+    expect: /not under path\.repo[\s\S]*path\.repo/,
+  },
+  {
+    name: 'source not in the remote allowlist',
+    args: (b) => ({ ...b, '--source-url': c.sourceUrl.replace('127.0.0.1', 'localhost') }),
+    expect: /reindex\.remote\.(allowlist|whitelist)[\s\S]*restart/,
+  },
   {
     name: 'not enough disk under the high watermark',
     args: (b) => b,
@@ -85,7 +112,10 @@ describe('bad input changes nothing', () => {
       };
       const teardown = testCase.setup ? await testCase.setup() : async () => {};
       try {
-        const before = await Promise.all([clusterFingerprint(c.source, index), clusterFingerprint(c.dest, index)]);
+        const before = await Promise.all([
+          clusterFingerprint(c.source, index),
+          clusterFingerprint(c.dest, index),
+        ]);
         for (const command of ['plan', 'run']) {
           const args = Object.entries(testCase.args(base)).flat();
           const res = await runFerry([command, ...args, '--quiet']);
@@ -94,7 +124,10 @@ describe('bad input changes nothing', () => {
           assert.match(output, testCase.expect);
           assert.ok(!output.includes(SECRET), 'a password appeared in the output');
         }
-        const afterRun = await Promise.all([clusterFingerprint(c.source, index), clusterFingerprint(c.dest, index)]);
+        const afterRun = await Promise.all([
+          clusterFingerprint(c.source, index),
+          clusterFingerprint(c.dest, index),
+        ]);
         assert.deepEqual(afterRun, before);
         assert.deepEqual(await readdir(stateDir), [], 'no state may be written for a run that never started');
       } finally {

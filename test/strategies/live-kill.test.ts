@@ -1,8 +1,9 @@
 // kill -9 in each phase of a live migration under load, then resume: the oracle still holds.
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
 import { type TestClusters, testClusters } from '../harness/context.js';
-import { type ScenarioOptions, assertNothingLost, liveScenario } from '../harness/live-scenario.js';
+import { assertNothingLost, liveScenario, type ScenarioOptions } from '../harness/live-scenario.js';
 
 const KILLS: { killAt: string; killPhase: NonNullable<ScenarioOptions['killPhase']> }[] = [
   { killAt: 'create_dest_index:done', killPhase: 'before-switch' },
@@ -25,7 +26,15 @@ after(async () => {
 describe('live migration killed with -9 in each phase', () => {
   KILLS.forEach(({ killAt, killPhase }, i) => {
     it(`kill at ${killAt}, resume: nothing lost`, async () => {
-      const result = await liveScenario(c, { seed: 100 + i, docs: 300, rate: 50, sourceMs: 500, destMs: 800, killAt, killPhase });
+      const result = await liveScenario(c, {
+        seed: 100 + i,
+        docs: 300,
+        rate: 50,
+        sourceMs: 500,
+        destMs: 800,
+        killAt,
+        killPhase,
+      });
       assert.ok(result.killed, 'the process was not killed');
       assertNothingLost(result, 300);
     });

@@ -26,18 +26,34 @@ describe('live switch-over rule', () => {
     const index = uniqueName('rule');
     await c.source.createIndex(index, { settings: { number_of_shards: 2, number_of_replicas: 0 } });
     const lines: string[] = [];
-    for (let i = 0; i < 50; i++) lines.push(JSON.stringify({ index: { _index: index, _id: `d${i}` } }), JSON.stringify({ n: i }));
+    for (let i = 0; i < 50; i++)
+      lines.push(JSON.stringify({ index: { _index: index, _id: `d${i}` } }), JSON.stringify({ n: i }));
     await c.source.bulk(`${lines.join('\n')}\n`, { refresh: 'true' });
     const stateDir = await mkdtemp(join(tmpdir(), 'ferry-rule-'));
     const id = `${index}-to-${index}`;
     const common = ['--state-dir', stateDir, '--quiet'];
-    const run = startFerry(['run', '--source-url', c.sourceUrl, '--dest-url', c.destUrl, '--source-index', index, '--quiet-seconds', '3', '--reconcile-seconds', '1', ...common]);
+    const run = startFerry([
+      'run',
+      '--source-url',
+      c.sourceUrl,
+      '--dest-url',
+      c.destUrl,
+      '--source-index',
+      index,
+      '--quiet-seconds',
+      '3',
+      '--reconcile-seconds',
+      '1',
+      ...common,
+    ]);
     await waitForState(stateDir, id, (s) => typeof s.results.readyAt === 'string');
     const sw = await runFerry(['switch', '--id', id, ...common]);
     assert.equal(sw.code, 0, sw.stderr);
 
-    const put = (client: typeof c.source, docId: string, body: unknown) => client.json({ method: 'PUT', path: `/${index}/_doc/${docId}`, body });
-    const del = (client: typeof c.source, docId: string) => client.json({ method: 'DELETE', path: `/${index}/_doc/${docId}` });
+    const put = (client: typeof c.source, docId: string, body: unknown) =>
+      client.json({ method: 'PUT', path: `/${index}/_doc/${docId}`, body });
+    const del = (client: typeof c.source, docId: string) =>
+      client.json({ method: 'DELETE', path: `/${index}/_doc/${docId}` });
     await put(c.dest, 'd1', { n: 1, by: 'dest client' }); // then a straggler writes d1 on the source
     await put(c.source, 'd1', { n: 1, by: 'source straggler' });
     await put(c.source, 'd2', { n: 2, by: 'source straggler' }); // untouched on the dest: applied
@@ -56,8 +72,14 @@ describe('live switch-over rule', () => {
     assert.equal(dest.size, 50 - 2 + 1);
 
     const report = await runFerry(['report', '--json', '--id', id, ...common]);
-    const results = JSON.parse(report.stdout) as { sync: { conflictIds: { id: string; sourceChange: string; reason: string }[] }; verification: { unexplained: number } };
-    assert.deepEqual(results.sync.conflictIds.map((x) => `${x.id}:${x.sourceChange}:${x.reason}`), ['d1:write:client-wrote-dest']);
+    const results = JSON.parse(report.stdout) as {
+      sync: { conflictIds: { id: string; sourceChange: string; reason: string }[] };
+      verification: { unexplained: number };
+    };
+    assert.deepEqual(
+      results.sync.conflictIds.map((x) => `${x.id}:${x.sourceChange}:${x.reason}`),
+      ['d1:write:client-wrote-dest'],
+    );
     assert.equal(results.verification.unexplained, 0);
   });
 });

@@ -28,11 +28,30 @@ describe('two-pass under load: the loss audit', () => {
   it('measures what the method loses, per operation type', async (t) => {
     const index = uniqueName('tp-audit');
     const initial = await loadInitial(c.source, index, 300, 11, { shards: 2 });
-    const workload = await startWorkload({ target: { client: c.source, index }, seed: 11, rate: 40, initial });
+    const workload = await startWorkload({
+      target: { client: c.source, index },
+      seed: 11,
+      rate: 40,
+      initial,
+    });
     const stateDir = await mkdtemp(join(tmpdir(), 'ferry-audit-'));
     const id = `${index}-to-${index}`;
     const common = ['--state-dir', stateDir, '--quiet'];
-    const args = ['--strategy', 'two-pass', '--source-url', c.sourceUrl, '--dest-url', c.destUrl, '--source-index', index, '--repository', uniqueName('repo'), '--repository-location', join(c.repoDir, uniqueName('loc')), '--accept-count-drift'];
+    const args = [
+      '--strategy',
+      'two-pass',
+      '--source-url',
+      c.sourceUrl,
+      '--dest-url',
+      c.destUrl,
+      '--source-index',
+      index,
+      '--repository',
+      uniqueName('repo'),
+      '--repository-location',
+      join(c.repoDir, uniqueName('loc')),
+      '--accept-count-drift',
+    ];
     try {
       await sleep(1500);
       const first = await runFerry(['run', ...args, ...common]);
@@ -41,7 +60,14 @@ describe('two-pass under load: the loss audit', () => {
       // Applications keep writing to the source after the snapshot: this is where the method loses writes.
       await sleep(5000);
       await workload.whilePaused(async () => workload.switchTo(c.dest, index));
-      const second = await runFerry(['resume', '--id', id, '--confirm-switch', '--accept-count-drift', ...common]);
+      const second = await runFerry([
+        'resume',
+        '--id',
+        id,
+        '--confirm-switch',
+        '--accept-count-drift',
+        ...common,
+      ]);
       // The counts differ under load, so delete_index refuses to delete the source: that is the guard working.
       assert.equal(second.code, 1, second.stdout + second.stderr);
       assert.match(second.stderr, /source is not deleted/);
@@ -58,20 +84,39 @@ describe('two-pass under load: the loss audit', () => {
     const audit = JSON.parse(res.stdout) as LossAudit;
     t.diagnostic(`loss audit on ${c.sourceEngine} -> ${c.destEngine}:\n${formatLossAudit(audit).join('\n')}`);
 
-    const row = (type: string) => audit.rows.find((r) => r.type === type) ?? { kept: 0, lost: 0, resurrected: 0, stale: 0, succeeded: 0 };
+    const row = (type: string) =>
+      audit.rows.find((r) => r.type === type) ?? { kept: 0, lost: 0, resurrected: 0, stale: 0, succeeded: 0 };
     const sum = audit.rows.reduce((n, r) => n + r.kept + r.lost + r.resurrected + r.stale, 0);
     assert.equal(sum, audit.checked, 'every checked document is in exactly one audit cell');
-    assert.equal(row('create').lost + row('create').stale, 0, 'documents created through the pipeline must be kept');
+    assert.equal(
+      row('create').lost + row('create').stale,
+      0,
+      'documents created through the pipeline must be kept',
+    );
 
     // Deletes made on the source after the snapshot finished never reach the dest: each must come back.
     const state = await readState(stateDir, id);
     const snapshotDone = Date.parse(state?.steps.snaps?.finishedAt ?? '');
     const deletedAfterSnapshot = [...report.lastWrite].filter(
-      ([docId, w]) => w.side === 'source' && w.at > snapshotDone && ['delete', 'bulk_delete', 'delete_by_query'].includes(w.type) && docId.startsWith('d') && !report.uncertain.has(docId),
+      ([docId, w]) =>
+        w.side === 'source' &&
+        w.at > snapshotDone &&
+        ['delete', 'bulk_delete', 'delete_by_query'].includes(w.type) &&
+        docId.startsWith('d') &&
+        !report.uncertain.has(docId),
     );
-    const resurrected = audit.rows.reduce((n, r) => n + (['delete', 'bulk_delete', 'delete_by_query'].includes(r.type) ? r.resurrected : 0), 0);
-    assert.ok(resurrected >= deletedAfterSnapshot.length, `${deletedAfterSnapshot.length} deletes after the snapshot, only ${resurrected} resurrected`);
-    assert.ok(deletedAfterSnapshot.length > 0, 'the workload made no delete after the snapshot: the run is too short to show the loss');
+    const resurrected = audit.rows.reduce(
+      (n, r) => n + (['delete', 'bulk_delete', 'delete_by_query'].includes(r.type) ? r.resurrected : 0),
+      0,
+    );
+    assert.ok(
+      resurrected >= deletedAfterSnapshot.length,
+      `${deletedAfterSnapshot.length} deletes after the snapshot, only ${resurrected} resurrected`,
+    );
+    assert.ok(
+      deletedAfterSnapshot.length > 0,
+      'the workload made no delete after the snapshot: the run is too short to show the loss',
+    );
   });
 });
 

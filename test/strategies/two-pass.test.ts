@@ -43,7 +43,10 @@ async function seedIndex(index: string, docs: number): Promise<void> {
   for (let i = 0; i < docs; i++) {
     // Every fifth document has a custom routing: the copy must keep it.
     const routing = i % 5 === 0 ? { routing: `r${i % 3}` } : {};
-    lines.push(JSON.stringify({ index: { _index: index, _id: `d${i}`, ...routing } }), JSON.stringify({ n: i, title: `doc ${i}`, tags: ['a', `t${i % 7}`] }));
+    lines.push(
+      JSON.stringify({ index: { _index: index, _id: `d${i}`, ...routing } }),
+      JSON.stringify({ n: i, title: `doc ${i}`, tags: ['a', `t${i % 7}`] }),
+    );
   }
   const res = await c.source.bulk(`${lines.join('\n')}\n`, { refresh: 'true' });
   assert.equal(res.errors, false);
@@ -52,13 +55,20 @@ async function seedIndex(index: string, docs: number): Promise<void> {
 async function migrationArgs(index: string): Promise<string[]> {
   const stateDir = await mkdtemp(join(tmpdir(), 'ferry-state-'));
   return [
-    '--strategy', 'two-pass',
-    '--source-url', c.sourceUrl,
-    '--dest-url', c.destUrl,
-    '--source-index', index,
-    '--repository', uniqueName('repo'),
-    '--repository-location', join(c.repoDir, uniqueName('loc')),
-    '--state-dir', stateDir,
+    '--strategy',
+    'two-pass',
+    '--source-url',
+    c.sourceUrl,
+    '--dest-url',
+    c.destUrl,
+    '--source-index',
+    index,
+    '--repository',
+    uniqueName('repo'),
+    '--repository-location',
+    join(c.repoDir, uniqueName('loc')),
+    '--state-dir',
+    stateDir,
     '--quiet',
   ];
 }
@@ -132,8 +142,16 @@ describe('two-pass killed with -9 at every step boundary', () => {
       if (point === 'change_pipeline:done' && !written) {
         // Writes after the pipeline change land in the delta index and must reach the dest in the second pass.
         for (let i = 0; i < 10; i++) {
-          await c.source.json({ method: 'PUT', path: `/${index}/_doc/late${i}`, body: { n: 1000 + i, title: `late ${i}`, tags: ['late'] } });
-          expected.set(`late${i}`, { source: { n: 1000 + i, title: `late ${i}`, tags: ['late'] }, version: 1, routing: undefined });
+          await c.source.json({
+            method: 'PUT',
+            path: `/${index}/_doc/late${i}`,
+            body: { n: 1000 + i, title: `late ${i}`, tags: ['late'] },
+          });
+          expected.set(`late${i}`, {
+            source: { n: 1000 + i, title: `late ${i}`, tags: ['late'] },
+            version: 1,
+            routing: undefined,
+          });
         }
         written = true;
       }
@@ -141,7 +159,10 @@ describe('two-pass killed with -9 at every step boundary', () => {
     const done = await runFerry(['resume', ...stateArgs(args, index), '--yes-delete-source']);
     assert.equal(done.code, 0, done.stderr);
     const status = await runFerry(['status', ...stateArgs(args, index), '--json']);
-    const state = JSON.parse(status.stdout) as { status: string; steps: Record<string, { status: string; attempts: number }> };
+    const state = JSON.parse(status.stdout) as {
+      status: string;
+      steps: Record<string, { status: string; attempts: number }>;
+    };
     assert.equal(state.status, 'done');
     for (const [name, step] of Object.entries(state.steps)) assert.equal(step.status, 'done', name);
     assert.ok((state.steps.snaps?.attempts ?? 0) >= 4, 'snaps was entered again after each kill inside it');
@@ -155,22 +176,40 @@ describe('two-pass abort', () => {
   it('puts the source back as it was and removes what Ferry created', async () => {
     const index = uniqueName('tp-abort');
     await seedIndex(index, 50);
-    await c.source.json({ method: 'PUT', path: `/_ingest/pipeline/${index}-own`, body: { processors: [{ set: { field: 'own', value: true } }] } });
+    await c.source.json({
+      method: 'PUT',
+      path: `/_ingest/pipeline/${index}-own`,
+      body: { processors: [{ set: { field: 'own', value: true } }] },
+    });
     await c.source.putIndexSettings(index, { 'index.default_pipeline': `${index}-own` });
-    const before = await Promise.all([clusterFingerprint(c.source, index), clusterFingerprint(c.dest, index)]);
+    const before = await Promise.all([
+      clusterFingerprint(c.source, index),
+      clusterFingerprint(c.dest, index),
+    ]);
     const args = await migrationArgs(index);
     const run = await runFerry(['run', ...args]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /--confirm-switch/);
     // The existing default pipeline is chained, not lost: a write still gets its field and lands in the delta.
-    const write = await c.source.json<{ _index: string }>({ method: 'PUT', path: `/${index}/_doc/x1`, query: { refresh: true }, body: { n: 1 } });
+    const write = await c.source.json<{ _index: string }>({
+      method: 'PUT',
+      path: `/${index}/_doc/x1`,
+      query: { refresh: true },
+      body: { n: 1 },
+    });
     assert.equal(write._index, `${index}-ferry-delta`);
-    const delta = await c.source.json<{ _source: { own?: boolean } }>({ method: 'GET', path: `/${index}-ferry-delta/_doc/x1` });
+    const delta = await c.source.json<{ _source: { own?: boolean } }>({
+      method: 'GET',
+      path: `/${index}-ferry-delta/_doc/x1`,
+    });
     assert.equal(delta._source.own, true);
 
     const abort = await runFerry(['abort', ...stateArgs(args, index)]);
     assert.equal(abort.code, 0, abort.stderr);
-    const afterAbort = await Promise.all([clusterFingerprint(c.source, index), clusterFingerprint(c.dest, index)]);
+    const afterAbort = await Promise.all([
+      clusterFingerprint(c.source, index),
+      clusterFingerprint(c.dest, index),
+    ]);
     assert.deepEqual(afterAbort, before);
   });
 });

@@ -7,7 +7,9 @@ import { addPlanFlags } from '../plan-flags.js';
 import { type CommonFlags, connectSides } from '../session.js';
 
 export function registerPlanCommand(program: Command): void {
-  addPlanFlags(program.command('plan').description('dry run: check everything and print every step; changes nothing'))
+  addPlanFlags(
+    program.command('plan').description('dry run: check everything and print every step; changes nothing'),
+  )
     .option('--json', 'print the plan as JSON')
     .option('--quiet', 'accepted for symmetry with run; plan prints only its result')
     .action(async (flags: CommonFlags) => {
@@ -18,7 +20,13 @@ export function registerPlanCommand(program: Command): void {
         const checks = await strategy.checks(plan, sides);
         const steps = strategy.steps.map((s) => ({ step: s.name, actions: s.describe(plan) }));
         if (flags.json) {
-          console.log(JSON.stringify({ plan: publicPlan(plan), source: sides.source.label, dest: sides.dest.label, checks, steps }, null, 2));
+          console.log(
+            JSON.stringify(
+              { plan: publicPlan(plan), source: sides.source.label, dest: sides.dest.label, checks, steps },
+              null,
+              2,
+            ),
+          );
         } else {
           console.log(`migration ${plan.id} (${plan.strategy})`);
           console.log(`  source ${sides.source.label} index ${plan.sourceIndex}`);

@@ -1,17 +1,17 @@
 // ferry run (new migration) and ferry resume (continue a saved one): the same runner, different starts.
 import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
+import { formatChecks } from '../../plan/check.js';
+import type { Plan } from '../../plan/options.js';
 import { loadPlan, publicPlan } from '../../plan/options.js';
+import type { MigrationState } from '../../state/migration-state.js';
 import { newState } from '../../state/migration-state.js';
 import { clearSignal } from '../../state/operator-signal.js';
 import { RunLock } from '../../state/run-lock.js';
 import { StateStore } from '../../state/state-store.js';
-import { type RunnerResult, runSteps } from '../../strategies/step-runner.js';
-import { type Strategy, strategyFor } from '../../strategies/registry.js';
-import { formatChecks } from '../../plan/check.js';
-import type { Plan } from '../../plan/options.js';
-import type { MigrationState } from '../../state/migration-state.js';
 import type { RunFlags } from '../../steps/step.js';
+import { type Strategy, strategyFor } from '../../strategies/registry.js';
+import { type RunnerResult, runSteps } from '../../strategies/step-runner.js';
 import { addPlanFlags, addRunFlags } from '../plan-flags.js';
 import { type CommonFlags, connectSides, loadSaved, progressFor } from '../session.js';
 
@@ -22,19 +22,32 @@ interface RunCommandFlags extends CommonFlags {
 }
 
 export function registerRunCommands(program: Command): void {
-  addRunFlags(addPlanFlags(program.command('run').description('start a migration (checks first; nothing changes if a check fails)'))).action(
-    async (flags: RunCommandFlags) => {
-      const plan = loadPlan(flags);
-      const store = new StateStore(plan.stateDir, plan.id);
-      if (await store.exists()) {
-        throw new ConfigError(`Migration "${plan.id}" already exists in ${plan.stateDir}.`, `Continue it with: ferry resume --id ${plan.id}   (or give a new --id)`);
-      }
-      const strategy = strategyFor(plan.strategy);
-      await preflightOrStop(plan, strategy.checks, flags);
-      const state = newState(plan.id, plan.strategy, publicPlan(plan), strategy.steps.map((s) => s.name), new Date());
-      await execute(plan, state, store, flags);
-    },
-  );
+  addRunFlags(
+    addPlanFlags(
+      program
+        .command('run')
+        .description('start a migration (checks first; nothing changes if a check fails)'),
+    ),
+  ).action(async (flags: RunCommandFlags) => {
+    const plan = loadPlan(flags);
+    const store = new StateStore(plan.stateDir, plan.id);
+    if (await store.exists()) {
+      throw new ConfigError(
+        `Migration "${plan.id}" already exists in ${plan.stateDir}.`,
+        `Continue it with: ferry resume --id ${plan.id}   (or give a new --id)`,
+      );
+    }
+    const strategy = strategyFor(plan.strategy);
+    await preflightOrStop(plan, strategy.checks, flags);
+    const state = newState(
+      plan.id,
+      plan.strategy,
+      publicPlan(plan),
+      strategy.steps.map((s) => s.name),
+      new Date(),
+    );
+    await execute(plan, state, store, flags);
+  });
   addRunFlags(
     program
       .command('resume')
@@ -43,7 +56,11 @@ export function registerRunCommands(program: Command): void {
       .option('--state-dir <dir>', 'where progress is saved (default: .ferry)'),
   ).action(async (flags: RunCommandFlags) => {
     const { plan, state, store } = await loadSaved(flags);
-    if (state.status === 'aborted') throw new ConfigError(`Migration "${plan.id}" was aborted.`, 'Start a new one with ferry run and a new --id.');
+    if (state.status === 'aborted')
+      throw new ConfigError(
+        `Migration "${plan.id}" was aborted.`,
+        'Start a new one with ferry run and a new --id.',
+      );
     await clearSignal(store.dir, 'pause');
     await execute(plan, state, store, flags);
   });
@@ -62,14 +79,20 @@ export function registerRunCommands(program: Command): void {
 }
 
 /** Runs the checks before any state exists, so bad input leaves nothing behind, not even a state folder. */
-async function preflightOrStop(plan: Plan, checks: Strategy['checks'], flags: RunCommandFlags): Promise<void> {
+async function preflightOrStop(
+  plan: Plan,
+  checks: Strategy['checks'],
+  flags: RunCommandFlags,
+): Promise<void> {
   const sides = await connectSides(plan);
   try {
     const results = await checks(plan, sides);
     const failed = results.filter((c) => !c.ok);
     if (failed.length > 0) {
       throw new ConfigError(
-        `Preflight failed; nothing was changed:\n${formatChecks(failed).map((l) => `  ${l}`).join('\n')}`,
+        `Preflight failed; nothing was changed:\n${formatChecks(failed)
+          .map((l) => `  ${l}`)
+          .join('\n')}`,
         failed.map((c) => c.fix).join(' '),
       );
     }
@@ -79,16 +102,36 @@ async function preflightOrStop(plan: Plan, checks: Strategy['checks'], flags: Ru
   }
 }
 
-async function execute(plan: Plan, state: MigrationState, store: StateStore, flags: RunCommandFlags): Promise<void> {
+async function execute(
+  plan: Plan,
+  state: MigrationState,
+  store: StateStore,
+  flags: RunCommandFlags,
+): Promise<void> {
   const progress = progressFor(flags);
   const strategy = strategyFor(state.strategy);
-  const runFlags: RunFlags = { confirmSwitch: !!flags.confirmSwitch, confirmDelete: !!flags.yesDeleteSource, acceptCountDrift: !!flags.acceptCountDrift };
+  const runFlags: RunFlags = {
+    confirmSwitch: !!flags.confirmSwitch,
+    confirmDelete: !!flags.yesDeleteSource,
+    acceptCountDrift: !!flags.acceptCountDrift,
+  };
   const sides = await connectSides(plan);
   await store.save(state);
   const lock = await RunLock.acquire(store.dir);
   try {
-    progress.info(`migration ${plan.id}: ${sides.source.label} ${plan.sourceIndex} -> ${sides.dest.label} ${plan.destIndex} (${plan.strategy}); state in ${store.dir}`);
-    const result = await runSteps({ steps: strategy.steps, plan, state, store, source: sides.source, dest: sides.dest, progress, flags: runFlags });
+    progress.info(
+      `migration ${plan.id}: ${sides.source.label} ${plan.sourceIndex} -> ${sides.dest.label} ${plan.destIndex} (${plan.strategy}); state in ${store.dir}`,
+    );
+    const result = await runSteps({
+      steps: strategy.steps,
+      plan,
+      state,
+      store,
+      source: sides.source,
+      dest: sides.dest,
+      progress,
+      flags: runFlags,
+    });
     printOutcome(plan, result);
   } finally {
     await lock.release();

@@ -1,10 +1,10 @@
 // ferry status / pause / abort: look at, stop, or undo a saved migration, from any shell.
 import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
-import { raiseSignal } from '../../state/operator-signal.js';
-import { RunLock } from '../../state/run-lock.js';
 import { renderReport } from '../../report/final-report.js';
 import { auditDestination, formatLossAudit, readWorkloadReport } from '../../report/loss-audit.js';
+import { raiseSignal } from '../../state/operator-signal.js';
+import { RunLock } from '../../state/run-lock.js';
 import { describeUndo } from '../../state/undo-action.js';
 import { applyUndo } from '../../steps/undo.js';
 import { type CommonFlags, connectSides, loadSaved, progressFor } from '../session.js';
@@ -28,8 +28,14 @@ export function registerStatusCommands(program: Command): void {
     }
     console.log(`migration ${state.id} (${state.strategy}): ${state.status}, updated ${state.updatedAt}`);
     for (const [name, step] of Object.entries(state.steps)) {
-      const extra = step.error ? `  error: ${step.error}` : step.data.waitingFor ? `  waiting for: ${String(step.data.waitingFor)}` : '';
-      console.log(`  ${step.status.padEnd(8)} ${name}${step.attempts > 1 ? ` (attempts ${step.attempts})` : ''}${extra}`);
+      const extra = step.error
+        ? `  error: ${step.error}`
+        : step.data.waitingFor
+          ? `  waiting for: ${String(step.data.waitingFor)}`
+          : '';
+      console.log(
+        `  ${step.status.padEnd(8)} ${name}${step.attempts > 1 ? ` (attempts ${step.attempts})` : ''}${extra}`,
+      );
     }
     if (state.undo.length > 0) {
       console.log('abort would undo, newest first:');
@@ -38,13 +44,22 @@ export function registerStatusCommands(program: Command): void {
     for (const [key, value] of Object.entries(state.results)) console.log(`${key}: ${JSON.stringify(value)}`);
   });
 
-  savedCommand(program, 'report', 'print the final report of a migration').action(async (flags: CommonFlags) => {
-    const { state } = await loadSaved(flags);
-    console.log(flags.json ? JSON.stringify(state.results, null, 2) : renderReport(state));
-  });
+  savedCommand(program, 'report', 'print the final report of a migration').action(
+    async (flags: CommonFlags) => {
+      const { state } = await loadSaved(flags);
+      console.log(flags.json ? JSON.stringify(state.results, null, 2) : renderReport(state));
+    },
+  );
 
-  savedCommand(program, 'audit', 'compare the dest with what the applications wrote (a workload report) and tally losses')
-    .requiredOption('--workload-report <file>', 'JSON report of the applications\' writes (scripts/workload.ts run --out)')
+  savedCommand(
+    program,
+    'audit',
+    'compare the dest with what the applications wrote (a workload report) and tally losses',
+  )
+    .requiredOption(
+      '--workload-report <file>',
+      "JSON report of the applications' writes (scripts/workload.ts run --out)",
+    )
     .action(async (flags: CommonFlags & { workloadReport: string }) => {
       const { plan, state, store } = await loadSaved(flags);
       const report = await readWorkloadReport(flags.workloadReport);
@@ -59,44 +74,57 @@ export function registerStatusCommands(program: Command): void {
       }
     });
 
-  savedCommand(program, 'pause', 'ask a running migration to stop at its next checkpoint').action(async (flags: CommonFlags) => {
-    const { state, store } = await loadSaved(flags);
-    await raiseSignal(store.dir, 'pause');
-    console.log(`pause requested for ${state.id}; continue later with: ferry resume --id ${state.id}`);
-  });
+  savedCommand(program, 'pause', 'ask a running migration to stop at its next checkpoint').action(
+    async (flags: CommonFlags) => {
+      const { state, store } = await loadSaved(flags);
+      await raiseSignal(store.dir, 'pause');
+      console.log(`pause requested for ${state.id}; continue later with: ferry resume --id ${state.id}`);
+    },
+  );
 
-  savedCommand(program, 'switch', 'tell a live migration that the clients now use the dest').action(async (flags: CommonFlags) => {
-    const { state, store } = await loadSaved(flags);
-    await raiseSignal(store.dir, 'switch');
-    // Wait for the running migration to take note, so the operator knows when the rule is in force.
-    for (let waited = 0; waited < 120_000; waited += 250) {
-      const now = await store.load();
-      if (now?.results.switchSyncedAt) {
-        console.log(
-          `switch acknowledged by ${state.id} at ${String(now.results.switchAcknowledgedAt)}; every source change made before it is on the dest (${String(now.results.switchSyncedAt)}). Dest writes win from now on; Ferry drains when the source is quiet.`,
-        );
-        return;
+  savedCommand(program, 'switch', 'tell a live migration that the clients now use the dest').action(
+    async (flags: CommonFlags) => {
+      const { state, store } = await loadSaved(flags);
+      await raiseSignal(store.dir, 'switch');
+      // Wait for the running migration to take note, so the operator knows when the rule is in force.
+      for (let waited = 0; waited < 120_000; waited += 250) {
+        const now = await store.load();
+        if (now?.results.switchSyncedAt) {
+          console.log(
+            `switch acknowledged by ${state.id} at ${String(now.results.switchAcknowledgedAt)}; every source change made before it is on the dest (${String(now.results.switchSyncedAt)}). Dest writes win from now on; Ferry drains when the source is quiet.`,
+          );
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    console.log(`switch recorded for ${state.id}; it takes effect when the migration runs (ferry resume --id ${state.id}).`);
-  });
+      console.log(
+        `switch recorded for ${state.id}; it takes effect when the migration runs (ferry resume --id ${state.id}).`,
+      );
+    },
+  );
 
-  savedCommand(program, 'abort', 'undo everything Ferry changed (before the source is deleted)').action(async (flags: CommonFlags) => {
-    const { plan, state, store } = await loadSaved(flags);
-    if (state.steps.delete_index?.status === 'done' || state.steps.cleanup?.status === 'done') {
-      throw new ConfigError(`Migration ${state.id} already deleted the source; there is nothing to roll back to.`, 'The dest holds the data now.');
-    }
-    const lock = await RunLock.acquire(store.dir);
-    const sides = await connectSides(plan);
-    try {
-      await applyUndo(state, store, sides, progressFor(flags));
-      state.status = 'aborted';
-      await store.save(state);
-      console.log(`migration ${state.id} aborted: the source is as it was and what Ferry created is removed.`);
-    } finally {
-      await sides.close();
-      await lock.release();
-    }
-  });
+  savedCommand(program, 'abort', 'undo everything Ferry changed (before the source is deleted)').action(
+    async (flags: CommonFlags) => {
+      const { plan, state, store } = await loadSaved(flags);
+      if (state.steps.delete_index?.status === 'done' || state.steps.cleanup?.status === 'done') {
+        throw new ConfigError(
+          `Migration ${state.id} already deleted the source; there is nothing to roll back to.`,
+          'The dest holds the data now.',
+        );
+      }
+      const lock = await RunLock.acquire(store.dir);
+      const sides = await connectSides(plan);
+      try {
+        await applyUndo(state, store, sides, progressFor(flags));
+        state.status = 'aborted';
+        await store.save(state);
+        console.log(
+          `migration ${state.id} aborted: the source is as it was and what Ferry created is removed.`,
+        );
+      } finally {
+        await sides.close();
+        await lock.release();
+      }
+    },
+  );
 }

@@ -23,7 +23,8 @@ export const backfill: Step = {
       await ctx.save();
     }
     ctx.checkpoint('watermarks-recorded');
-    const cursors: Record<number, SliceCursor> = (ctx.data.cursors as Record<number, SliceCursor> | undefined) ?? {};
+    const cursors: Record<number, SliceCursor> =
+      (ctx.data.cursors as Record<number, SliceCursor> | undefined) ?? {};
     let lastSave = 0;
     const job = startCopyIndex({
       source,
@@ -47,9 +48,20 @@ export const backfill: Step = {
     });
     const result = await job.done;
     ctx.data.cursors = cursors;
-    await ctx.setResult('backfill', { docs: result.docs, read: result.read, skippedOlder: result.skippedOlder, dropped: result.dropped, retried: result.retried, elapsedMs: result.elapsedMs, readContext: result.readContext, slices: result.slices });
+    await ctx.setResult('backfill', {
+      docs: result.docs,
+      read: result.read,
+      skippedOlder: result.skippedOlder,
+      dropped: result.dropped,
+      retried: result.retried,
+      elapsedMs: result.elapsedMs,
+      readContext: result.readContext,
+      slices: result.slices,
+    });
     if (result.dropped > 0) {
-      throw new Error(`${result.dropped} document(s) could not be copied (see the warnings above); nothing is lost on the source. Fix the cause and run \`ferry resume\`.`);
+      throw new Error(
+        `${result.dropped} document(s) could not be copied (see the warnings above); nothing is lost on the source. Fix the cause and run \`ferry resume\`.`,
+      );
     }
     return DONE;
   },

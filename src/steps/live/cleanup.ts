@@ -7,12 +7,17 @@ export const CLEANUP_GATE = 'delete-source';
 
 export const cleanup: Step = {
   name: 'cleanup',
-  describe: (plan) => [`only with --yes-delete-source after a clean verification: delete ${plan.sourceIndex} on the source`],
+  describe: (plan) => [
+    `only with --yes-delete-source after a clean verification: delete ${plan.sourceIndex} on the source`,
+  ],
   async run(ctx) {
     const { plan, state } = ctx;
     const verification = state.results.verification as { unexplained: number } | undefined;
-    if (!verification || verification.unexplained !== 0) {
-      throw new StepVerificationError('The source is not deleted: the final verification is not clean.', 'Run `ferry resume` to sync and verify again.');
+    if (verification?.unexplained !== 0) {
+      throw new StepVerificationError(
+        'The source is not deleted: the final verification is not clean.',
+        'Run `ferry resume` to sync and verify again.',
+      );
     }
     if (!ctx.flags.confirmDelete && !state.confirmations[CLEANUP_GATE]) {
       return {
@@ -34,6 +39,10 @@ export const cleanup: Step = {
     return DONE;
   },
   async verify(ctx) {
-    if (await ctx.source.indexExists(ctx.plan.sourceIndex)) throw new StepVerificationError(`${ctx.plan.sourceIndex} still exists on the source`, 'Run `ferry cleanup` again.');
+    if (await ctx.source.indexExists(ctx.plan.sourceIndex))
+      throw new StepVerificationError(
+        `${ctx.plan.sourceIndex} still exists on the source`,
+        'Run `ferry cleanup` again.',
+      );
   },
 };

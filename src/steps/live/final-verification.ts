@@ -11,9 +11,9 @@ import type { ClusterClient } from '../../cluster/client.js';
 import { enc } from '../../cluster/client.js';
 import { StepVerificationError } from '../../cluster/errors.js';
 import type { Watermarks } from '../../copy/change-capture.js';
-import { type WindowState, canonicalJson, clientTouchedIds } from '../../copy/window-writer.js';
 import { reconcile } from '../../copy/reconcile.js';
 import { shardsOf } from '../../copy/shards-of.js';
+import { canonicalJson, clientTouchedIds, type WindowState } from '../../copy/window-writer.js';
 import { verifyIndices } from '../../verify/index.js';
 import type { ReportLine } from '../../verify/report-file.js';
 import { DONE, type Step, type StepContext } from '../step.js';
@@ -29,16 +29,30 @@ interface Explained {
 
 export const finalVerification: Step = {
   name: 'final_verification',
-  describe: (plan) => [`verify ${plan.destIndex} against ${plan.sourceIndex} document by document (id, routing, version; content where versions differ)`],
+  describe: (plan) => [
+    `verify ${plan.destIndex} against ${plan.sourceIndex} document by document (id, routing, version; content where versions differ)`,
+  ],
   async run(ctx) {
-    const sync = ctx.state.steps.sync?.data as { window?: WindowState; switchWatermarks?: Watermarks } | undefined;
+    const sync = ctx.state.steps.sync?.data as
+      | { window?: WindowState; switchWatermarks?: Watermarks }
+      | undefined;
     // A change that reached the source after the drain started is repaired (under the same rule) and checked again.
     for (let attempt = 1; ; attempt++) {
       const summary = await verifyOnce(ctx, sync);
       if (summary.unexplained === 0 || attempt >= REPAIR_ATTEMPTS) break;
-      ctx.progress.info(`verification found ${summary.unexplained} unexplained difference(s); repairing (attempt ${attempt})`);
+      ctx.progress.info(
+        `verification found ${summary.unexplained} unexplained difference(s); repairing (attempt ${attempt})`,
+      );
       const { plan } = ctx;
-      await reconcile({ source: ctx.source, dest: ctx.dest, sourceIndex: plan.sourceIndex, destIndex: plan.destIndex, window: sync?.window, switchWatermarks: sync?.switchWatermarks, progress: ctx.progress });
+      await reconcile({
+        source: ctx.source,
+        dest: ctx.dest,
+        sourceIndex: plan.sourceIndex,
+        destIndex: plan.destIndex,
+        window: sync?.window,
+        switchWatermarks: sync?.switchWatermarks,
+        progress: ctx.progress,
+      });
     }
     return DONE;
   },
@@ -53,11 +67,26 @@ export const finalVerification: Step = {
   },
 };
 
-async function verifyOnce(ctx: StepContext, sync: { window?: WindowState; switchWatermarks?: Watermarks } | undefined): Promise<{ unexplained: number }> {
+async function verifyOnce(
+  ctx: StepContext,
+  sync: { window?: WindowState; switchWatermarks?: Watermarks } | undefined,
+): Promise<{ unexplained: number }> {
   const { plan, source, dest } = ctx;
   const outPath = join(ctx.plan.stateDir, plan.id, 'final-verify.ndjson');
-  const result = await verifyIndices({ source, dest, sourceIndex: plan.sourceIndex, destIndex: plan.destIndex, level: 'deep', outPath, recheckRounds: 2, progress: ctx.progress });
-  const lines = (await readFile(outPath, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as ReportLine);
+  const result = await verifyIndices({
+    source,
+    dest,
+    sourceIndex: plan.sourceIndex,
+    destIndex: plan.destIndex,
+    level: 'deep',
+    outPath,
+    recheckRounds: 2,
+    progress: ctx.progress,
+  });
+  const lines = (await readFile(outPath, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ReportLine);
   const explained = await explain(ctx, lines, sync?.window, sync?.switchWatermarks);
   const summary = {
     sourceDocs: result.sourceDocs,
@@ -81,7 +110,12 @@ async function verifyOnce(ctx: StepContext, sync: { window?: WindowState; switch
   return summary;
 }
 
-async function explain(ctx: StepContext, lines: ReportLine[], window: WindowState | undefined, switchMarks: Watermarks | undefined): Promise<Explained> {
+async function explain(
+  ctx: StepContext,
+  lines: ReportLine[],
+  window: WindowState | undefined,
+  switchMarks: Watermarks | undefined,
+): Promise<Explained> {
   const out: Explained = { destOwned: [], deletedOnDest: [], versionOnly: [], unexplained: [] };
   if (!window) {
     out.unexplained = lines;
@@ -91,23 +125,57 @@ async function explain(ctx: StepContext, lines: ReportLine[], window: WindowStat
   const touched = await clientTouchedIds(dest, plan.destIndex, window);
   for (const line of lines) {
     if (touched.has(line.id)) out.destOwned.push(line.id);
-    else if (line.class === 'missing' && switchMarks && (await unchangedSinceSwitch(source, plan.sourceIndex, line, switchMarks))) out.deletedOnDest.push(line.id);
-    else if ((line.class === 'stale' || line.class === 'newer_on_dest' || line.class === 'content_differs') && (await sameContent(source, dest, plan, line))) out.versionOnly.push(line.id);
+    else if (
+      line.class === 'missing' &&
+      switchMarks &&
+      (await unchangedSinceSwitch(source, plan.sourceIndex, line, switchMarks))
+    )
+      out.deletedOnDest.push(line.id);
+    else if (
+      (line.class === 'stale' || line.class === 'newer_on_dest' || line.class === 'content_differs') &&
+      (await sameContent(source, dest, plan, line))
+    )
+      out.versionOnly.push(line.id);
     else out.unexplained.push(line);
   }
   return out;
 }
 
-async function unchangedSinceSwitch(source: ClusterClient, index: string, line: ReportLine, marks: Watermarks): Promise<boolean> {
+async function unchangedSinceSwitch(
+  source: ClusterClient,
+  index: string,
+  line: ReportLine,
+  marks: Watermarks,
+): Promise<boolean> {
   const shard = (await shardsOf(source, index, [line.id])).get(line.id);
   const mark = shard === undefined ? undefined : marks[shard];
-  return line.source?.seq_no !== null && line.source?.seq_no !== undefined && mark !== undefined && line.source.seq_no <= mark;
+  return (
+    line.source?.seq_no !== null &&
+    line.source?.seq_no !== undefined &&
+    mark !== undefined &&
+    line.source.seq_no <= mark
+  );
 }
 
-async function sameContent(source: ClusterClient, dest: ClusterClient, plan: { sourceIndex: string; destIndex: string }, line: ReportLine): Promise<boolean> {
+async function sameContent(
+  source: ClusterClient,
+  dest: ClusterClient,
+  plan: { sourceIndex: string; destIndex: string },
+  line: ReportLine,
+): Promise<boolean> {
   const routing = line.source?.routing ?? undefined;
   const get = (client: ClusterClient, index: string) =>
-    client.request<{ _source?: unknown }>({ method: 'GET', path: `/${enc(index)}/_doc/${enc(line.id)}`, query: { routing }, okStatuses: [404] });
+    client.request<{ _source?: unknown }>({
+      method: 'GET',
+      path: `/${enc(index)}/_doc/${enc(line.id)}`,
+      query: { routing },
+      okStatuses: [404],
+    });
   const [a, b] = await Promise.all([get(source, plan.sourceIndex), get(dest, plan.destIndex)]);
-  return a.status === 200 && b.status === 200 && canonicalJson(JSON.stringify(a.body._source ?? {})) === canonicalJson(JSON.stringify(b.body._source ?? {}));
+  return (
+    a.status === 200 &&
+    b.status === 200 &&
+    canonicalJson(JSON.stringify(a.body._source ?? {})) ===
+      canonicalJson(JSON.stringify(b.body._source ?? {}))
+  );
 }

@@ -6,13 +6,18 @@ import { DONE, type Step } from '../step.js';
 
 export const preflight: Step = {
   name: 'preflight',
-  describe: () => ['read-only checks: source index, dest index absent, disk with replicas under the high watermark, shard limit, _source'],
+  describe: () => [
+    'read-only checks: source index, dest index absent, disk with replicas under the high watermark, shard limit, _source',
+  ],
   async run(ctx) {
     const checks = await liveChecks(ctx.plan, ctx);
     for (const line of formatChecks(checks)) ctx.progress.info(line);
     const failed = checks.filter((c) => !c.ok);
     if (failed.length > 0) {
-      throw new StepVerificationError(`${failed.length} preflight check(s) failed: ${failed.map((c) => c.name).join('; ')}. Nothing was changed.`, failed.map((c) => c.fix).join(' '));
+      throw new StepVerificationError(
+        `${failed.length} preflight check(s) failed: ${failed.map((c) => c.name).join('; ')}. Nothing was changed.`,
+        failed.map((c) => c.fix).join(' '),
+      );
     }
     return DONE;
   },

@@ -5,8 +5,9 @@
 //  - After the switch Ferry keeps syncing under the window rule (window-writer.ts), or with --write-block
 //    blocks source writes (recorded for undo first) and measures the pause.
 //  - When the source has been quiet for --quiet-seconds, a last round and reconciliation end the step.
-import { type Watermarks, pendingOperations, readWatermarks } from '../../copy/change-capture.js';
+
 import { captureRound } from '../../copy/capture-round.js';
+import { pendingOperations, readWatermarks, type Watermarks } from '../../copy/change-capture.js';
 import { reconcile } from '../../copy/reconcile.js';
 import type { WindowConflict, WindowState } from '../../copy/window-writer.js';
 import { DONE, type Step, type StepContext, type StepOutcome } from '../step.js';
@@ -57,7 +58,13 @@ async function syncData(ctx: StepContext): Promise<SyncData> {
   if (!ctx.data.watermarks) {
     const backfill = ctx.state.steps.backfill?.data.watermarks as Watermarks | undefined;
     if (!backfill) throw new Error('backfill left no watermarks; run `ferry resume` to redo it');
-    Object.assign(ctx.data, { watermarks: backfill, lastChangeAt: Date.now(), lastReconcileAt: 0, rounds: 0, conflicts: [] });
+    Object.assign(ctx.data, {
+      watermarks: backfill,
+      lastChangeAt: Date.now(),
+      lastReconcileAt: 0,
+      rounds: 0,
+      conflicts: [],
+    });
     await ctx.save();
   }
   return ctx.data as unknown as SyncData;
@@ -69,7 +76,14 @@ async function round(ctx: StepContext, data: SyncData): Promise<StepOutcome | un
   const started = Date.now();
   const to = await readWatermarks(source, plan.sourceIndex);
   const pending = pendingOperations(data.watermarks, to);
-  const result = await captureRound(source, dest, { source: plan.sourceIndex, dest: plan.destIndex }, data.watermarks, to, data.window);
+  const result = await captureRound(
+    source,
+    dest,
+    { source: plan.sourceIndex, dest: plan.destIndex },
+    data.watermarks,
+    to,
+    data.window,
+  );
   data.watermarks = to;
   data.rounds++;
   if (pending > 0) data.lastChangeAt = Date.now();
@@ -78,7 +92,8 @@ async function round(ctx: StepContext, data: SyncData): Promise<StepOutcome | un
   ctx.checkpoint(data.window ? 'window-round' : 'round');
   const quiet = () => (Date.now() - data.lastChangeAt) / 1000 >= plan.quietSeconds;
   const dueReconcile = Date.now() - data.lastReconcileAt >= plan.reconcileSeconds * 1000;
-  if (dueReconcile || (data.window && quiet()) || (data.window && !data.windowSyncedAt)) await runReconcile(ctx, data);
+  if (dueReconcile || (data.window && quiet()) || (data.window && !data.windowSyncedAt))
+    await runReconcile(ctx, data);
   if (data.window && !data.windowSyncedAt) {
     // Everything written on the source before the switch is now on the dest: `ferry switch` returns.
     data.windowSyncedAt = new Date().toISOString();
@@ -94,12 +109,23 @@ async function round(ctx: StepContext, data: SyncData): Promise<StepOutcome | un
 
 async function runReconcile(ctx: StepContext, data: SyncData): Promise<void> {
   const { plan } = ctx;
-  const r = await reconcile({ source: ctx.source, dest: ctx.dest, sourceIndex: plan.sourceIndex, destIndex: plan.destIndex, window: data.window, switchWatermarks: data.switchWatermarks, progress: ctx.progress });
+  const r = await reconcile({
+    source: ctx.source,
+    dest: ctx.dest,
+    sourceIndex: plan.sourceIndex,
+    destIndex: plan.destIndex,
+    window: data.window,
+    switchWatermarks: data.switchWatermarks,
+    progress: ctx.progress,
+  });
   data.lastReconcileAt = Date.now();
   addConflicts(data, r.conflicts);
   if (r.deleted + r.copied > 0) data.lastChangeAt = Date.now();
   await ctx.save();
-  if (r.differences > 0) ctx.progress.info(`reconcile: ${r.differences} difference(s): ${r.copied} copied, ${r.deleted} deleted, ${r.conflicts.length} conflict(s)`);
+  if (r.differences > 0)
+    ctx.progress.info(
+      `reconcile: ${r.differences} difference(s): ${r.copied} copied, ${r.deleted} deleted, ${r.conflicts.length} conflict(s)`,
+    );
 }
 
 /** Each document's conflict is reported once, with its first occurrence. */
@@ -114,7 +140,12 @@ function addConflicts(data: SyncData, conflicts: WindowConflict[]): void {
   }
 }
 
-async function recordLag(ctx: StepContext, pendingOps: number, seconds: number, data: SyncData): Promise<void> {
+async function recordLag(
+  ctx: StepContext,
+  pendingOps: number,
+  seconds: number,
+  data: SyncData,
+): Promise<void> {
   const lag = (ctx.state.results.lag as { at: string; ops: number; seconds: number }[] | undefined) ?? [];
   lag.push({ at: new Date().toISOString(), ops: pendingOps, seconds: Number(seconds.toFixed(3)) });
   if (lag.length > MAX_LAG_SAMPLES) lag.splice(0, lag.length - MAX_LAG_SAMPLES);
@@ -125,7 +156,10 @@ async function recordLag(ctx: StepContext, pendingOps: number, seconds: number, 
       `caught up (lag ${pendingOps} operations, ${seconds.toFixed(1)}s). Move the clients to the dest now, then run: ferry switch --id ${ctx.plan.id}`,
     );
   }
-  if (data.rounds % 20 === 0) ctx.progress.info(`sync: round ${data.rounds}, lag ${pendingOps} ops / ${seconds.toFixed(1)}s, ${data.conflicts.length} conflict(s)`);
+  if (data.rounds % 20 === 0)
+    ctx.progress.info(
+      `sync: round ${data.rounds}, lag ${pendingOps} ops / ${seconds.toFixed(1)}s, ${data.conflicts.length} conflict(s)`,
+    );
   await ctx.save();
 }
 
@@ -140,13 +174,24 @@ async function beginWindow(ctx: StepContext, data: SyncData): Promise<void> {
   data.switchAt = new Date().toISOString();
   data.lastChangeAt = Date.now();
   if (plan.writeBlock) {
-    await ctx.recordUndo({ kind: 'restore-index-setting', side: 'source', index: plan.sourceIndex, setting: 'index.blocks.write', previous: null, reason: 'write block for the final drain' });
+    await ctx.recordUndo({
+      kind: 'restore-index-setting',
+      side: 'source',
+      index: plan.sourceIndex,
+      setting: 'index.blocks.write',
+      previous: null,
+      reason: 'write block for the final drain',
+    });
     await source.putIndexSettings(plan.sourceIndex, { 'index.blocks.write': true });
     data.blockedAt = new Date().toISOString();
   }
   ctx.state.results.switchAcknowledgedAt = data.switchAt;
   await ctx.save();
-  ctx.progress.info(plan.writeBlock ? 'switch: source writes blocked; draining' : 'switch acknowledged: destination writes from now on win over source changes');
+  ctx.progress.info(
+    plan.writeBlock
+      ? 'switch: source writes blocked; draining'
+      : 'switch acknowledged: destination writes from now on win over source changes',
+  );
   ctx.checkpoint('switch-acknowledged');
 }
 

@@ -24,29 +24,63 @@ export const changePipeline: Step = {
     const previous = ctx.data.previousPipeline as string | null;
 
     if (!(await source.indexExists(plan.deltaIndex))) {
-      await ctx.recordUndo({ kind: 'delete-index', side: 'source', index: plan.deltaIndex, reason: 'delta index created by change_pipeline' });
+      await ctx.recordUndo({
+        kind: 'delete-index',
+        side: 'source',
+        index: plan.deltaIndex,
+        reason: 'delta index created by change_pipeline',
+      });
       const definition = await source.getIndex(plan.sourceIndex);
       await source.createIndex(plan.deltaIndex, {
-        settings: { number_of_shards: Number(settings['index.number_of_shards'] ?? 1), number_of_replicas: Number(settings['index.number_of_replicas'] ?? 1) },
+        settings: {
+          number_of_shards: Number(settings['index.number_of_shards'] ?? 1),
+          number_of_replicas: Number(settings['index.number_of_replicas'] ?? 1),
+        },
         mappings: definition.mappings,
       });
     }
 
     const existing = await getPipeline(source, plan.pipeline);
-    if (!ctx.state.undo.some((u) => (u.kind === 'delete-pipeline' || u.kind === 'restore-pipeline') && u.pipeline === plan.pipeline)) {
+    if (
+      !ctx.state.undo.some(
+        (u) =>
+          (u.kind === 'delete-pipeline' || u.kind === 'restore-pipeline') && u.pipeline === plan.pipeline,
+      )
+    ) {
       await ctx.recordUndo(
         existing
-          ? { kind: 'restore-pipeline', side: 'source', pipeline: plan.pipeline, previous: existing, reason: 'pipeline overwritten by change_pipeline' }
-          : { kind: 'delete-pipeline', side: 'source', pipeline: plan.pipeline, reason: 'pipeline created by change_pipeline' },
+          ? {
+              kind: 'restore-pipeline',
+              side: 'source',
+              pipeline: plan.pipeline,
+              previous: existing,
+              reason: 'pipeline overwritten by change_pipeline',
+            }
+          : {
+              kind: 'delete-pipeline',
+              side: 'source',
+              pipeline: plan.pipeline,
+              reason: 'pipeline created by change_pipeline',
+            },
       );
     }
     const processors: Record<string, unknown>[] = [];
     if (previous && previous !== '_none') processors.push({ pipeline: { name: previous } });
     processors.push({ set: { field: '_index', value: plan.deltaIndex } });
-    await putPipeline(source, plan.pipeline, { description: `Ferry two-pass: route writes for ${plan.sourceIndex} to ${plan.deltaIndex}`, processors });
+    await putPipeline(source, plan.pipeline, {
+      description: `Ferry two-pass: route writes for ${plan.sourceIndex} to ${plan.deltaIndex}`,
+      processors,
+    });
 
     if (!ctx.state.undo.some((u) => u.kind === 'restore-index-setting' && u.index === plan.sourceIndex)) {
-      await ctx.recordUndo({ kind: 'restore-index-setting', side: 'source', index: plan.sourceIndex, setting: 'index.default_pipeline', previous, reason: 'default pipeline changed by change_pipeline' });
+      await ctx.recordUndo({
+        kind: 'restore-index-setting',
+        side: 'source',
+        index: plan.sourceIndex,
+        setting: 'index.default_pipeline',
+        previous,
+        reason: 'default pipeline changed by change_pipeline',
+      });
     }
     await source.putIndexSettings(plan.sourceIndex, { 'index.default_pipeline': plan.pipeline });
     return DONE;
@@ -54,9 +88,14 @@ export const changePipeline: Step = {
   async verify(ctx) {
     const settings = await ctx.source.getIndexSettings(ctx.plan.sourceIndex);
     if (settings['index.default_pipeline'] !== ctx.plan.pipeline) {
-      throw new StepVerificationError(`index.default_pipeline of ${ctx.plan.sourceIndex} is ${String(settings['index.default_pipeline'])}, not ${ctx.plan.pipeline}`, 'Run `ferry resume` to set it again.');
+      throw new StepVerificationError(
+        `index.default_pipeline of ${ctx.plan.sourceIndex} is ${String(settings['index.default_pipeline'])}, not ${ctx.plan.pipeline}`,
+        'Run `ferry resume` to set it again.',
+      );
     }
-    if (!(await getPipeline(ctx.source, ctx.plan.pipeline))) throw new StepVerificationError(`pipeline ${ctx.plan.pipeline} is missing`, 'Run `ferry resume`.');
-    if (!(await ctx.source.indexExists(ctx.plan.deltaIndex))) throw new StepVerificationError(`delta index ${ctx.plan.deltaIndex} is missing`, 'Run `ferry resume`.');
+    if (!(await getPipeline(ctx.source, ctx.plan.pipeline)))
+      throw new StepVerificationError(`pipeline ${ctx.plan.pipeline} is missing`, 'Run `ferry resume`.');
+    if (!(await ctx.source.indexExists(ctx.plan.deltaIndex)))
+      throw new StepVerificationError(`delta index ${ctx.plan.deltaIndex} is missing`, 'Run `ferry resume`.');
   },
 };

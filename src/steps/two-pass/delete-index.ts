@@ -8,7 +8,9 @@ export const DELETE_GATE = 'delete-source';
 
 export const deleteIndex: Step = {
   name: 'delete_index',
-  describe: (plan) => [`only with --yes-delete-source and clean verifications: delete ${plan.sourceIndex} and ${plan.deltaIndex} on the source, and pipeline ${plan.pipeline}`],
+  describe: (plan) => [
+    `only with --yes-delete-source and clean verifications: delete ${plan.sourceIndex} and ${plan.deltaIndex} on the source, and pipeline ${plan.pipeline}`,
+  ],
   async run(ctx) {
     const { plan, source, state } = ctx;
     const first = state.results.firstPassCounts as { equal: boolean } | undefined;
@@ -44,7 +46,8 @@ export const deleteIndex: Step = {
   },
   async verify(ctx) {
     for (const index of [ctx.plan.sourceIndex, ctx.plan.deltaIndex]) {
-      if (await ctx.source.indexExists(index)) throw new StepVerificationError(`${index} still exists on the source`, 'Run `ferry resume`.');
+      if (await ctx.source.indexExists(index))
+        throw new StepVerificationError(`${index} still exists on the source`, 'Run `ferry resume`.');
     }
   },
 };

@@ -10,13 +10,24 @@ export const makeNull: Step = {
     const { plan, dest } = ctx;
     const current = (await dest.getIndexSettings(plan.destIndex))['index.default_pipeline'];
     if (current !== undefined && current !== null) {
-      await ctx.recordUndo({ kind: 'restore-index-setting', side: 'dest', index: plan.destIndex, setting: 'index.default_pipeline', previous: current, reason: 'cleared by make_null' });
+      await ctx.recordUndo({
+        kind: 'restore-index-setting',
+        side: 'dest',
+        index: plan.destIndex,
+        setting: 'index.default_pipeline',
+        previous: current,
+        reason: 'cleared by make_null',
+      });
       await dest.putIndexSettings(plan.destIndex, { 'index.default_pipeline': null });
     }
     return DONE;
   },
   async verify(ctx) {
     const current = (await ctx.dest.getIndexSettings(ctx.plan.destIndex))['index.default_pipeline'];
-    if (current !== undefined && current !== null) throw new StepVerificationError(`index.default_pipeline of ${ctx.plan.destIndex} is still ${String(current)}`, 'Run `ferry resume`.');
+    if (current !== undefined && current !== null)
+      throw new StepVerificationError(
+        `index.default_pipeline of ${ctx.plan.destIndex} is still ${String(current)}`,
+        'Run `ferry resume`.',
+      );
   },
 };

@@ -6,7 +6,9 @@ import { DONE, type Step } from '../step.js';
 
 export const preMigrationCheck: Step = {
   name: 'pre_migration_check',
-  describe: () => ['read-only checks: indices, disk with replicas under the high watermark, shard limit, repository, snapshot compatibility, remote allowlist, pipelines, reindex, _source'],
+  describe: () => [
+    'read-only checks: indices, disk with replicas under the high watermark, shard limit, repository, snapshot compatibility, remote allowlist, pipelines, reindex, _source',
+  ],
   async run(ctx) {
     const checks = await twoPassChecks(ctx.plan, ctx);
     for (const line of formatChecks(checks)) ctx.progress.info(line);
@@ -14,7 +16,10 @@ export const preMigrationCheck: Step = {
     await ctx.save();
     const failed = checks.filter((c) => !c.ok);
     if (failed.length > 0) {
-      throw new StepVerificationError(`${failed.length} preflight check(s) failed: ${failed.map((c) => c.name).join('; ')}. Nothing was changed.`, failed.map((c) => c.fix).join(' '));
+      throw new StepVerificationError(
+        `${failed.length} preflight check(s) failed: ${failed.map((c) => c.name).join('; ')}. Nothing was changed.`,
+        failed.map((c) => c.fix).join(' '),
+      );
     }
     return DONE;
   },

@@ -9,7 +9,9 @@ const POLL_MS = 500;
 
 export const reindexData: Step = {
   name: 'reindex_data',
-  describe: (plan) => [`reindex-from-remote ${plan.deltaIndex} (source) into ${plan.destIndex} (dest), as a task with progress`],
+  describe: (plan) => [
+    `reindex-from-remote ${plan.deltaIndex} (source) into ${plan.destIndex} (dest), as a task with progress`,
+  ],
   async run(ctx) {
     const { plan, source, dest } = ctx;
     let taskId = ctx.data.taskId as string | undefined;
@@ -28,7 +30,11 @@ export const reindexData: Step = {
     const task = ctx.progress.task('reindex delta', total, 'docs');
     for (;;) {
       const state = await getTask(dest, taskId);
-      if (!state) throw new StepVerificationError(`reindex task ${taskId} disappeared`, 'Run `ferry resume` to start it again.');
+      if (!state)
+        throw new StepVerificationError(
+          `reindex task ${taskId} disappeared`,
+          'Run `ferry resume` to start it again.',
+        );
       const s = state.status;
       if (s) task.update(s.created + s.updated + s.noops + s.version_conflicts);
       if (state.completed) {
@@ -48,7 +54,10 @@ export const reindexData: Step = {
     if (result.error || result.failures > 0) {
       ctx.data.taskId = undefined;
       await ctx.save();
-      throw new StepVerificationError(`reindex ended with ${result.failures} failure(s)${result.error ? ` and error ${JSON.stringify(result.error)}` : ''}`, 'Read the failures in `ferry status`; fix the dest mapping or capacity, then `ferry resume` runs it again.');
+      throw new StepVerificationError(
+        `reindex ended with ${result.failures} failure(s)${result.error ? ` and error ${JSON.stringify(result.error)}` : ''}`,
+        'Read the failures in `ferry status`; fix the dest mapping or capacity, then `ferry resume` runs it again.',
+      );
     }
   },
 };
@@ -56,7 +65,9 @@ export const reindexData: Step = {
 function remoteReindexBody(ctx: StepContext): Record<string, unknown> {
   const { plan } = ctx;
   const url = new URL(plan.source.url);
-  const remote: Record<string, unknown> = { host: `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, '')}` };
+  const remote: Record<string, unknown> = {
+    host: `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, '')}`,
+  };
   const username = plan.source.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
   const password = plan.source.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
   if (username) {

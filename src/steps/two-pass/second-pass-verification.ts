@@ -6,15 +6,27 @@ import { DONE, type Step } from '../step.js';
 
 export const secondPassVerification: Step = {
   name: 'second_pass_verification',
-  describe: (plan) => [`compare count(${plan.sourceIndex}) + count(${plan.deltaIndex}) on the source with count(${plan.destIndex}) on the dest`],
+  describe: (plan) => [
+    `compare count(${plan.sourceIndex}) + count(${plan.deltaIndex}) on the source with count(${plan.destIndex}) on the dest`,
+  ],
   async run(ctx) {
     const { plan, source, dest } = ctx;
-    await Promise.all([source.refresh(plan.sourceIndex), source.refresh(plan.deltaIndex), dest.refresh(plan.destIndex)]);
-    const [sourceCount, deltaCount, destCount] = await Promise.all([source.count(plan.sourceIndex), source.count(plan.deltaIndex), dest.count(plan.destIndex)]);
+    await Promise.all([
+      source.refresh(plan.sourceIndex),
+      source.refresh(plan.deltaIndex),
+      dest.refresh(plan.destIndex),
+    ]);
+    const [sourceCount, deltaCount, destCount] = await Promise.all([
+      source.count(plan.sourceIndex),
+      source.count(plan.deltaIndex),
+      dest.count(plan.destIndex),
+    ]);
     const result = { sourceCount, deltaCount, destCount, equal: sourceCount + deltaCount === destCount };
     ctx.data.result = result;
     await ctx.setResult('secondPassCounts', result);
-    ctx.progress.info(`second pass counts: source ${sourceCount} + delta ${deltaCount} = ${sourceCount + deltaCount}, dest ${destCount}`);
+    ctx.progress.info(
+      `second pass counts: source ${sourceCount} + delta ${deltaCount} = ${sourceCount + deltaCount}, dest ${destCount}`,
+    );
     if (!result.equal && !ctx.flags.acceptCountDrift) {
       throw new StepVerificationError(
         `counts differ: source + delta = ${sourceCount + deltaCount}, dest = ${destCount}`,

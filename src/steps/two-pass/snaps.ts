@@ -32,7 +32,11 @@ export const snaps: Step = {
   },
   async verify(ctx) {
     const progress = await recoveryProgress(ctx.dest, ctx.plan.destIndex);
-    if (!progress.finished) throw new StepVerificationError(`${ctx.plan.destIndex} is not fully restored on the dest`, 'Run `ferry resume` to wait for it.');
+    if (!progress.finished)
+      throw new StepVerificationError(
+        `${ctx.plan.destIndex} is not fully restored on the dest`,
+        'Run `ferry resume` to wait for it.',
+      );
   },
 };
 
@@ -45,8 +49,17 @@ async function ensureRepositories(ctx: StepContext): Promise<void> {
   for (const side of ['source', 'dest'] as const) {
     const client = ctx[side];
     if (await getRepository(client, name)) continue;
-    if (!location) throw new StepVerificationError(`repository ${name} is not registered on the ${side}`, 'Register it or give --repository-location.');
-    await ctx.recordUndo({ kind: 'delete-repository', side, repository: name, reason: 'registered by snaps' });
+    if (!location)
+      throw new StepVerificationError(
+        `repository ${name} is not registered on the ${side}`,
+        'Register it or give --repository-location.',
+      );
+    await ctx.recordUndo({
+      kind: 'delete-repository',
+      side,
+      repository: name,
+      reason: 'registered by snaps',
+    });
     await putFsRepository(client, name, location, side === 'dest');
   }
 }
@@ -63,7 +76,13 @@ async function takeSnapshot(ctx: StepContext): Promise<void> {
   }
   if (!info) {
     if (!ctx.state.undo.some((u) => u.kind === 'delete-snapshot' && u.snapshot === name)) {
-      await ctx.recordUndo({ kind: 'delete-snapshot', side: 'source', repository: repo, snapshot: name, reason: 'taken by snaps' });
+      await ctx.recordUndo({
+        kind: 'delete-snapshot',
+        side: 'source',
+        repository: repo,
+        snapshot: name,
+        reason: 'taken by snaps',
+      });
     }
     await startSnapshot(source, repo, name, plan.sourceIndex);
     ctx.data.snapshot = name;
@@ -74,7 +93,11 @@ async function takeSnapshot(ctx: StepContext): Promise<void> {
   for (;;) {
     info = await getSnapshot(source, repo, name);
     if (info?.state === 'SUCCESS') break;
-    if (info && info.state !== 'IN_PROGRESS') throw new StepVerificationError(`snapshot ${name} ended ${info.state}`, 'Check the repository on the source (disk, permissions), then `ferry resume` retakes it.');
+    if (info && info.state !== 'IN_PROGRESS')
+      throw new StepVerificationError(
+        `snapshot ${name} ended ${info.state}`,
+        'Check the repository on the source (disk, permissions), then `ferry resume` retakes it.',
+      );
     const p = await snapshotProgress(source, repo, name).catch(() => ({ done: 0, total: 0 }));
     task.setTotal(p.total || undefined);
     task.update(p.done);
@@ -86,7 +109,12 @@ async function takeSnapshot(ctx: StepContext): Promise<void> {
 async function restore(ctx: StepContext): Promise<void> {
   const { plan, dest } = ctx;
   if (!(await dest.indexExists(plan.destIndex))) {
-    await ctx.recordUndo({ kind: 'delete-index', side: 'dest', index: plan.destIndex, reason: 'restored by snaps' });
+    await ctx.recordUndo({
+      kind: 'delete-index',
+      side: 'dest',
+      index: plan.destIndex,
+      reason: 'restored by snaps',
+    });
     await startRestore(dest, {
       repository: plan.repository.name,
       snapshot: snapshotName(plan.id),

@@ -7,7 +7,9 @@ export const SWITCH_GATE = 'switch-clients';
 
 export const switchClients: Step = {
   name: 'switch_clients',
-  describe: (plan) => [`STOP: the operator switches applications from ${plan.sourceIndex} on the source to ${plan.destIndex} on the dest, then runs ferry resume --confirm-switch`],
+  describe: (plan) => [
+    `STOP: the operator switches applications from ${plan.sourceIndex} on the source to ${plan.destIndex} on the dest, then runs ferry resume --confirm-switch`,
+  ],
   async run(ctx) {
     if (ctx.flags.confirmSwitch || ctx.state.confirmations[SWITCH_GATE]) {
       ctx.state.confirmations[SWITCH_GATE] ??= new Date().toISOString();

@@ -6,15 +6,22 @@ import { DONE, type Step } from '../step.js';
 
 export const verifyingSnapshotAndRestore: Step = {
   name: 'verifying_snapshot_and_restore',
-  describe: (plan) => [`compare count(${plan.sourceIndex}) on the source with count(${plan.destIndex}) on the dest`],
+  describe: (plan) => [
+    `compare count(${plan.sourceIndex}) on the source with count(${plan.destIndex}) on the dest`,
+  ],
   async run(ctx) {
     const { plan, source, dest } = ctx;
     await Promise.all([source.refresh(plan.sourceIndex), dest.refresh(plan.destIndex)]);
-    const [sourceCount, destCount] = await Promise.all([source.count(plan.sourceIndex), dest.count(plan.destIndex)]);
+    const [sourceCount, destCount] = await Promise.all([
+      source.count(plan.sourceIndex),
+      dest.count(plan.destIndex),
+    ]);
     const result = { sourceCount, destCount, equal: sourceCount === destCount };
     ctx.data.result = result;
     await ctx.setResult('firstPassCounts', result);
-    ctx.progress.info(`first pass counts: source ${sourceCount}, dest ${destCount}${result.equal ? '' : ' (differ)'}`);
+    ctx.progress.info(
+      `first pass counts: source ${sourceCount}, dest ${destCount}${result.equal ? '' : ' (differ)'}`,
+    );
     if (!result.equal && !ctx.flags.acceptCountDrift) {
       throw new StepVerificationError(
         `counts differ: source ${sourceCount}, dest ${destCount}. Deletes and in-place updates on the source after the snapshot are not carried by two-pass.`,
