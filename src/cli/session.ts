@@ -24,9 +24,10 @@ export function progressFor(flags: CommonFlags): Progress {
   return createProgress(mode);
 }
 
-export async function connectSides(
-  plan: Plan,
-): Promise<{ source: ClusterClient; dest: ClusterClient; close(): Promise<void> }> {
+export async function connectSides(plan: {
+  source: ConnectionOptions;
+  dest: ConnectionOptions;
+}): Promise<{ source: ClusterClient; dest: ClusterClient; close(): Promise<void> }> {
   const source = await ClusterClient.connect(plan.source);
   let dest: ClusterClient;
   try {
@@ -60,15 +61,16 @@ export async function loadSaved(
   const saved = state.plan as unknown as Omit<Plan, 'source' | 'dest'> & { source: string; dest: string };
   const plan: Plan = {
     ...saved,
-    source: withSecrets(flags.sourceUrl ?? saved.source, 'FERRY_SOURCE', env),
-    dest: withSecrets(flags.destUrl ?? saved.dest, 'FERRY_DEST', env),
+    source: withSecrets(flags.sourceUrl ?? env.FERRY_SOURCE_URL ?? saved.source, 'FERRY_SOURCE', env),
+    dest: withSecrets(flags.destUrl ?? env.FERRY_DEST_URL ?? saved.dest, 'FERRY_DEST', env),
   };
   return { plan, state, store };
 }
 
-function withSecrets(url: string, prefix: string, env: NodeJS.ProcessEnv): ConnectionOptions {
+/** A cluster's connection: the URL given, credentials and CA from FERRY_<SIDE>_* variables. */
+export function withSecrets(url: string, prefix: string, env: NodeJS.ProcessEnv): ConnectionOptions {
   return {
-    url: env[`${prefix}_URL`] ?? url,
+    url,
     username: env[`${prefix}_USERNAME`],
     password: env[`${prefix}_PASSWORD`],
     apiKey: env[`${prefix}_API_KEY`],

@@ -11,27 +11,7 @@ export interface CliResult {
 }
 
 export function runFerry(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'dev.ts'), ...args],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, FERRY_TEST_KILL_AT: undefined, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return startFerry(args, env).done;
 }
 
 export interface RunningFerry {

@@ -1,13 +1,12 @@
 // ferry verify: compare two indices document by document; exit 0 only when they are equal.
 // Exit codes: 0 equal, 1 differences found, 2 bad input (thrown as ConfigError/ConnectionError for main).
 import type { Command } from 'commander';
-import { ClusterClient } from '../../cluster/client.js';
 import type { ConnectionOptions } from '../../cluster/connection.js';
 import { ConfigError } from '../../cluster/errors.js';
-import { createProgress, type ProgressMode } from '../../report/progress.js';
 import { currentCheckpoints, readCheckpoints, writeCheckpoints } from '../../verify/checkpoints.js';
 import { formatSummary } from '../../verify/summary.js';
 import { verifyIndices } from '../../verify/verify-indices.js';
+import { connectSides, progressFor, withSecrets } from '../session.js';
 
 export interface VerifyFlags {
   sourceUrl?: string;
@@ -67,14 +66,7 @@ export async function runVerify(
   const sample = flags.sample === undefined ? 1 : Number(flags.sample) / 100;
   const since = flags.since ? await readCheckpoints(flags.since) : undefined;
   const outPath = flags.out ?? `ferry-verify-${sourceIndex}.ndjson`;
-  const mode: ProgressMode = flags.json
-    ? 'json'
-    : flags.quiet
-      ? 'silent'
-      : process.stderr.isTTY
-        ? 'tty'
-        : 'plain';
-  const clients = await connectBoth(source, dest);
+  const clients = await connectSides({ source, dest });
   try {
     const checkpoint = flags.saveCheckpoint
       ? await currentCheckpoints(clients.source, sourceIndex)
@@ -90,7 +82,7 @@ export async function runVerify(
       outPath,
       concurrency: integer(flags.concurrency ?? '4', '--concurrency'),
       recheckRounds: integer(flags.recheck ?? '2', '--recheck'),
-      progress: createProgress(mode),
+      progress: progressFor(flags),
     });
     if (checkpoint && flags.saveCheckpoint && result.equal)
       await writeCheckpoints(flags.saveCheckpoint, checkpoint);
@@ -107,28 +99,11 @@ function connection(
   flag: string,
   env: NodeJS.ProcessEnv,
 ): ConnectionOptions {
-  return {
-    url: required(url ?? env[`${prefix}_URL`], flag, `the cluster URL (or set ${prefix}_URL)`),
-    username: env[`${prefix}_USERNAME`],
-    password: env[`${prefix}_PASSWORD`],
-    apiKey: env[`${prefix}_API_KEY`],
-    caFile: env[`${prefix}_CA`],
-  };
-}
-
-async function connectBoth(
-  source: ConnectionOptions,
-  dest: ConnectionOptions,
-): Promise<{ source: ClusterClient; dest: ClusterClient; close(): Promise<void> }> {
-  const s = await ClusterClient.connect(source);
-  let d: ClusterClient;
-  try {
-    d = await ClusterClient.connect(dest);
-  } catch (error) {
-    await s.close();
-    throw error;
-  }
-  return { source: s, dest: d, close: async () => void (await Promise.all([s.close(), d.close()])) };
+  return withSecrets(
+    required(url ?? env[`${prefix}_URL`], flag, `the cluster URL (or set ${prefix}_URL)`),
+    prefix,
+    env,
+  );
 }
 
 function required(value: string | undefined, flag: string, what: string): string {

@@ -1,0 +1,32 @@
+// The first step of every strategy: its read-only checks, printed, and a stop before anything changes if
+// one fails. `ferry run` runs the same checks before it even creates state; this step runs them again on
+// resume, because the clusters may have changed since.
+import { StepVerificationError } from '../cluster/errors.js';
+import { type CheckResult, formatChecks } from '../plan/check.js';
+import type { Plan } from '../plan/options.js';
+import type { Sides } from '../plan/preflight.js';
+import { DONE, type Step } from './step.js';
+
+export function preflightStep(
+  name: string,
+  summary: string,
+  checks: (plan: Plan, sides: Sides) => Promise<CheckResult[]>,
+): Step {
+  return {
+    name,
+    describe: () => [summary],
+    async run(ctx) {
+      const results = await checks(ctx.plan, ctx);
+      for (const line of formatChecks(results)) ctx.progress.info(line);
+      const failed = results.filter((c) => !c.ok);
+      if (failed.length > 0) {
+        throw new StepVerificationError(
+          `${failed.length} preflight check(s) failed: ${failed.map((c) => c.name).join('; ')}. Nothing was changed.`,
+          failed.map((c) => c.fix).join(' '),
+        );
+      }
+      return DONE;
+    },
+    async verify() {},
+  };
+}
