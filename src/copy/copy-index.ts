@@ -123,6 +123,7 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
     await Promise.all(readers);
     const stats = await writer.close();
     ledger.release(writer.settledBelow);
+    task.update(stats.docs + stats.skippedOlder);
     task.finish(`${stats.skippedOlder} skipped as older, ${stats.dropped} dropped`);
     return { ...stats, ...counts, readContext: kind, slices, aborted: writer.isAborted };
   } catch (error) {
