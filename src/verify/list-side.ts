@@ -5,6 +5,7 @@
 import type { ClusterClient } from '../cluster/client.js';
 import { enc } from '../cluster/client.js';
 import { ResponseError } from '../cluster/errors.js';
+import { clearScroll } from '../cluster/read-context.js';
 import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
 import { type RawHit, toRecord } from './hits.js';
 import { lookupRecords } from './lookup.js';
@@ -126,14 +127,4 @@ async function pageRecords(options: ListSideOptions, hits: readonly RawHit[]): P
   const keys = sampled.map((hit) => ({ id: hit._id, routing: hit._routing }));
   const records = await lookupRecords(options.client, options.index, keys, true);
   return records.filter((r): r is DocRecord => r !== undefined);
-}
-
-async function clearScroll(client: ClusterClient, scrollId: string): Promise<void> {
-  await client.request({
-    method: 'DELETE',
-    path: '/_search/scroll',
-    body: { scroll_id: [scrollId] },
-    okStatuses: [404],
-    what: 'clear scroll',
-  });
 }
