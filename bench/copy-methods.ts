@@ -32,7 +32,11 @@ const NODE = process.execPath;
 const ELASTICDUMP = join(REPO_ROOT, 'node_modules', 'elasticdump', 'bin', 'elasticdump');
 
 export async function ferryCopy(env: BenchEnv, destIndex: string): Promise<MethodResult> {
+  // The V8 heap of Ferry's process is capped as `ferry` itself caps it (bin/ferry.js); FERRY_BENCH_HEAP_MB=0 lifts it.
+  const heapMb = process.env.FERRY_BENCH_HEAP_MB ?? '256';
+  const heap = heapMb === '0' ? [] : [`--max-old-space-size=${heapMb}`];
   const args = [
+    ...heap,
     '--import',
     'tsx',
     'bench/ferry-copy-child.ts',

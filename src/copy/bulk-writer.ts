@@ -15,7 +15,7 @@ import { validateWriterOptions } from './writer-options.js';
 
 /** What the writer needs of a cluster: ClusterClient fits. */
 export interface BulkTarget {
-  bulk(ndjson: string, query?: Record<string, string>): Promise<BulkResponse>;
+  bulk(ndjson: string | Buffer, query?: Record<string, string>): Promise<BulkResponse>;
 }
 
 export interface DroppedItem {

@@ -20,7 +20,11 @@ describe('Batcher', () => {
     assert.equal(b.add('a', 'aaaa\n'), undefined);
     const full = b.add('b', 'bbbbb\n');
     assert.ok(full);
-    assert.equal(full.body, 'aaaa\nbbbbb\n');
+    assert.equal(full.body.toString(), 'aaaa\nbbbbb\n');
+    assert.deepEqual(
+      full.items.map((i) => i.chunk.toString()),
+      ['aaaa\n', 'bbbbb\n'],
+    );
     assert.deepEqual(
       full.items.map((i) => i.id),
       ['a', 'b'],
@@ -34,11 +38,18 @@ describe('Batcher', () => {
     assert.equal(b.take()?.bytes, 3);
   });
   it('rebuilds a body from a subset of items for a retry', () => {
-    const batch = rebatch([
-      { id: 'a', lines: 'A\n' },
-      { id: 'c', lines: 'C\n' },
-    ]);
-    assert.equal(batch.body, 'A\nC\n');
+    const b = new Batcher(1000);
+    b.add('a', 'A\n');
+    b.add('b', 'é\n');
+    b.add('c', 'C\n');
+    const full = b.take()!;
+    const batch = rebatch([full.items[1]!, full.items[2]!]);
+    assert.equal(batch.body.toString(), 'é\nC\n');
+    assert.equal(batch.bytes, 5);
+    assert.deepEqual(
+      batch.items.map((i) => `${i.id}:${i.chunk.toString()}`),
+      ['b:é\n', 'c:C\n'],
+    );
   });
 });
 
