@@ -6,6 +6,7 @@
 import type { ClusterClient } from '../cluster/client.js';
 import { enc } from '../cluster/client.js';
 import type { BulkItemResult } from '../cluster/types.js';
+import { canonicalJson } from '../verify/source-hash.js';
 import { shardsOf } from './shards-of.js';
 import type { CopyHit } from './types.js';
 
@@ -83,7 +84,7 @@ export async function writeInWindow(
   candidates.forEach((h, i) => {
     const doc = current[i]!;
     // Already the same content (a conditional write changes the version, not the content): nothing to do.
-    if (doc.found && doc.source === canonicalJson(h.source)) return;
+    if (doc.found && doc.source === canonicalJson(JSON.parse(h.source))) return;
     // Gone from the dest though the source has not changed it since the switch: a client deleted it there.
     if (!doc.found && !mayCreate(h)) return;
     if (clientWrote(h.id, doc)) {
@@ -179,21 +180,6 @@ export async function destDocs(
     found: d.found === true,
     seqNo: d._seq_no ?? -1,
     primaryTerm: d._primary_term ?? 0,
-    source: d.found ? canonicalJson(JSON.stringify(d._source ?? {})) : undefined,
+    source: d.found ? canonicalJson(d._source ?? {}) : undefined,
   }));
-}
-
-/** JSON text with object keys sorted, so equal documents compare equal whatever their key order. */
-export function canonicalJson(text: string): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sort)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v as Record<string, unknown>)
-              .sort(([a], [b]) => a.localeCompare(b))
-              .map(([k, w]) => [k, sort(w)]),
-          )
-        : v;
-  return JSON.stringify(sort(JSON.parse(text)));
 }

@@ -13,9 +13,10 @@ import { StepVerificationError } from '../../cluster/errors.js';
 import type { Watermarks } from '../../copy/change-capture.js';
 import { reconcile } from '../../copy/reconcile.js';
 import { shardsOf } from '../../copy/shards-of.js';
-import { canonicalJson, clientTouchedIds, type WindowState } from '../../copy/window-writer.js';
+import { clientTouchedIds, type WindowState } from '../../copy/window-writer.js';
 import { verifyIndices } from '../../verify/index.js';
 import type { ReportLine } from '../../verify/report-file.js';
+import { canonicalJson } from '../../verify/source-hash.js';
 import { DONE, type Step, type StepContext } from '../step.js';
 
 const REPAIR_ATTEMPTS = 4;
@@ -175,7 +176,6 @@ async function sameContent(
   return (
     a.status === 200 &&
     b.status === 200 &&
-    canonicalJson(JSON.stringify(a.body._source ?? {})) ===
-      canonicalJson(JSON.stringify(b.body._source ?? {}))
+    canonicalJson(a.body._source ?? {}) === canonicalJson(b.body._source ?? {})
   );
 }
