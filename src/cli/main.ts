@@ -1,4 +1,5 @@
 // ferry: the command line. Errors print their message and the fix; exit 2 = bad input, nothing changed.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AuthenticationError, ConfigError, ConnectionError, FerryError } from '../cluster/errors.js';
 import { registerPlanCommand } from './commands/plan.js';
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
   const program = new Command('ferry').description(
     'Move a live Elasticsearch/OpenSearch index to another cluster, lose nothing, prove it.',
   );
+  program.version(ferryVersion(), '-V, --version', 'print the Ferry version');
   // Usage errors come back as exceptions, so they get exit code 2 like any other bad input.
   program.exitOverride();
   registerPlanCommand(program);
@@ -35,5 +37,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
+  }
+}
+
+/** From package.json, which sits two folders up from both src/cli and dist/cli. */
+function ferryVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
 }

@@ -32,6 +32,25 @@ export function addPlanFlags(command: Command): Command {
     );
 }
 
+/** For commands on a saved migration that reach the clusters: credentials come again, as for run. */
+export function addConnectionFlags(command: Command): Command {
+  return command
+    .option(
+      '--plan <file>',
+      'the YAML plan file of the run, for its credentials (FERRY_* variables work too)',
+    )
+    .option('--source-url <url>', 'source cluster URL, if it changed or carries the credentials')
+    .option('--dest-url <url>', 'dest cluster URL, if it changed or carries the credentials');
+}
+
+/** Options that may change when a migration is resumed. */
+export function addTuningFlags(command: Command): Command {
+  return command
+    .option('--quiet-seconds <n>', 'live: drain once the source had no write for this long')
+    .option('--reconcile-seconds <n>', 'live: how often deletes are reconciled while catching up')
+    .option('--write-block', 'live: block source writes at the switch (only before the switch)');
+}
+
 export function addRunFlags(command: Command): Command {
   return command
     .option('--confirm-switch', 'the clients have been switched to the dest; go on')

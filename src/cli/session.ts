@@ -3,7 +3,9 @@
 import { ClusterClient } from '../cluster/client.js';
 import type { ConnectionOptions } from '../cluster/connection.js';
 import { ConfigError } from '../cluster/errors.js';
+import { defaultMigrationId } from '../plan/names.js';
 import { loadPlan, type Plan, type PlanFlags } from '../plan/options.js';
+import { rebuildPlan } from '../plan/saved-plan.js';
 import { createProgress, type Progress, type ProgressMode } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import { StateStore } from '../state/state-store.js';
@@ -39,32 +41,64 @@ export async function connectSides(plan: {
   return { source, dest, close: async () => void (await Promise.all([source.close(), dest.close()])) };
 }
 
-/** For resume/status/abort: the saved plan, with credentials taken again from flags or FERRY_* variables. */
+/**
+ * For commands on a saved migration: its state and plan. Commands that reach the clusters (`connect`) get
+ * credentials again from the same sources as `ferry run`: FERRY_* variables, --plan, user info in the URL.
+ */
 export async function loadSaved(
   flags: CommonFlags,
+  options: { connect: boolean } = { connect: false },
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ plan: Plan; state: MigrationState; store: StateStore }> {
-  const stateDir = flags.stateDir ?? '.ferry';
-  const id = flags.id ?? (flags.sourceIndex ? loadPlan(flags, env).id : undefined);
+): Promise<{ plan: Plan; state: MigrationState; store: StateStore; changes: string[] }> {
+  const fromFile = flags.plan ? loadPlan(flags, env) : undefined;
+  const stateDir = flags.stateDir ?? fromFile?.stateDir ?? '.ferry';
+  const id =
+    flags.id ??
+    fromFile?.id ??
+    (flags.sourceIndex
+      ? defaultMigrationId(flags.sourceIndex, flags.destIndex ?? flags.sourceIndex)
+      : undefined);
   if (!id)
     throw new ConfigError(
       'Which migration? No --id was given.',
-      'Pass --id <id> (ferry run printed it), or the same --source-index/--dest-index as the run.',
+      'Pass --id <id> (ferry run printed it; ferry list shows them all), or the same --plan as the run.',
     );
   const store = new StateStore(stateDir, id);
   const state = await store.load();
   if (!state)
     throw new ConfigError(
       `No migration "${id}" in ${stateDir}.`,
-      'Check --id and --state-dir; `ferry run` starts a new one.',
+      'Check --id and --state-dir (ferry list shows the migrations there); `ferry run` starts a new one.',
     );
-  const saved = state.plan as unknown as Omit<Plan, 'source' | 'dest'> & { source: string; dest: string };
-  const plan: Plan = {
-    ...saved,
-    source: withSecrets(flags.sourceUrl ?? env.FERRY_SOURCE_URL ?? saved.source, 'FERRY_SOURCE', env),
-    dest: withSecrets(flags.destUrl ?? env.FERRY_DEST_URL ?? saved.dest, 'FERRY_DEST', env),
+  const { plan, changes } = rebuildPlan(state, stateDir, flags, env, options.connect);
+  return { plan, state, store, changes };
+}
+
+/**
+ * Connects to the clusters of a saved migration and makes sure they are the ones it started on (by cluster
+ * uuid; a URL may legitimately change). The first connection records them.
+ */
+export async function connectSaved(
+  plan: { source: ConnectionOptions; dest: ConnectionOptions },
+  state: MigrationState,
+): Promise<{ source: ClusterClient; dest: ClusterClient; close(): Promise<void> }> {
+  const sides = await connectSides(plan);
+  const saved = (state.plan.clusters ?? {}) as { source?: string; dest?: string };
+  for (const side of ['source', 'dest'] as const) {
+    const uuid = sides[side].engine.clusterUuid;
+    if (saved[side] && uuid && saved[side] !== uuid) {
+      await sides.close();
+      throw new ConfigError(
+        `The ${side} URL ${sides[side].transport.display} reaches another cluster (uuid ${uuid}) than the one migration ${state.id} started on (uuid ${saved[side]}).`,
+        `Give the URL of the original ${side} cluster with --${side}-url (or FERRY_${side.toUpperCase()}_URL, or --plan).`,
+      );
+    }
+  }
+  state.plan.clusters = {
+    source: saved.source ?? sides.source.engine.clusterUuid,
+    dest: saved.dest ?? sides.dest.engine.clusterUuid,
   };
-  return { plan, state, store };
+  return sides;
 }
 
 /** A cluster's connection: the URL given, credentials and CA from FERRY_<SIDE>_* variables. */

@@ -1,5 +1,5 @@
 // Which server we are talking to, found at connect time; every engine difference is answered here.
-import { NotFoundError, ResponseError } from './errors.js';
+import { AuthenticationError, NotASearchServerError, ResponseError } from './errors.js';
 import type { Transport } from './transport.js';
 
 export type Distribution = 'elasticsearch' | 'opensearch';
@@ -10,37 +10,85 @@ export interface EngineInfo {
   version: string;
   major: number;
   minor: number;
+  /** The cluster's own id: two URLs reach the same cluster exactly when these match (URL text cannot tell). */
+  clusterUuid: string | undefined;
 }
 
 export async function detectEngine(transport: Transport): Promise<EngineInfo> {
   try {
-    const { body } = await transport.request<RootInfo>({ method: 'GET', path: '/', what: 'detect engine' });
-    return parseEngine(body.version.distribution, body.version.number);
+    const root = await askServer<RootInfo>(transport, '/');
+    if (root) {
+      if (typeof root.version?.number !== 'string') throw notASearchServer(transport, 'GET / answered');
+      return parseEngine(root.version.distribution, root.version.number, root.cluster_uuid);
+    }
+    const nodes = await askServer<NodesInfo>(transport, '/_nodes/_local', {
+      filter_path: 'nodes.*.version,nodes.*.modules.classname',
+    });
+    const node = nodes?.nodes ? Object.values(nodes.nodes)[0] : undefined;
+    if (typeof node?.version !== 'string')
+      throw notASearchServer(transport, 'GET / and GET /_nodes answered');
+    const opensearch = node.modules?.some((m) => m.classname.startsWith('org.opensearch.')) ?? false;
+    return parseEngine(opensearch ? 'opensearch' : undefined, node.version, await clusterUuid(transport));
   } catch (error) {
-    // Reduced Elasticsearch 8+/9 builds lack the module that serves GET / (they answer 404 or 405);
-    // nodes info always answers.
-    if (!(error instanceof NotFoundError) && !(error instanceof ResponseError && error.status === 405))
-      throw error;
+    // Any other server (a web server, a proxy's error page) answers with something no cluster sends.
+    if (error instanceof ResponseError && !(error instanceof AuthenticationError) && error.status < 500)
+      throw notASearchServer(transport, `the server answered HTTP ${error.status}`);
+    throw error;
   }
-  const { body } = await transport.request<NodesInfo>({
-    method: 'GET',
-    path: '/_nodes/_local',
-    query: { filter_path: 'nodes.*.version,nodes.*.modules.classname' },
-    what: 'detect engine',
-  });
-  const node = Object.values(body.nodes)[0];
-  if (!node) throw new Error('The cluster returned no node info; cannot tell its engine.');
-  const opensearch = node.modules?.some((m) => m.classname.startsWith('org.opensearch.')) ?? false;
-  return parseEngine(opensearch ? 'opensearch' : undefined, node.version);
 }
 
-function parseEngine(distribution: string | undefined, version: string): EngineInfo {
+/**
+ * GET one identification path: its JSON body, or undefined when the path is missing (reduced Elasticsearch 8+/9
+ * builds lack the module that serves GET /, answering 404 or 405; nodes info always answers).
+ */
+async function askServer<T>(
+  transport: Transport,
+  path: string,
+  query?: Record<string, string>,
+): Promise<Partial<T> | undefined> {
+  const res = await transport.request<unknown>({
+    method: 'GET',
+    path,
+    query,
+    okStatuses: [404, 405],
+    what: 'detect engine',
+  });
+  if (res.status === 404 || res.status === 405) return undefined;
+  if (typeof res.body !== 'object' || res.body === null)
+    throw notASearchServer(transport, `GET ${path} answered`);
+  return res.body as Partial<T>;
+}
+
+async function clusterUuid(transport: Transport): Promise<string | undefined> {
+  const res = await transport.request<{ metadata?: { cluster_uuid?: string } }>({
+    method: 'GET',
+    path: '/_cluster/state/metadata',
+    query: { filter_path: 'metadata.cluster_uuid' },
+    okStatuses: [403, 404],
+    what: 'read cluster uuid',
+  });
+  return res.status === 200 ? res.body?.metadata?.cluster_uuid : undefined;
+}
+
+function notASearchServer(transport: Transport, what: string): NotASearchServerError {
+  return new NotASearchServerError(
+    `${transport.display} is not an Elasticsearch or OpenSearch cluster (${what} with something else).`,
+    "Check the URL's host and port: it must be the cluster's HTTP address (often port 9200), including any path prefix of a proxy in front of it.",
+  );
+}
+
+function parseEngine(
+  distribution: string | undefined,
+  version: string,
+  uuid: string | undefined,
+): EngineInfo {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   return {
     distribution: distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
     version,
     major,
     minor,
+    clusterUuid: uuid && uuid !== '_na_' ? uuid : undefined,
   };
 }
 
@@ -78,7 +126,8 @@ export function canRestoreSnapshot(from: EngineInfo, to: EngineInfo): boolean {
 }
 
 interface RootInfo {
-  version: { number: string; distribution?: string };
+  version: { number?: unknown; distribution?: string };
+  cluster_uuid?: string;
 }
 
 interface NodesInfo {

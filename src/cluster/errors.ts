@@ -22,6 +22,9 @@ export class FerryError extends Error {
 /** Bad input found before anything was changed. */
 export class ConfigError extends FerryError {}
 
+/** The URL reaches a server, but not an Elasticsearch or OpenSearch cluster: bad input. */
+export class NotASearchServerError extends ConfigError {}
+
 /** Could not reach the cluster at all (refused, DNS, TLS, timeout): retryable. */
 export class ConnectionError extends FerryError {
   readonly retryable = true;

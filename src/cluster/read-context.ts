@@ -27,6 +27,20 @@ export async function detectReadContext(client: ClusterClient): Promise<ReadCont
   return status === 200 ? 'es-pit' : 'scroll';
 }
 
+/**
+ * Point-in-time contexts this process has open, so an interrupted run can close them instead of leaving them
+ * to hold segments on the source until their keep-alive runs out.
+ */
+const openContexts = new Map<string, { client: ClusterClient; kind: 'es-pit' | 'os-pit' }>();
+
+/** Closes every point-in-time this process still has open (best effort, each at most once). */
+export async function closeOpenPointsInTime(): Promise<number> {
+  const open = [...openContexts.entries()];
+  openContexts.clear();
+  await Promise.all(open.map(([id, c]) => closePointInTime(c.client, c.kind, id).catch(() => undefined)));
+  return open.length;
+}
+
 export async function openPointInTime(
   client: ClusterClient,
   kind: 'es-pit' | 'os-pit',
@@ -41,6 +55,7 @@ export async function openPointInTime(
       idempotent: true,
       what: `open point-in-time on ${index}`,
     });
+    openContexts.set(body.id, { client, kind });
     return body.id;
   }
   const body = await client.json<{ pit_id: string }>({
@@ -60,6 +75,7 @@ export async function closePointInTime(
   id: string,
 ): Promise<void> {
   const what = 'close point-in-time';
+  openContexts.delete(id);
   if (kind === 'es-pit') {
     await client.request({ method: 'DELETE', path: '/_pit', body: { id }, okStatuses: [404], what });
   } else {

@@ -107,7 +107,7 @@ export class Transport {
     } catch (error) {
       throw new ConnectionError(
         `${what}: cannot reach ${this.display} (${(error as { code?: string }).code ?? (error as Error).name})`,
-        'Check the URL, that the cluster is up, and any proxy, firewall or TLS settings (--ca for a private CA).',
+        'Check the URL, that the cluster is up, and any proxy, firewall or TLS settings (a private CA: FERRY_SOURCE_CA / FERRY_DEST_CA, or ca_file in the plan file).',
         { cause: error },
       );
     }

@@ -6,18 +6,14 @@ import { z } from 'zod';
 import type { ConnectionOptions } from '../cluster/connection.js';
 import { redactUrl } from '../cluster/connection.js';
 import { ConfigError } from '../cluster/errors.js';
+import { defaultMigrationId, indexNameProblem, migrationIdProblem } from './names.js';
 
-const indexName = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[^A-Z\\/*?"<>| ,#:]+$/, 'index names are lower case, without \\ / * ? " < > | , # : or spaces')
-  .refine(
-    (n) => !n.startsWith('-') && !n.startsWith('_') && !n.startsWith('+'),
-    'index names cannot start with -, _ or +',
-  );
+const indexName = z.string().superRefine((name, ctx) => {
+  const problem = indexNameProblem(name);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `index name "${name}" ${problem}` });
+});
 
-const cluster = z
+export const clusterSchema = z
   .object({
     url: z.string().url('must be a URL like https://host:9200'),
     username: z.string().optional(),
@@ -32,11 +28,14 @@ export const planSchema = z
   .object({
     id: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, ".", "_" and "-"')
+      .superRefine((id, ctx) => {
+        const problem = migrationIdProblem(id);
+        if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `id ${problem}` });
+      })
       .optional(),
     strategy: z.enum(['two-pass', 'live']).default('live'),
-    source: cluster,
-    dest: cluster,
+    source: clusterSchema,
+    dest: clusterSchema,
     source_index: indexName,
     dest_index: indexName.optional(),
     delta_index: indexName.optional(),
@@ -107,14 +106,28 @@ export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env)
   }
   const p = result.data;
   const destIndex = p.dest_index ?? p.source_index;
+  const id = p.id ?? defaultMigrationId(p.source_index, destIndex);
+  const idProblem = migrationIdProblem(id);
+  if (idProblem)
+    throw new ConfigError(
+      `The migration id "${id.slice(0, 60)}..." made from the index names ${idProblem}.`,
+      'Give a shorter one with --id <id> (letters, digits, ".", "_" and "-").',
+    );
+  const deltaIndex = p.delta_index ?? `${p.source_index}-ferry-delta`;
+  const deltaProblem = indexNameProblem(deltaIndex);
+  if (deltaProblem)
+    throw new ConfigError(
+      `The delta index name made from the source index name ${deltaProblem}.`,
+      'Give one with --delta-index <name> (or delta_index in the plan file).',
+    );
   return {
-    id: p.id ?? `${p.source_index}-to-${destIndex}`,
+    id,
     strategy: p.strategy,
     source: connection(p.source),
     dest: connection(p.dest),
     sourceIndex: p.source_index,
     destIndex,
-    deltaIndex: p.delta_index ?? `${p.source_index}-ferry-delta`,
+    deltaIndex,
     repository: { name: p.repository.name, location: p.repository.location },
     pipeline: p.pipeline ?? `ferry-reroute-${p.source_index}`,
     stateDir: p.state_dir,
@@ -124,13 +137,51 @@ export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env)
   };
 }
 
-/** The plan as stored in state and reports: no credentials, URLs without user info. */
-export function publicPlan(plan: Plan): Record<string, unknown> {
-  const { source, dest, ...rest } = plan;
-  return { ...rest, source: redactUrl(source.url), dest: redactUrl(dest.url) };
+/** How a side logged in: never the secret, only which kind, so a resume can say exactly what is missing. */
+export type AuthKind = 'none' | 'basic' | 'api-key';
+
+export interface SideAccess {
+  auth: AuthKind;
+  /** A CA file was given (its path is asked for again, like the credentials). */
+  ca: boolean;
+  insecure: boolean;
 }
 
-function connection(c: z.infer<typeof cluster>): ConnectionOptions {
+export function sideAccess(c: ConnectionOptions): SideAccess {
+  let userInUrl = false;
+  try {
+    userInUrl = new URL(c.url).username !== '';
+  } catch {
+    // An invalid URL is reported where it is parsed.
+  }
+  const auth: AuthKind = c.apiKey ? 'api-key' : c.username !== undefined || userInUrl ? 'basic' : 'none';
+  return { auth, ca: c.caFile !== undefined, insecure: c.insecure ?? false };
+}
+
+/** A URL without its user info at all (not even "***", which a later parse would take as a user name). */
+export function stripUserInfo(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return redactUrl(url).replace('//***@', '//');
+  }
+}
+
+/** The plan as stored in state and reports: no credentials, URLs without user info, only how each side logs in. */
+export function publicPlan(plan: Plan): Record<string, unknown> {
+  const { source, dest, ...rest } = plan;
+  return {
+    ...rest,
+    source: stripUserInfo(source.url),
+    dest: stripUserInfo(dest.url),
+    access: { source: sideAccess(source), dest: sideAccess(dest) },
+  };
+}
+
+export function connection(c: z.infer<typeof clusterSchema>): ConnectionOptions {
   return {
     url: c.url,
     username: c.username,
@@ -141,14 +192,24 @@ function connection(c: z.infer<typeof cluster>): ConnectionOptions {
   };
 }
 
-function readPlanFile(path: string): Record<string, unknown> {
+export function readPlanFile(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     throw new ConfigError(`Cannot read the plan file ${path}.`, 'Check the path given to --plan.');
   }
-  const data: unknown = parseYaml(text);
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    // The YAML library quotes the offending line, which may hold a password: only its position is shown.
+    const where = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    throw new ConfigError(
+      `The plan file ${path} is not valid YAML${where ? ` (line ${where.line}, column ${where.col})` : ''}.`,
+      'Fix the YAML at that place (indentation, a missing ":" or an unclosed quote), then run again.',
+    );
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(
       `The plan file ${path} is not a YAML mapping.`,
@@ -158,7 +219,7 @@ function readPlanFile(path: string): Record<string, unknown> {
   return data as Record<string, unknown>;
 }
 
-function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+export function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const side = (prefix: string) =>
     prune({
       url: env[`${prefix}_URL`],
@@ -170,7 +231,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   return prune({ source: side('FERRY_SOURCE'), dest: side('FERRY_DEST') });
 }
 
-function fromFlags(f: PlanFlags): Record<string, unknown> {
+export function fromFlags(f: PlanFlags): Record<string, unknown> {
   return prune({
     id: f.id,
     strategy: f.strategy,
@@ -189,7 +250,7 @@ function fromFlags(f: PlanFlags): Record<string, unknown> {
 }
 
 /** Deep merge of plain objects, later inputs winning. */
-function mergeInputs(...inputs: Record<string, unknown>[]): Record<string, unknown> {
+export function mergeInputs(...inputs: Record<string, unknown>[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const input of inputs) {
     for (const [key, value] of Object.entries(input)) {
@@ -208,6 +269,6 @@ function prune(o: Record<string, unknown>): Record<string, unknown> {
   );
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -3,6 +3,7 @@ import type { ClusterClient } from '../cluster/client.js';
 import { enc } from '../cluster/client.js';
 import { canRestoreSnapshot, engineLabel, remoteAllowlistSetting } from '../cluster/engine.js';
 import { dataNodeDisks, installedModules, nodeSettingValues } from '../cluster/nodes.js';
+import { literalTemplateValue, simulateSetIndex } from '../cluster/pipelines.js';
 import { getRepository } from '../cluster/snapshots.js';
 import { type CheckResult, fail, pass, warn } from './check.js';
 import { formatBytes, headroomBytes } from './disk-headroom.js';
@@ -38,8 +39,22 @@ export async function checkSourceIndex(plan: Plan, { source }: Sides): Promise<C
   return pass(name, `${plan.sourceIndex} on ${source.label}`);
 }
 
-export async function checkDestAbsent(plan: Plan, { dest }: Sides): Promise<CheckResult> {
+/** Same cluster by its uuid, as the servers report it: `localhost` and `127.0.0.1` are one cluster. */
+export function sameCluster({ source, dest }: Sides): boolean {
+  const a = source.engine.clusterUuid;
+  return a !== undefined && a === dest.engine.clusterUuid;
+}
+
+export async function checkDestAbsent(plan: Plan, sides: Sides): Promise<CheckResult> {
   const name = 'dest index absent';
+  const { dest } = sides;
+  if (sameCluster(sides) && plan.sourceIndex === plan.destIndex) {
+    return fail(
+      name,
+      `source and dest are the same index: ${plan.sourceIndex} on one cluster (uuid ${String(dest.engine.clusterUuid)}), reached as ${sides.source.transport.display} and ${dest.transport.display}`,
+      'Give another --dest-index to copy it within this cluster, or a --dest-url of another cluster.',
+    );
+  }
   if (await dest.indexExists(plan.destIndex)) {
     return fail(
       name,
@@ -185,6 +200,25 @@ export async function checkPipelineSupport({ source }: Sides): Promise<CheckResu
         name,
         `${source.label} has no ${types.has('set') ? 'pipeline' : 'set'} processor (ingest-common module missing)`,
         'two-pass needs ingest pipelines on the source; use --strategy live, which does not.',
+      );
+}
+
+/** The delta index name must reach the pipeline as a name, not as a template ("{{...}}" in it). */
+export async function checkDeltaRouting(plan: Plan, { source }: Sides): Promise<CheckResult> {
+  const name = 'writes reroute to the delta index by name';
+  let value: string;
+  try {
+    value = literalTemplateValue(plan.deltaIndex);
+  } catch (error) {
+    return fail(name, (error as Error).message, 'Give a --delta-index without "{{".');
+  }
+  const target = await simulateSetIndex(source, value, plan.sourceIndex);
+  return target === plan.deltaIndex
+    ? pass(name, `a write to ${plan.sourceIndex} would go to ${plan.deltaIndex} (simulated on the source)`)
+    : fail(
+        name,
+        `the rerouting pipeline would send writes to "${String(target)}", not ${plan.deltaIndex}`,
+        'Give a --delta-index without "{{" or "}}".',
       );
 }
 

@@ -38,7 +38,17 @@ export class StateStore {
     return JSON.parse(text) as MigrationState;
   }
 
+  /** Set by freeze(): an interrupted run's last word on disk stays its last. */
+  private frozen = false;
+
+  /** After this, save() does nothing: used when a run is stopped at once, while its steps still unwind. */
+  async freeze(): Promise<void> {
+    this.frozen = true;
+    await this.queue;
+  }
+
   save(state: MigrationState, now: Date = new Date()): Promise<void> {
+    if (this.frozen) return Promise.resolve();
     const next = this.queue.then(() => this.write(state, now));
     this.queue = next.catch(() => undefined);
     return next;
@@ -62,6 +72,13 @@ export class StateStore {
     } finally {
       await dirHandle.close();
     }
+  }
+
+  /** Moves a finished record aside (kept for the operator), so the id can start again; returns its path. */
+  async archive(state: MigrationState): Promise<string> {
+    const kept = join(this.dir, `state.${state.status}-${state.updatedAt.replace(/[:.]/g, '-')}.json`);
+    await rename(this.file, kept);
+    return kept;
   }
 
   async remove(): Promise<void> {

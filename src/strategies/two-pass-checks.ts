@@ -3,6 +3,7 @@ import type { CheckResult } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
 import {
   checkDeltaAbsent,
+  checkDeltaRouting,
   checkDestAbsent,
   checkDisk,
   checkExistingPipeline,
@@ -30,8 +31,15 @@ export async function twoPassChecks(plan: Plan, sides: Sides): Promise<CheckResu
     checkSnapshotCompatible(sides),
     await checkRemoteAllowlist(plan, sides),
     await checkPipelineSupport(sides),
+    ...(await pipelineRouting(plan, sides)),
     await checkReindexSupport(sides),
     await checkExistingPipeline(plan, sides),
     await checkSourceEnabled(plan, sides),
   ];
+}
+
+/** Only when the source can run pipelines at all (otherwise checkPipelineSupport already says why not). */
+async function pipelineRouting(plan: Plan, sides: Sides): Promise<CheckResult[]> {
+  const support = await checkPipelineSupport(sides);
+  return support.ok ? [await checkDeltaRouting(plan, sides)] : [];
 }

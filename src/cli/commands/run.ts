@@ -7,13 +7,12 @@ import { loadPlan, publicPlan } from '../../plan/options.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import { newState } from '../../state/migration-state.js';
 import { clearSignal } from '../../state/operator-signal.js';
-import { RunLock } from '../../state/run-lock.js';
 import { StateStore } from '../../state/state-store.js';
 import type { RunFlags } from '../../steps/step.js';
 import { type Strategy, strategyFor } from '../../strategies/registry.js';
-import { type RunnerResult, runSteps } from '../../strategies/step-runner.js';
-import { addPlanFlags, addRunFlags } from '../plan-flags.js';
+import { addConnectionFlags, addPlanFlags, addRunFlags, addTuningFlags } from '../plan-flags.js';
 import { type CommonFlags, connectSides, loadSaved, progressFor } from '../session.js';
+import { executeSteps } from './execute.js';
 
 interface RunCommandFlags extends CommonFlags {
   confirmSwitch?: boolean;
@@ -31,14 +30,16 @@ export function registerRunCommands(program: Command): void {
   ).action(async (flags: RunCommandFlags) => {
     const plan = loadPlan(flags);
     const store = new StateStore(plan.stateDir, plan.id);
-    if (await store.exists()) {
-      throw new ConfigError(
-        `Migration "${plan.id}" already exists in ${plan.stateDir}.`,
-        `Continue it with: ferry resume --id ${plan.id}   (or give a new --id)`,
-      );
-    }
+    const previous = await store.load();
+    if (previous && previous.status !== 'aborted') throw existingMigration(plan, previous);
     const strategy = strategyFor(plan.strategy);
     await preflightOrStop(plan, strategy.checks, flags);
+    if (previous) {
+      const kept = await store.archive(previous);
+      progressFor(flags).info(
+        `migration ${plan.id} was aborted (${previous.updatedAt}); starting it again from the beginning. The old record is kept as ${kept}.`,
+      );
+    }
     const state = newState(
       plan.id,
       plan.strategy,
@@ -49,33 +50,66 @@ export function registerRunCommands(program: Command): void {
     await execute(plan, state, store, flags);
   });
   addRunFlags(
-    program
-      .command('resume')
-      .description('continue a stopped, paused, failed or waiting migration')
-      .option('--id <id>', 'migration name')
-      .option('--state-dir <dir>', 'where progress is saved (default: .ferry)'),
+    addTuningFlags(
+      addConnectionFlags(
+        program
+          .command('resume')
+          .description('continue a stopped, paused, failed or waiting migration')
+          .option('--id <id>', 'migration name')
+          .option('--state-dir <dir>', 'where progress is saved (default: .ferry)'),
+      ),
+    ),
   ).action(async (flags: RunCommandFlags) => {
-    const { plan, state, store } = await loadSaved(flags);
+    const { plan, state, store, changes } = await loadSaved(flags, { connect: true });
     if (state.status === 'aborted')
       throw new ConfigError(
-        `Migration "${plan.id}" was aborted.`,
-        'Start a new one with ferry run and a new --id.',
+        `Migration "${plan.id}" was aborted; there is nothing to resume.`,
+        `Start it again from the beginning with the same ferry run command (it reuses the id "${plan.id}"), or drop its record with: ferry forget --id ${plan.id}`,
       );
+    if (changes.length > 0) {
+      Object.assign(state.plan, publicPlanTuning(plan));
+      progressFor(flags).info(`changed on resume: ${changes.join(', ')}`);
+    }
     await clearSignal(store.dir, 'pause');
     await execute(plan, state, store, flags);
   });
-  program
-    .command('cleanup')
-    .description('delete the source after a clean verification (asks for --yes-delete-source)')
-    .option('--id <id>', 'migration name')
-    .option('--state-dir <dir>', 'where progress is saved (default: .ferry)')
-    .option('--yes-delete-source', 'delete the source index (cannot be undone)')
-    .option('--json', 'machine-readable progress events on stderr')
-    .option('--quiet', 'no progress output')
-    .action(async (flags: RunCommandFlags) => {
-      const { plan, state, store } = await loadSaved(flags);
-      await execute(plan, state, store, flags);
-    });
+  addConnectionFlags(
+    program
+      .command('cleanup')
+      .description('delete the source after a clean verification (asks for --yes-delete-source)')
+      .option('--id <id>', 'migration name')
+      .option('--state-dir <dir>', 'where progress is saved (default: .ferry)')
+      .option('--yes-delete-source', 'delete the source index (cannot be undone)')
+      .option('--json', 'machine-readable progress events on stderr')
+      .option('--quiet', 'no progress output'),
+  ).action(async (flags: RunCommandFlags) => {
+    const { plan, state, store } = await loadSaved(flags, { connect: true });
+    if (state.status === 'aborted')
+      throw new ConfigError(
+        `Migration "${plan.id}" was aborted; the source stays.`,
+        'Nothing to clean up: the source is the index in use.',
+      );
+    await execute(plan, state, store, flags);
+  });
+}
+
+function existingMigration(plan: Plan, previous: MigrationState): ConfigError {
+  const next =
+    previous.status === 'done'
+      ? `It is done: see ferry report --id ${plan.id}. To move it again, give a new --id, or drop the old record with ferry forget --id ${plan.id}.`
+      : `Continue it with: ferry resume --id ${plan.id}   (or undo it with ferry abort --id ${plan.id}, or give a new --id)`;
+  return new ConfigError(
+    `Migration "${plan.id}" already exists in ${plan.stateDir} (${previous.status}).`,
+    next,
+  );
+}
+
+function publicPlanTuning(plan: Plan): Record<string, unknown> {
+  return {
+    quietSeconds: plan.quietSeconds,
+    reconcileSeconds: plan.reconcileSeconds,
+    writeBlock: plan.writeBlock,
+  };
 }
 
 /** Runs the checks before any state exists, so bad input leaves nothing behind, not even a state folder. */
@@ -108,44 +142,10 @@ async function execute(
   store: StateStore,
   flags: RunCommandFlags,
 ): Promise<void> {
-  const progress = progressFor(flags);
-  const strategy = strategyFor(state.strategy);
   const runFlags: RunFlags = {
     confirmSwitch: !!flags.confirmSwitch,
     confirmDelete: !!flags.yesDeleteSource,
     acceptCountDrift: !!flags.acceptCountDrift,
   };
-  const sides = await connectSides(plan);
-  await store.save(state);
-  const lock = await RunLock.acquire(store.dir);
-  try {
-    progress.info(
-      `migration ${plan.id}: ${sides.source.label} ${plan.sourceIndex} -> ${sides.dest.label} ${plan.destIndex} (${plan.strategy}); state in ${store.dir}`,
-    );
-    const result = await runSteps({
-      steps: strategy.steps,
-      plan,
-      state,
-      store,
-      source: sides.source,
-      dest: sides.dest,
-      progress,
-      flags: runFlags,
-    });
-    printOutcome(plan, result);
-  } finally {
-    await lock.release();
-    await sides.close();
-  }
-}
-
-function printOutcome(plan: Plan, result: RunnerResult): void {
-  if (result.status === 'waiting') {
-    console.log(`\nmigration ${plan.id} is waiting for you:`);
-    for (const line of result.instructions ?? []) console.log(`  ${line}`);
-  } else if (result.status === 'paused') {
-    console.log(`\nmigration ${plan.id} paused. Continue with: ferry resume --id ${plan.id}`);
-  } else {
-    console.log(`\nmigration ${plan.id} is done. Details: ferry status --id ${plan.id}`);
-  }
+  await executeSteps({ plan, state, store, runFlags, progress: progressFor(flags) });
 }

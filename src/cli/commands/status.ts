@@ -3,11 +3,28 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
 import { renderReport } from '../../report/final-report.js';
 import { auditDestination, formatLossAudit, readWorkloadReport } from '../../report/loss-audit.js';
+import type { MigrationState } from '../../state/migration-state.js';
 import { raiseSignal } from '../../state/operator-signal.js';
 import { RunLock } from '../../state/run-lock.js';
 import { describeUndo } from '../../state/undo-action.js';
-import { applyUndo } from '../../steps/undo.js';
-import { type CommonFlags, connectSides, loadSaved, progressFor } from '../session.js';
+import { applyUndo, checkTwoPassAbort, twoPassAbortGuard } from '../../steps/undo.js';
+import { addConnectionFlags } from '../plan-flags.js';
+import { type CommonFlags, connectSaved, loadSaved, progressFor } from '../session.js';
+import { registerListCommands } from './list.js';
+import { formatResults } from './results-text.js';
+
+interface AbortFlags extends CommonFlags {
+  keepDelta?: boolean;
+  deleteDelta?: boolean;
+  deleteDest?: boolean;
+}
+
+function abortMessage(state: MigrationState): string {
+  const kept = state.results.keptDeltaIndex as { index: string; docs: number } | undefined;
+  if (kept)
+    return `migration ${state.id} aborted: the source index takes writes again and what Ferry created is removed, except ${kept.index}, kept on the source with the ${kept.docs} document(s) applications wrote during the move (they are not in the source index: copy them back, or delete ${kept.index} when you no longer need them).`;
+  return `migration ${state.id} aborted: the source is as it was and what Ferry created is removed.`;
+}
 
 function savedCommand(program: Command, name: string, description: string): Command {
   return program
@@ -41,7 +58,7 @@ export function registerStatusCommands(program: Command): void {
       console.log('abort would undo, newest first:');
       for (const u of [...state.undo].reverse()) console.log(`  - ${describeUndo(u)}`);
     }
-    for (const [key, value] of Object.entries(state.results)) console.log(`${key}: ${JSON.stringify(value)}`);
+    for (const line of formatResults(state.results)) console.log(line);
   });
 
   savedCommand(program, 'report', 'print the final report of a migration').action(
@@ -51,19 +68,21 @@ export function registerStatusCommands(program: Command): void {
     },
   );
 
-  savedCommand(
-    program,
-    'audit',
-    'compare the dest with what the applications wrote (a workload report) and tally losses',
+  addConnectionFlags(
+    savedCommand(
+      program,
+      'audit',
+      'compare the dest with what the applications wrote (a workload report) and tally losses',
+    ),
   )
     .requiredOption(
       '--workload-report <file>',
       "JSON report of the applications' writes (scripts/workload.ts run --out)",
     )
     .action(async (flags: CommonFlags & { workloadReport: string }) => {
-      const { plan, state, store } = await loadSaved(flags);
+      const { plan, state, store } = await loadSaved(flags, { connect: true });
       const report = await readWorkloadReport(flags.workloadReport);
-      const sides = await connectSides(plan);
+      const sides = await connectSaved(plan, state);
       try {
         const audit = await auditDestination(sides.dest, plan.destIndex, report);
         state.results.lossAudit = audit;
@@ -103,28 +122,44 @@ export function registerStatusCommands(program: Command): void {
     },
   );
 
-  savedCommand(program, 'abort', 'undo everything Ferry changed (before the source is deleted)').action(
-    async (flags: CommonFlags) => {
-      const { plan, state, store } = await loadSaved(flags);
+  addConnectionFlags(
+    savedCommand(program, 'abort', 'undo everything Ferry changed (before the source is deleted)'),
+  )
+    .option('--keep-delta', 'two-pass: leave the delta index, with the writes it holds, on the source')
+    .option('--delete-delta', 'two-pass: delete the delta index even though it holds writes')
+    .option('--delete-dest', 'two-pass, after the client switch: delete the dest index the clients wrote to')
+    .action(async (flags: AbortFlags) => {
+      const { plan, state, store } = await loadSaved(flags, { connect: true });
       if (state.steps.delete_index?.status === 'done' || state.steps.cleanup?.status === 'done') {
         throw new ConfigError(
           `Migration ${state.id} already deleted the source; there is nothing to roll back to.`,
           'The dest holds the data now.',
         );
       }
+      if (flags.keepDelta && flags.deleteDelta)
+        throw new ConfigError('--keep-delta and --delete-delta contradict each other.', 'Give one of them.');
+      const choices = {
+        keepDelta: !!flags.keepDelta,
+        deleteDelta: !!flags.deleteDelta,
+        deleteDest: !!flags.deleteDest,
+      };
       const lock = await RunLock.acquire(store.dir);
-      const sides = await connectSides(plan);
       try {
-        await applyUndo(state, store, sides, progressFor(flags));
-        state.status = 'aborted';
-        await store.save(state);
-        console.log(
-          `migration ${state.id} aborted: the source is as it was and what Ferry created is removed.`,
-        );
+        const sides = await connectSaved(plan, state);
+        try {
+          await checkTwoPassAbort(state, plan, sides.source, choices);
+          const guard = twoPassAbortGuard(state, plan, sides.source, choices);
+          await applyUndo(state, store, sides, progressFor(flags), guard);
+          state.status = 'aborted';
+          await store.save(state);
+          console.log(abortMessage(state));
+        } finally {
+          await sides.close();
+        }
       } finally {
-        await sides.close();
         await lock.release();
       }
-    },
-  );
+    });
+
+  registerListCommands(program);
 }

@@ -2,7 +2,7 @@
 // Fixed from the seed: the delta index is created with the source's mappings first (no dynamic guesses), an
 // existing default pipeline is kept (called first), and the old setting is recorded so abort puts it back.
 import { StepVerificationError } from '../../cluster/errors.js';
-import { getPipeline, putPipeline } from '../../cluster/pipelines.js';
+import { getPipeline, literalTemplateValue, putPipeline, simulateSetIndex } from '../../cluster/pipelines.js';
 import { DONE, type Step } from '../step.js';
 
 export const changePipeline: Step = {
@@ -66,7 +66,7 @@ export const changePipeline: Step = {
     }
     const processors: Record<string, unknown>[] = [];
     if (previous && previous !== '_none') processors.push({ pipeline: { name: previous } });
-    processors.push({ set: { field: '_index', value: plan.deltaIndex } });
+    processors.push({ set: { field: '_index', value: literalTemplateValue(plan.deltaIndex) } });
     await putPipeline(source, plan.pipeline, {
       description: `Ferry two-pass: route writes for ${plan.sourceIndex} to ${plan.deltaIndex}`,
       processors,
@@ -95,6 +95,16 @@ export const changePipeline: Step = {
     }
     if (!(await getPipeline(ctx.source, ctx.plan.pipeline)))
       throw new StepVerificationError(`pipeline ${ctx.plan.pipeline} is missing`, 'Run `ferry resume`.');
+    const processors = (await getPipeline(ctx.source, ctx.plan.pipeline))?.processors as
+      | { set?: { value?: string } }[]
+      | undefined;
+    const value = processors?.at(-1)?.set?.value;
+    const target = value === undefined ? undefined : await simulateSetIndex(ctx.source, value, 'x');
+    if (target !== ctx.plan.deltaIndex)
+      throw new StepVerificationError(
+        `pipeline ${ctx.plan.pipeline} would write to "${String(target)}", not to ${ctx.plan.deltaIndex}`,
+        'Run `ferry abort`, then give a --delta-index without "{{" and run again.',
+      );
     if (!(await ctx.source.indexExists(ctx.plan.deltaIndex)))
       throw new StepVerificationError(`delta index ${ctx.plan.deltaIndex} is missing`, 'Run `ferry resume`.');
   },

@@ -1,0 +1,82 @@
+// Runs a migration's steps under its lock, with Ctrl-C/SIGTERM turned into a clean stop, and prints what the
+// operator does next. Shared by run, resume and cleanup.
+import { closeOpenPointsInTime } from '../../cluster/read-context.js';
+import type { Plan } from '../../plan/options.js';
+import type { Progress } from '../../report/progress.js';
+import type { MigrationState } from '../../state/migration-state.js';
+import { raiseSignal } from '../../state/operator-signal.js';
+import { RunLock } from '../../state/run-lock.js';
+import type { StateStore } from '../../state/state-store.js';
+import type { RunFlags } from '../../steps/step.js';
+import { strategyFor } from '../../strategies/registry.js';
+import { type RunnerResult, runSteps } from '../../strategies/step-runner.js';
+import { onInterrupt, stopGraceMs } from '../interrupt.js';
+import { connectSaved } from '../session.js';
+
+export interface ExecuteInput {
+  plan: Plan;
+  state: MigrationState;
+  store: StateStore;
+  runFlags: RunFlags;
+  progress: Progress;
+}
+
+export async function executeSteps({ plan, state, store, runFlags, progress }: ExecuteInput): Promise<void> {
+  const strategy = strategyFor(state.strategy);
+  const sides = await connectSaved(plan, state);
+  const lock = await RunLock.acquire(store.dir);
+  const interrupt = onInterrupt(
+    {
+      requestStop: () => raiseSignal(store.dir, 'pause'),
+      stopNow: async () => {
+        state.status = 'paused';
+        state.results.stoppedAt = new Date().toISOString();
+        await store.save(state);
+        await store.freeze();
+        const closed = await closeOpenPointsInTime();
+        if (closed > 0) console.error(`closed ${closed} point-in-time context(s) on the source`);
+        await lock.release();
+        console.error(nextSteps(plan.id, 'stopped'));
+      },
+      say: (message) => console.error(`\n${message}`),
+    },
+    stopGraceMs(),
+  );
+  try {
+    await store.save(state);
+    progress.info(
+      `migration ${plan.id}: ${sides.source.label} ${plan.sourceIndex} -> ${sides.dest.label} ${plan.destIndex} (${plan.strategy}); state in ${store.dir}`,
+    );
+    const result = await runSteps({
+      steps: strategy.steps,
+      plan,
+      state,
+      store,
+      source: sides.source,
+      dest: sides.dest,
+      progress,
+      flags: runFlags,
+    });
+    printOutcome(plan, result);
+    if (interrupt.interrupted()) process.exitCode = 130;
+  } finally {
+    interrupt.remove();
+    await lock.release();
+    await sides.close();
+  }
+}
+
+function nextSteps(id: string, what: string): string {
+  return `migration ${id} ${what} (state: paused). Continue with: ferry resume --id ${id}   (or undo it: ferry abort --id ${id})`;
+}
+
+function printOutcome(plan: Plan, result: RunnerResult): void {
+  if (result.status === 'waiting') {
+    console.log(`\nmigration ${plan.id} is waiting for you:`);
+    for (const line of result.instructions ?? []) console.log(`  ${line}`);
+  } else if (result.status === 'paused') {
+    console.log(`\n${nextSteps(plan.id, 'paused')}`);
+  } else {
+    console.log(`\nmigration ${plan.id} is done. Details: ferry status --id ${plan.id}`);
+  }
+}
