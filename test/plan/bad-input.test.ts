@@ -1,7 +1,9 @@
 // Bad input is caught before anything changes: a clear error naming the fix, exit code 2, and both clusters
 // (and the state folder) exactly as they were.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -29,10 +31,28 @@ interface Case {
   args: (base: Record<string, string>) => Record<string, string>;
   /** What the message must say. */
   expect: RegExp;
+  /** What it must not say (a wrong fix). */
+  refute?: RegExp;
   setup?: () => Promise<() => Promise<void>>;
 }
 
 const SECRET = 's3cr3t-Pa55';
+
+/** A web server that is not a search cluster: the "wrong server" case, on loopback. */
+let wrongServer = '';
+function startWrongServer(status: number, type: string, body: string): () => Promise<() => Promise<void>> {
+  return async () => {
+    const server: Server = createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    wrongServer = `http://ferry:${SECRET}@127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+}
+
+let brokenPlan = '';
 
 const CASES: Case[] = [
   {
@@ -48,7 +68,7 @@ const CASES: Case[] = [
   {
     name: 'invalid index name',
     args: (b) => ({ ...b, '--dest-index': 'Upper Case' }),
-    expect: /dest_index: index names are lower case/,
+    expect: /dest_index: index name "Upper Case" must be lower case/,
   },
   {
     name: 'dest index exists',
@@ -95,6 +115,47 @@ const CASES: Case[] = [
       };
     },
   },
+  {
+    name: 'a web server that is not a search cluster',
+    args: (b) => ({ ...b, '--source-url': wrongServer }),
+    expect:
+      /127\.0\.0\.1:\d+ is not an Elasticsearch or OpenSearch cluster[\s\S]*fix: Check the URL's host and port/,
+    refute: /TypeError|--ca\b|index name|Check the index/,
+    setup: startWrongServer(200, 'text/html', '<html><body>It works!</body></html>'),
+  },
+  {
+    name: 'a server answering 404 to everything is not blamed on an index name',
+    args: (b) => ({ ...b, '--dest-url': wrongServer }),
+    expect: /is not an Elasticsearch or OpenSearch cluster \(GET \/ and GET \/_nodes|HTTP 404/,
+    refute: /Check the index|--ca\b/,
+    setup: startWrongServer(404, 'application/json', '{"error":"not found"}'),
+  },
+  {
+    name: 'same cluster as source and dest (127.0.0.1 vs localhost), same index name',
+    args: (b) => ({ ...b, '--dest-url': c.sourceUrl.replace('127.0.0.1', 'localhost') }),
+    expect: /source and dest are the same index[\s\S]*another --dest-index/,
+    refute: /delete the existing/,
+  },
+  {
+    name: 'a plan file that is not valid YAML',
+    args: (b) => ({ '--plan': brokenPlan, '--state-dir': b['--state-dir']! }),
+    expect: /is not valid YAML \(line \d+, column \d+\)/,
+    setup: async () => {
+      brokenPlan = join(await mkdtemp(join(tmpdir(), 'ferry-yaml-')), 'plan.yml');
+      await writeFile(brokenPlan, `source:\n  url: http://x:9200\n  password: "${SECRET}\n dest: [\n`);
+      return async () => {};
+    },
+  },
+  {
+    name: 'a 250-character index name makes too long an id',
+    args: (b) => ({ ...b, '--dest-index': 'a'.repeat(250) }),
+    expect: /limit is 200[\s\S]*--id/,
+  },
+  {
+    name: 'an index name the servers refuse',
+    args: (b) => ({ ...b, '--dest-index': 'a#b' }),
+    expect: /dest_index: index name "a#b" cannot contain "#"/,
+  },
 ];
 
 describe('bad input changes nothing', () => {
@@ -122,6 +183,7 @@ describe('bad input changes nothing', () => {
           const output = res.stdout + res.stderr;
           assert.equal(res.code, 2, `${command} should exit 2:\n${output}`);
           assert.match(output, testCase.expect);
+          if (testCase.refute) assert.doesNotMatch(output, testCase.refute);
           assert.ok(!output.includes(SECRET), 'a password appeared in the output');
         }
         const afterRun = await Promise.all([
