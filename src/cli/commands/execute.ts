@@ -1,5 +1,6 @@
 // Runs a migration's steps under its lock, with Ctrl-C/SIGTERM turned into a clean stop, and prints what the
 // operator does next. Shared by run, resume and cleanup.
+import { mkdir } from 'node:fs/promises';
 import { closeOpenPointsInTime } from '../../cluster/read-context.js';
 import type { Plan } from '../../plan/options.js';
 import type { Progress } from '../../report/progress.js';
@@ -24,6 +25,8 @@ export interface ExecuteInput {
 export async function executeSteps({ plan, state, store, runFlags, progress }: ExecuteInput): Promise<void> {
   const strategy = strategyFor(state.strategy);
   const sides = await connectSaved(plan, state);
+  // The lock comes before the first save, so a second process never overwrites the state of a running one.
+  await mkdir(store.dir, { recursive: true });
   const lock = await RunLock.acquire(store.dir);
   const interrupt = onInterrupt(
     {
