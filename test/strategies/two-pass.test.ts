@@ -204,7 +204,11 @@ describe('two-pass abort', () => {
     });
     assert.equal(delta._source.own, true);
 
-    const abort = await runFerry(['abort', ...stateArgs(args, index)]);
+    // The delta holds that write: abort refuses to delete it unless told (two-pass-lifecycle.test.ts has the
+    // --keep-delta side); here the operator says the write may go.
+    const refused = await runFerry(['abort', ...stateArgs(args, index)]);
+    assert.equal(refused.code, 2, refused.stderr);
+    const abort = await runFerry(['abort', ...stateArgs(args, index), '--delete-delta']);
     assert.equal(abort.code, 0, abort.stderr);
     const afterAbort = await Promise.all([
       clusterFingerprint(c.source, index),
