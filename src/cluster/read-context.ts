@@ -33,8 +33,15 @@ export async function detectReadContext(client: ClusterClient): Promise<ReadCont
  */
 const openContexts = new Map<string, { client: ClusterClient; kind: 'es-pit' | 'os-pit' }>();
 
-/** Closes every point-in-time this process still has open (best effort, each at most once). */
+/** Set once the process is stopping: a context opened after that is closed as soon as the server answers. */
+let stopping = false;
+
+/**
+ * Closes every point-in-time this process still has open (best effort, each at most once), and any opened
+ * later by steps still unwinding.
+ */
 export async function closeOpenPointsInTime(): Promise<number> {
+  stopping = true;
   const open = [...openContexts.entries()];
   openContexts.clear();
   await Promise.all(open.map(([id, c]) => closePointInTime(c.client, c.kind, id).catch(() => undefined)));
@@ -55,8 +62,7 @@ export async function openPointInTime(
       idempotent: true,
       what: `open point-in-time on ${index}`,
     });
-    openContexts.set(body.id, { client, kind });
-    return body.id;
+    return remember(client, kind, body.id);
   }
   const body = await client.json<{ pit_id: string }>({
     method: 'POST',
@@ -66,6 +72,12 @@ export async function openPointInTime(
     what: `open point-in-time on ${index}`,
   });
   return body.pit_id;
+}
+
+function remember(client: ClusterClient, kind: 'es-pit' | 'os-pit', id: string): string {
+  openContexts.set(id, { client, kind });
+  if (stopping) void closeOpenPointsInTime();
+  return id;
 }
 
 /** Closing is best effort by design: an expired context is already gone, which is what we wanted. */

@@ -3,6 +3,7 @@
 import { Pool } from 'undici';
 import { type ConnectionOptions, type ResolvedConnection, resolveConnection } from './connection.js';
 import { ConnectionError, responseError } from './errors.js';
+import { trackScroll } from './open-scrolls.js';
 import { DEFAULT_RETRY, type RetryPolicy, realSleep, type Sleep, withRetry } from './retry.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
@@ -112,9 +113,13 @@ export class Transport {
       );
     }
     const failed = status >= 400 && !options.okStatuses?.includes(status);
-    if (options.raw && !failed) return { status, body: text as T };
+    if (options.raw && !failed) {
+      trackScroll(this, options, text);
+      return { status, body: text as T };
+    }
     const parsed = parseBody(text);
     if (failed) throw responseError(status, parsed, `${what} on ${this.display}`);
+    trackScroll(this, options, parsed);
     return { status, body: parsed as T };
   }
 }

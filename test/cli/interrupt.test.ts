@@ -90,11 +90,19 @@ describe('Ctrl-C during a live migration', () => {
       await new Promise((r) => setTimeout(r, 250));
       contexts = await openContexts();
     }
-    assert.equal(contexts, 0, 'search contexts left open on the source');
+    const pits = await c.source
+      .request({ method: 'GET', path: '/_search/point_in_time/_all', okStatuses: [400, 404, 405] })
+      .then((r) => JSON.stringify(r.body).slice(0, 300));
+    assert.equal(
+      contexts,
+      0,
+      `search contexts left open on the source; PITs: ${pits}; stderr: ${second.stderr}`,
+    );
 
-    // 3. Resume, switch, and the dest holds every document.
-    const last = startFerry(['resume', ...stateArgs, '--quiet']);
+    // 3. Resume with another tuning option, switch, and the dest holds every document.
+    const last = startFerry(['resume', ...stateArgs, '--quiet', '--quiet-seconds', '2']);
     await waitForState(stateDir, id, (s) => s.status === 'running' && (s.steps.sync?.attempts ?? 0) >= 3);
+    assert.equal((await readState(stateDir, id))?.plan.quietSeconds, 2, 'a tuning option changed on resume');
     const sw = await runFerry(['switch', ...stateArgs]);
     assert.equal(sw.code, 0, sw.stderr);
     const end = await last.done;

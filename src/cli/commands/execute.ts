@@ -1,6 +1,7 @@
 // Runs a migration's steps under its lock, with Ctrl-C/SIGTERM turned into a clean stop, and prints what the
 // operator does next. Shared by run, resume and cleanup.
 import { mkdir } from 'node:fs/promises';
+import { clearOpenScrolls } from '../../cluster/open-scrolls.js';
 import { closeOpenPointsInTime } from '../../cluster/read-context.js';
 import type { Plan } from '../../plan/options.js';
 import type { Progress } from '../../report/progress.js';
@@ -13,6 +14,9 @@ import { strategyFor } from '../../strategies/registry.js';
 import { type RunnerResult, runSteps } from '../../strategies/step-runner.js';
 import { onInterrupt, stopGraceMs } from '../interrupt.js';
 import { connectSaved } from '../session.js';
+
+/** How long a stop at once waits for requests in flight before closing the read contexts they opened. */
+const IN_FLIGHT_MS = 500;
 
 export interface ExecuteInput {
   plan: Plan;
@@ -36,8 +40,11 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
         state.results.stoppedAt = new Date().toISOString();
         await store.save(state);
         await store.freeze();
-        const closed = await closeOpenPointsInTime();
-        if (closed > 0) console.error(`closed ${closed} point-in-time context(s) on the source`);
+        // Searches already sent may still open a context: let their answers arrive so those are seen too.
+        await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_MS));
+        const [pits, scrolls] = await Promise.all([closeOpenPointsInTime(), clearOpenScrolls()]);
+        if (pits + scrolls > 0)
+          console.error(`closed ${pits} point-in-time and ${scrolls} scroll context(s) Ferry held`);
         await lock.release();
         console.error(nextSteps(plan.id, 'stopped'));
       },
