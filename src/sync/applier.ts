@@ -66,6 +66,8 @@ export interface ApplierOptions {
   sleep?: Sleep;
   /** Test hook (FERRY_TEST_LOSE_CHANGES): this many updates are recorded as written but never sent. */
   loseUpdates?: number;
+  /** Kill-test points: after the intents are durable, and after the bulk answered (before its outcome is). */
+  checkpoint?: (point: 'intents-committed' | 'bulk-answered') => void;
 }
 
 export class Applier {
@@ -95,7 +97,9 @@ export class Applier {
     }
     // Intents first: a kill during the bulk leaves them for recover().
     this.o.ledger.commit({ rows: planned.map((p) => intent(p.change, p.before)) });
+    if (planned.length > 0) this.o.checkpoint?.('intents-committed');
     const answers = await this.send(planned);
+    if (planned.length > 0) this.o.checkpoint?.('bulk-answered');
     const failed: { id: string; status: number; reason: string }[] = [];
     const refused: Planned[] = [];
     planned.forEach((p, i) => {

@@ -21,6 +21,8 @@ export interface DeleteScan {
   requests: number;
   /** Live source documents the ledger does not know at or below the mark: capture missed them. */
   unknownOnSource: number;
+  /** A few of those ids, for the message. */
+  unknownIds: string[];
 }
 
 export async function findDeletes(
@@ -29,7 +31,7 @@ export async function findDeletes(
   ledger: Ledger,
   marks: Marks,
 ): Promise<DeleteScan> {
-  const scan: DeleteScan = { deletes: [], requests: 0, unknownOnSource: 0 };
+  const scan: DeleteScan = { deletes: [], requests: 0, unknownOnSource: 0, unknownIds: [] };
   const candidates: LedgerRow[] = [];
   for (const [shardKey, mark] of Object.entries(marks)) {
     const shard = Number(shardKey);
@@ -162,7 +164,11 @@ async function listRange(
   const known = ledger.liveRows(shard, from, to);
   const knownIds = new Set(known.map((r) => r.id));
   for (const r of known) if (!present.has(r.id)) out.push(r);
-  for (const id of present) if (!knownIds.has(id)) scan.unknownOnSource++;
+  for (const id of present)
+    if (!knownIds.has(id)) {
+      scan.unknownOnSource++;
+      if (scan.unknownIds.length < 10) scan.unknownIds.push(`${id} (shard ${shard})`);
+    }
 }
 
 /** Realtime reads of the source: only a document the source really no longer has becomes a delete. */

@@ -23,6 +23,7 @@ export function openSync(ctx: StepContext, options: { loseUpdates?: number } = {
     destIndex: ctx.plan.destIndex,
     now: ctx.now,
     sleep: ctx.sleep,
+    checkpoint: (point) => ctx.checkpoint(point),
     ...options,
   });
   return { ledger, applier, close: () => ledger.close() };

@@ -18,6 +18,7 @@ export interface RoundResult extends ApplyResult {
   scanRequests: number;
   /** Live source documents at or below the marks that the ledger does not know (should be 0). */
   unknownOnSource: number;
+  unknownIds: string[];
   marks: Marks;
 }
 
@@ -42,6 +43,7 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     deletesFound: undefined,
     scanRequests: 0,
     unknownOnSource: 0,
+    unknownIds: [],
     marks: to,
   };
   const capture = { source: o.source, index: o.index, applier: o.sync.applier, onCommit: o.onCommit };
@@ -59,6 +61,7 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     result.deletesFound = scan.deletes.length;
     result.scanRequests = scan.requests;
     result.unknownOnSource = scan.unknownOnSource;
+    result.unknownIds = scan.unknownIds;
     if (scan.deletes.length > 0) add(result, await o.sync.applier.apply(scan.deletes));
     o.onCommit?.();
   }

@@ -79,12 +79,17 @@ describe('live switch-over rule', () => {
     const conflicts = (await readFile(results.sync.conflictsFile, 'utf8'))
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { id: string; change: string; destSeqNo: number | null; sourceSeqNo: number });
+      .map(
+        (l) => JSON.parse(l) as { id: string; change: string; destSeqNo: number | null; sourceSeqNo: number },
+      );
     assert.deepEqual(
       conflicts.map((x) => `${x.id}:${x.change}`),
       ['d1:write'],
     );
-    assert.ok(conflicts[0]!.destSeqNo !== null && conflicts[0]!.sourceSeqNo >= 0, 'both sides of the conflict');
+    assert.ok(
+      conflicts[0]!.destSeqNo !== null && conflicts[0]!.sourceSeqNo >= 0,
+      'both sides of the conflict',
+    );
     assert.equal(results.verification.unexplained, 0);
     // d1 and new1 written by a client on the dest, d3 deleted there: counted apart, not differences.
     assert.equal(results.verification.byVerdict.client_wrote, 2);
