@@ -13,7 +13,7 @@ import { searchRaw } from '../cluster/read-context.js';
 import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
 import type { BulkItemResult } from '../cluster/types.js';
 import { parseRawPage } from '../copy/raw-hits.js';
-import { type ConflictRow, DOC_STATE, type Ledger, type LedgerRow } from './ledger.js';
+import { type ConflictRow, DOC_STATE, type Intent, type Ledger, type LedgerRow } from './ledger.js';
 
 /** One source change to bring to the destination. */
 export interface SourceChange {
@@ -95,8 +95,9 @@ export class Applier {
       } else if (step === 'lose') rows.push({ ...before!, srcSeq: change.seqNo, srcVersion: change.version });
       else planned.push({ change, before, lines: step });
     }
-    // Intents first: a kill during the bulk leaves them for recover().
-    this.o.ledger.commit({ rows: planned.map((p) => intent(p.change, p.before)) });
+    // Intents first, one row for the page: a kill during the bulk leaves them for recover().
+    const batch =
+      planned.length > 0 ? this.o.ledger.commitIntents(planned.map((p) => intent(p.change))) : undefined;
     if (planned.length > 0) this.o.checkpoint?.('intents-committed');
     const answers = await this.send(planned);
     if (planned.length > 0) this.o.checkpoint?.('bulk-answered');
@@ -122,7 +123,12 @@ export class Applier {
     }
     result.conflicts = conflicts.length;
     // A mark moves only past changes that all reached an outcome: a failed one is read again next time.
-    this.o.ledger.commit({ rows, conflicts, ...(marks && failed.length === 0 ? { marks } : {}) });
+    this.o.ledger.commit({
+      rows,
+      conflicts,
+      ...(batch !== undefined ? { settles: batch } : {}),
+      ...(marks && failed.length === 0 ? { marks } : {}),
+    });
     if (failed.length > 0) throw new ApplyError(failed);
     return result;
   }
@@ -130,16 +136,18 @@ export class Applier {
   /** Resolves the intents a killed process left: did that write land, or did a client write meanwhile? */
   async recover(): Promise<{ landed: number; notLanded: number; client: number }> {
     const out = { landed: 0, notLanded: 0, client: 0 };
-    const pending = this.o.ledger.pending();
-    for (let i = 0; i < pending.length; i += 500) {
-      const batch = pending.slice(i, i + 500);
-      const docs = await this.destDocs(batch.map((r) => r.id));
-      const rows = batch.map((row) => {
-        const outcome = resolveIntent(row, docs.get(row.id));
-        out[outcome.kind]++;
-        return outcome.row;
-      });
-      this.o.ledger.commit({ rows });
+    for (const { batch, intents } of this.o.ledger.pendingIntents()) {
+      const rows: LedgerRow[] = [];
+      for (let i = 0; i < intents.length; i += 500) {
+        const slice = intents.slice(i, i + 500);
+        const docs = await this.destDocs(slice.map((t) => t.id));
+        for (const t of slice) {
+          const outcome = resolveIntent(t, this.o.ledger.get(t.id), docs.get(t.id));
+          out[outcome.kind]++;
+          if (outcome.row) rows.push(outcome.row);
+        }
+      }
+      this.o.ledger.commit({ rows, settles: batch });
     }
     return out;
   }
@@ -219,9 +227,6 @@ export class Applier {
       srcVersion: c.version,
       srcLive: liveAfter(c),
       state: DOC_STATE.client,
-      pendingHash: null,
-      pendingSeq: null,
-      pendingVersion: null,
     };
   }
 
@@ -287,39 +292,44 @@ export function contentHash(source: string): string {
   return createHash('sha1').update(source).digest('base64url').slice(0, 16);
 }
 
+/** What a dead process's intent became: Ferry's write (landed), nothing (not landed), or a client's write. */
 function resolveIntent(
-  row: LedgerRow,
+  t: Intent,
+  before: LedgerRow | undefined,
   doc: DestDoc | undefined,
-): { kind: 'landed' | 'notLanded' | 'client'; row: LedgerRow } {
-  const clear = { pendingHash: null, pendingSeq: null, pendingVersion: null };
-  const unchanged =
-    row.state === DOC_STATE.written
-      ? doc?.seqNo === row.destSeq && doc?.term === row.destTerm
-      : doc === undefined;
-  if (row.pendingHash === '-') {
-    if (!doc) return { kind: 'landed', row: { ...row, ...clear, state: DOC_STATE.deleted, srcLive: 0 } };
-  } else if (doc && doc.hash === row.pendingHash) {
-    const landed = { ...row, ...clear, state: DOC_STATE.written, destSeq: doc.seqNo, destTerm: doc.term };
-    return {
-      kind: 'landed',
-      row: {
-        ...landed,
-        srcSeq: row.pendingSeq ?? row.srcSeq,
-        srcVersion: row.pendingVersion ?? row.srcVersion,
-        srcLive: 1,
-      },
-    };
+): { kind: 'landed' | 'notLanded' | 'client'; row?: LedgerRow } {
+  const base = before ?? placeholderFor(t.id, t.routing, t.shard);
+  if (t.hash === '-' ? !doc : doc?.hash === t.hash) {
+    const landed: LedgerRow =
+      t.hash === '-'
+        ? { ...base, state: DOC_STATE.deleted, srcLive: 0 }
+        : {
+            ...base,
+            state: DOC_STATE.written,
+            destSeq: doc!.seqNo,
+            destTerm: doc!.term,
+            srcSeq: t.seq,
+            srcVersion: t.version,
+            srcLive: 1,
+          };
+    return { kind: 'landed', row: landed };
   }
-  if (unchanged) return { kind: 'notLanded', row: { ...row, ...clear } };
-  return { kind: 'client', row: { ...row, ...clear, state: DOC_STATE.client } };
+  const unchanged =
+    base.state === DOC_STATE.written
+      ? doc?.seqNo === base.destSeq && doc?.term === base.destTerm
+      : doc === undefined;
+  if (unchanged || base.state === DOC_STATE.client) return { kind: 'notLanded' };
+  return { kind: 'client', row: { ...base, state: DOC_STATE.client } };
 }
 
-function intent(c: SourceChange, before: LedgerRow | undefined): LedgerRow {
+function intent(c: SourceChange): Intent {
   return {
-    ...(before ?? placeholder(c)),
-    pendingHash: c.kind === 'delete' ? '-' : contentHash(c.source ?? '{}'),
-    pendingSeq: c.seqNo,
-    pendingVersion: c.version,
+    id: c.id,
+    hash: c.kind === 'delete' ? '-' : contentHash(c.source ?? '{}'),
+    seq: c.seqNo,
+    version: c.version,
+    routing: c.routing ?? null,
+    shard: c.shard,
   };
 }
 
@@ -334,27 +344,25 @@ function applied(c: SourceChange, a: BulkItemResult): LedgerRow {
     destSeq: a._seq_no ?? -1,
     destTerm: a._primary_term ?? 0,
     state: c.kind === 'write' ? DOC_STATE.written : DOC_STATE.deleted,
-    pendingHash: null,
-    pendingSeq: null,
-    pendingVersion: null,
   };
 }
 
 /** The row of a document Ferry has not written: nothing of Ferry's is on the destination. */
 function placeholder(c: SourceChange): LedgerRow {
+  return placeholderFor(c.id, c.routing ?? null, c.shard);
+}
+
+function placeholderFor(id: string, routing: string | null, shard: number): LedgerRow {
   return {
-    id: c.id,
-    routing: c.routing ?? null,
-    shard: c.shard,
+    id,
+    routing,
+    shard,
     srcSeq: -1,
     srcVersion: 0,
     srcLive: 0,
     destSeq: -1,
     destTerm: 0,
     state: DOC_STATE.deleted,
-    pendingHash: null,
-    pendingSeq: null,
-    pendingVersion: null,
   };
 }
 

@@ -30,10 +30,18 @@ export interface LedgerRow {
   destSeq: number;
   destTerm: number;
   state: DocState;
-  /** A write Ferry sent but has not seen answered: content hash ('-' for a delete), else null. */
-  pendingHash: string | null;
-  pendingSeq: number | null;
-  pendingVersion: number | null;
+}
+
+/** A write Ferry is about to send: enough to recognise it on the destination if the process dies. */
+export interface Intent {
+  id: string;
+  /** Content hash of the `_source` sent; '-' for a delete. */
+  hash: string;
+  /** Source `_seq_no`/`_version` of the change. */
+  seq: number;
+  version: number;
+  routing: string | null;
+  shard: number;
 }
 
 /** A source change Ferry did not apply because a client owns the destination document. */
@@ -51,11 +59,10 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
   id TEXT PRIMARY KEY, routing TEXT, shard INTEGER NOT NULL,
   src_seq INTEGER NOT NULL, src_version INTEGER NOT NULL, src_live INTEGER NOT NULL,
-  dest_seq INTEGER NOT NULL, dest_term INTEGER NOT NULL, state INTEGER NOT NULL,
-  pending_hash TEXT, pending_seq INTEGER, pending_version INTEGER
+  dest_seq INTEGER NOT NULL, dest_term INTEGER NOT NULL, state INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS docs_by_shard_seq ON docs (shard, src_seq) WHERE src_live = 1;
-CREATE INDEX IF NOT EXISTS docs_pending ON docs (id) WHERE pending_hash IS NOT NULL;
+CREATE TABLE IF NOT EXISTS intents (batch INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS marks (shard INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS conflicts (
   id TEXT NOT NULL, change TEXT NOT NULL, source_seq INTEGER NOT NULL, source_version INTEGER NOT NULL,
@@ -74,9 +81,6 @@ interface DbRow {
   dest_seq: number;
   dest_term: number;
   state: DocState;
-  pending_hash: string | null;
-  pending_seq: number | null;
-  pending_version: number | null;
 }
 
 export class Ledger {
@@ -91,11 +95,13 @@ export class Ledger {
     // WAL with synchronous=NORMAL: a commit survives a killed process (the threat here) without an fsync each.
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // 64 MB of page cache keeps the id b-tree's upper levels and hot leaves in memory (bounded, unlike the rows).
+    this.db.pragma('cache_size = -65536');
     this.db.exec(SCHEMA);
     this.getRow = this.db.prepare('SELECT * FROM docs WHERE id = ?');
     this.putRow = this.db.prepare(
       `INSERT OR REPLACE INTO docs VALUES (@id, @routing, @shard, @src_seq, @src_version, @src_live,
-       @dest_seq, @dest_term, @state, @pending_hash, @pending_seq, @pending_version)`,
+       @dest_seq, @dest_term, @state)`,
     );
     this.putMark = this.db.prepare('INSERT OR REPLACE INTO marks VALUES (?, ?)');
     this.putConflict = this.db.prepare('INSERT OR IGNORE INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -110,13 +116,25 @@ export class Ledger {
     return row && fromDb(row);
   }
 
-  /** Writes rows, marks and conflicts in one transaction: all of them or none survive a kill. */
+  /** Records a batch of intents as one row (one write per page, not per document); returns its number. */
+  commitIntents(intents: readonly Intent[]): number {
+    const r = this.db.prepare('INSERT INTO intents (body) VALUES (?)').run(JSON.stringify(intents));
+    return Number(r.lastInsertRowid);
+  }
+
+  /**
+   * Writes rows, marks and conflicts, and drops the intent batch they settle, in one transaction: all of them
+   * or none survive a kill.
+   */
   commit(change: {
     rows?: readonly LedgerRow[];
     marks?: Readonly<Record<number, number>>;
     conflicts?: readonly ConflictRow[];
+    settles?: number;
   }): void {
     this.db.transaction(() => {
+      if (change.settles !== undefined)
+        this.db.prepare('DELETE FROM intents WHERE batch = ?').run(change.settles);
       for (const row of change.rows ?? []) this.putRow.run(toDb(row));
       for (const [shard, seq] of Object.entries(change.marks ?? {})) this.putMark.run(Number(shard), seq);
       for (const c of change.conflicts ?? [])
@@ -140,11 +158,13 @@ export class Ledger {
     return out;
   }
 
-  /** Writes Ferry sent and never saw answered (a killed process): resolve them before anything else. */
-  pending(): LedgerRow[] {
-    return (this.db.prepare('SELECT * FROM docs WHERE pending_hash IS NOT NULL').all() as DbRow[]).map(
-      fromDb,
-    );
+  /** Intent batches Ferry sent and never saw answered (a killed process): resolve them before anything else. */
+  pendingIntents(): { batch: number; intents: Intent[] }[] {
+    const rows = this.db.prepare('SELECT batch, body FROM intents ORDER BY batch').all() as {
+      batch: number;
+      body: string;
+    }[];
+    return rows.map((r) => ({ batch: r.batch, intents: JSON.parse(r.body) as Intent[] }));
   }
 
   /** Documents the source holds as far as Ferry knows, on one shard, with from < src_seq <= to. */
@@ -229,9 +249,6 @@ function fromDb(r: DbRow): LedgerRow {
     destSeq: r.dest_seq,
     destTerm: r.dest_term,
     state: r.state,
-    pendingHash: r.pending_hash,
-    pendingSeq: r.pending_seq,
-    pendingVersion: r.pending_version,
   };
 }
 
@@ -246,8 +263,5 @@ function toDb(r: LedgerRow): DbRow {
     dest_seq: r.destSeq,
     dest_term: r.destTerm,
     state: r.state,
-    pending_hash: r.pendingHash,
-    pending_seq: r.pendingSeq,
-    pending_version: r.pendingVersion,
   };
 }

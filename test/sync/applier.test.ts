@@ -84,27 +84,19 @@ describe('Applier', () => {
     const lost = JSON.stringify({ v: 'f1' });
     const g2 = JSON.stringify({ v: 'g2' });
     const intent = (id: string, source: string, seq: number) => ({
-      ...(ledger.get(id) ?? {
-        id,
-        routing: null,
-        shard: 0,
-        srcSeq: -1,
-        srcVersion: 0,
-        srcLive: 0 as const,
-        destSeq: -1,
-        destTerm: 0,
-        state: DOC_STATE.deleted,
-      }),
-      pendingHash: contentHash(source),
-      pendingSeq: seq,
-      pendingVersion: seq + 1,
+      id,
+      hash: contentHash(source),
+      seq,
+      version: seq + 1,
+      routing: null,
+      shard: 0,
     });
-    ledger.commit({ rows: [intent('e', landed, 5), intent('f', lost, 6), intent('g', g2, 7)] });
+    ledger.commitIntents([intent('e', landed, 5), intent('f', lost, 6), intent('g', g2, 7)]);
     // e: the bulk landed before the kill; f: it never left; g: a client overwrote Ferry's copy meanwhile.
     await c.dest.bulk(`${JSON.stringify({ create: { _index: index, _id: 'e' } })}\n${landed}\n`);
     await c.dest.json({ method: 'PUT', path: `/${index}/_doc/g`, body: { v: 'client' } });
     assert.deepEqual(await applier.recover(), { landed: 1, notLanded: 1, client: 1 });
-    assert.equal(ledger.pending().length, 0);
+    assert.equal(ledger.pendingIntents().length, 0);
     assert.equal(ledger.get('e')?.state, DOC_STATE.written);
     assert.equal(ledger.get('e')?.srcSeq, 5);
     assert.equal(ledger.get('g')?.state, DOC_STATE.client);

@@ -17,9 +17,6 @@ const row = (id: string, shard: number, srcSeq: number, extra: Partial<LedgerRow
   destSeq: srcSeq + 100,
   destTerm: 1,
   state: DOC_STATE.written,
-  pendingHash: null,
-  pendingSeq: null,
-  pendingVersion: null,
   ...extra,
 });
 
@@ -32,19 +29,23 @@ describe('Ledger', () => {
     const path = await tempLedger();
     const a = new Ledger(path);
     a.commit({
-      rows: [row('x', 0, 3), row('y', 1, 4, { pendingHash: 'abc', pendingSeq: 9, pendingVersion: 2 })],
+      rows: [row('x', 0, 3), row('y', 1, 4)],
       marks: { 0: 3, 1: 4 },
       conflicts: [
         { id: 'x', change: 'write', sourceSeqNo: 5, sourceVersion: 2, destSeqNo: 7, destVersion: 3, at: 't' },
       ],
     });
+    const settled = a.commitIntents([{ id: 'x', hash: 'h', seq: 5, version: 2, routing: null, shard: 0 }]);
+    a.commit({ settles: settled });
+    a.commitIntents([{ id: 'y', hash: 'h', seq: 9, version: 2, routing: null, shard: 1 }]);
     a.close();
     const b = new Ledger(path);
     assert.deepEqual(b.get('x'), row('x', 0, 3));
     assert.deepEqual(b.marks(), { 0: 3, 1: 4 });
     assert.deepEqual(
-      b.pending().map((r) => r.id),
+      b.pendingIntents().flatMap((p) => p.intents.map((t) => t.id)),
       ['y'],
+      'only the intent batch that was never settled is left',
     );
     assert.equal([...b.conflicts()].length, 1);
     assert.deepEqual(b.counts(), { docs: 2, written: 2, deleted: 0, client: 0, conflicts: 1 });
