@@ -1,4 +1,5 @@
 // ferry status / pause / abort: look at, stop, or undo a saved migration, from any shell.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
 import { renderReport } from '../../report/final-report.js';
@@ -8,6 +9,8 @@ import { raiseSignal } from '../../state/operator-signal.js';
 import { RunLock } from '../../state/run-lock.js';
 import { describeUndo } from '../../state/undo-action.js';
 import { applyUndo, checkTwoPassAbort, twoPassAbortGuard } from '../../steps/undo.js';
+import { Ledger } from '../../sync/ledger.js';
+import { ledgerPath } from '../../sync/open.js';
 import { addConnectionFlags } from '../plan-flags.js';
 import { type CommonFlags, connectSaved, loadSaved, progressFor } from '../session.js';
 import { registerListCommands } from './list.js';
@@ -17,12 +20,15 @@ interface AbortFlags extends CommonFlags {
   keepDelta?: boolean;
   deleteDelta?: boolean;
   deleteDest?: boolean;
+  keepDest?: boolean;
 }
 
 function abortMessage(state: MigrationState): string {
   const kept = state.results.keptDeltaIndex as { index: string; docs: number } | undefined;
   if (kept)
     return `migration ${state.id} aborted: the source index takes writes again and what Ferry created is removed, except ${kept.index}, kept on the source with the ${kept.docs} document(s) applications wrote during the move (they are not in the source index: copy them back, or delete ${kept.index} when you no longer need them).`;
+  if (state.results.keptDestIndex)
+    return `migration ${state.id} aborted: the source is as it was; the dest index ${String(state.results.keptDestIndex)} was kept with what clients wrote there.`;
   return `migration ${state.id} aborted: the source is as it was and what Ferry created is removed.`;
 }
 
@@ -101,33 +107,13 @@ export function registerStatusCommands(program: Command): void {
     },
   );
 
-  savedCommand(program, 'switch', 'tell a live migration that the clients now use the dest').action(
-    async (flags: CommonFlags) => {
-      const { state, store } = await loadSaved(flags);
-      await raiseSignal(store.dir, 'switch');
-      // Wait for the running migration to take note, so the operator knows when the rule is in force.
-      for (let waited = 0; waited < 120_000; waited += 250) {
-        const now = await store.load();
-        if (now?.results.switchSyncedAt) {
-          console.log(
-            `switch acknowledged by ${state.id} at ${String(now.results.switchAcknowledgedAt)}; every source change made before it is on the dest (${String(now.results.switchSyncedAt)}). Dest writes win from now on; Ferry drains when the source is quiet.`,
-          );
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      console.log(
-        `switch recorded for ${state.id}; it takes effect when the migration runs (ferry resume --id ${state.id}).`,
-      );
-    },
-  );
-
   addConnectionFlags(
     savedCommand(program, 'abort', 'undo everything Ferry changed (before the source is deleted)'),
   )
     .option('--keep-delta', 'two-pass: leave the delta index, with the writes it holds, on the source')
     .option('--delete-delta', 'two-pass: delete the delta index even though it holds writes')
-    .option('--delete-dest', 'two-pass, after the client switch: delete the dest index the clients wrote to')
+    .option('--delete-dest', 'after clients moved: delete the dest index the clients wrote to')
+    .option('--keep-dest', 'after clients moved: keep the dest index (with their writes), undo the rest')
     .action(async (flags: AbortFlags) => {
       const { plan, state, store } = await loadSaved(flags, { connect: true });
       if (state.steps.delete_index?.status === 'done' || state.steps.cleanup?.status === 'done') {
@@ -138,15 +124,32 @@ export function registerStatusCommands(program: Command): void {
       }
       if (flags.keepDelta && flags.deleteDelta)
         throw new ConfigError('--keep-delta and --delete-delta contradict each other.', 'Give one of them.');
+      if (flags.keepDest && flags.deleteDest)
+        throw new ConfigError('--keep-dest and --delete-dest contradict each other.', 'Give one of them.');
       const choices = {
         keepDelta: !!flags.keepDelta,
         deleteDelta: !!flags.deleteDelta,
         deleteDest: !!flags.deleteDest,
       };
+      // Live: once clients may have written to the dest (after the switch, or any client write in the ledger),
+      // deleting it would delete their writes.
+      const clientDocs = state.strategy === 'live' ? clientOwnedCount(plan) : 0;
+      const clientsMoved =
+        state.strategy === 'live' && (!!state.results.switchAcknowledgedAt || clientDocs > 0);
+      if (clientsMoved && !flags.keepDest && !flags.deleteDest) {
+        throw new ConfigError(
+          `Migration ${state.id}: clients ${clientDocs > 0 ? `wrote ${clientDocs} document(s)` : 'may have written'} to ${plan.destIndex} on the dest, and an abort would delete it.`,
+          `Run: ferry abort --id ${state.id} --keep-dest   (keeps the dest index; takes off the source write block and the rest), or --delete-dest to delete it anyway`,
+        );
+      }
       const lock = await RunLock.acquire(store.dir);
       try {
         const sides = await connectSaved(plan, state);
         try {
+          if (flags.keepDest) {
+            state.undo = state.undo.filter((a) => !(a.kind === 'delete-index' && a.side === 'dest'));
+            state.results.keptDestIndex = plan.destIndex;
+          }
           await checkTwoPassAbort(state, plan, sides.source, choices);
           const guard = twoPassAbortGuard(state, plan, sides.source, choices);
           await applyUndo(state, store, sides, progressFor(flags), guard);
@@ -162,4 +165,16 @@ export function registerStatusCommands(program: Command): void {
     });
 
   registerListCommands(program);
+}
+
+/** Documents the ledger shows a client wrote on the dest (clients that moved early, before any switch). */
+function clientOwnedCount(plan: { stateDir: string; id: string }): number {
+  const path = ledgerPath(plan.stateDir, plan.id);
+  if (!existsSync(path)) return 0;
+  const ledger = new Ledger(path);
+  try {
+    return ledger.counts().client;
+  } finally {
+    ledger.close();
+  }
 }
