@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClusterClient } from '../src/cluster/client.js';
-import { compareWithOracle, loadCities, startWorkload } from '../src/workload/index.js';
 import { bedUp } from '../test/harness/bed.js';
 import { parseEnginePair } from '../test/harness/engines.js';
 import { waitForState } from '../test/harness/migration-state.js';
 import { REPO_ROOT } from '../test/harness/paths.js';
+import { compareWithOracle, loadCities, startWorkload } from '../tools/workload/index.js';
 
 const INDEX = 'cities';
 const STATE_DIR = join(REPO_ROOT, '.ferry-demo');

@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WorkloadReport } from '../../src/audit/record.js';
 import {
   compareWithOracle,
   createRng,
   loadInitial,
   type OracleComparison,
   startWorkload,
-} from '../../src/workload/index.js';
-import type { WorkloadReport } from '../../src/workload/types.js';
+} from '../../tools/workload/index.js';
 import type { TestClusters } from './context.js';
 import { uniqueName } from './context.js';
 import { type CliResult, type RunningFerry, runFerry, startFerry } from './ferry-cli.js';

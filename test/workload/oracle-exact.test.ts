@@ -2,10 +2,10 @@
 // comparison of that same index with the oracle, must find nothing lost, resurrected, stale or extra.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { compareWithOracle } from '../../src/workload/compare.js';
-import { loadInitial } from '../../src/workload/initial.js';
-import { OP_TYPES } from '../../src/workload/types.js';
-import { startWorkload } from '../../src/workload/workload.js';
+import { compareWithOracle } from '../../src/audit/compare.js';
+import { OP_TYPES } from '../../src/audit/record.js';
+import { loadInitial } from '../../tools/workload/initial.js';
+import { startWorkload } from '../../tools/workload/workload.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 
 let c: TestClusters;

@@ -1,10 +1,11 @@
 // delete_by_query and update_by_query on the documents of one `grp` value (a handful). They run alone
 // (exclusive gate), after a refresh, so the ids the model says match are exactly the ids the server finds.
 // The ids are then read back (real-time get) so the oracle holds the server's own account of each.
-import { enc } from '../../cluster/client.js';
+
+import type { DocSource } from '../../../src/audit/record.js';
+import { enc } from '../../../src/cluster/client.js';
 import { RETAG_SCRIPT, randomTag, retag } from '../model.js';
 import type { ItemFailure, OpOutcome } from '../oracle.js';
-import type { DocSource } from '../types.js';
 import { failureOf, type OpContext, requestFailed } from './context.js';
 
 interface ByQueryAnswer {

@@ -15,8 +15,7 @@
 // write records its side and time. Writes on the destination after a switch come later in
 // client order than every source write the client saw, so "last write wins" in this order is the rule that
 // destination writes beat older source changes.
-import { IdPool } from './id-pool.js';
-import { sameSource } from './model.js';
+import { sameSource } from '../../src/audit/compare.js';
 import {
   type ClientErrorRecord,
   type Divergence,
@@ -27,7 +26,8 @@ import {
   type OpType,
   type Side,
   type WriteRecord,
-} from './types.js';
+} from '../../src/audit/record.js';
+import { IdPool } from './id-pool.js';
 
 export interface ItemSuccess {
   id: string;

@@ -1,9 +1,10 @@
 // The starting index of a workload run: created with a small explicit mapping and bulk-loaded with
 // deterministic documents d0..d(count-1).
-import type { ClusterClient } from '../cluster/client.js';
+
+import type { DocSource } from '../../src/audit/record.js';
+import { scanIndex } from '../../src/audit/scan.js';
+import type { ClusterClient } from '../../src/cluster/client.js';
 import { createRng } from './prng.js';
-import { scanIndex } from './scan.js';
-import type { DocSource } from './types.js';
 
 export const WORKLOAD_MAPPINGS = {
   properties: {
