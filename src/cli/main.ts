@@ -4,6 +4,7 @@ import { AuthenticationError, ConfigError, ConnectionError, FerryError } from '.
 import { registerPlanCommand } from './commands/plan.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerStatusCommands } from './commands/status.js';
+import { registerSwitchCommand } from './commands/switch.js';
 import { registerVerifyCommand } from './commands/verify.js';
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerPlanCommand(program);
   registerRunCommands(program);
   registerStatusCommands(program);
+  registerSwitchCommand(program);
   registerVerifyCommand(program);
   return program;
 }

@@ -19,6 +19,7 @@ interface ParsedHit {
   _routing?: string;
   _version?: number;
   _seq_no?: number;
+  _primary_term?: number;
   _source?: unknown;
   sort?: unknown[];
 }
@@ -45,7 +46,14 @@ export function parseRawPage(text: string): RawPage {
       withoutSource.push(hit._id);
       continue;
     }
-    out.push({ id: hit._id, routing: hit._routing, version: hit._version ?? 1, seqNo: hit._seq_no, source });
+    out.push({
+      id: hit._id,
+      routing: hit._routing,
+      version: hit._version ?? 1,
+      seqNo: hit._seq_no,
+      primaryTerm: hit._primary_term,
+      source,
+    });
   }
   return {
     hits: out,

@@ -7,6 +7,8 @@ export interface CopyHit {
   /** The source `_version`; the copy is written with it as an external version. */
   version: number;
   seqNo: number | undefined;
+  /** `_primary_term` when the search asked for it (seq_no_primary_term). */
+  primaryTerm?: number | undefined;
   /** The `_source` as the server sent it (raw JSON text), passed through untouched. */
   source: string;
 }

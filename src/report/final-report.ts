@@ -1,7 +1,9 @@
 // The report a migration ends with, built only from its saved state: what ran, how long each step took,
 // what was copied, the lag, the switch-over conflicts and the verification.
+
 import type { MigrationState } from '../state/migration-state.js';
 import { describeUndo } from '../state/undo-action.js';
+import type { LiveVerifySummary } from '../verify/live-verify.js';
 import { formatLossAudit, type LossAudit } from './loss-audit.js';
 import { formatDuration } from './progress.js';
 
@@ -45,28 +47,26 @@ export function renderReport(state: MigrationState): string {
       `switch acknowledged at ${String(r.switchAcknowledgedAt)}, pre-switch changes on the dest at ${String(r.switchSyncedAt ?? '?')}`,
     );
   const sync = r.sync as
-    | {
-        conflicts?: number;
-        conflictIds?: { id: string; reason: string; sourceChange: string }[];
-        writeBlockMs?: number;
-      }
+    | { conflicts?: number; conflictsFile?: string; writeBlockMs?: number; ledger?: Record<string, number> }
     | undefined;
   if (sync) {
-    lines.push(`switch-over conflicts (dest won): ${sync.conflicts ?? 0}`);
-    for (const c of sync.conflictIds?.slice(0, 10) ?? [])
-      lines.push(`  ${c.id}: source ${c.sourceChange} not applied (${c.reason})`);
+    lines.push(
+      `conflicts (a client owned the dest document; the source change was not applied): ${sync.conflicts ?? 0}${sync.conflicts ? `, each in ${String(sync.conflictsFile)}` : ''}`,
+    );
+    if (sync.ledger) lines.push(`ledger: ${JSON.stringify(sync.ledger)}`);
     if (sync.writeBlockMs !== undefined)
       lines.push(`source write block (pause): ${(sync.writeBlockMs / 1000).toFixed(1)} s`);
   }
-  const v = r.verification as Record<string, unknown> | undefined;
+  const v = r.verification as LiveVerifySummary | undefined;
   if (v) {
-    lines.push('', `verification: ${String(v.sourceDocs)} source / ${String(v.destDocs)} dest documents`);
-    lines.push(`  differences by class: ${JSON.stringify(v.counts)}`);
     lines.push(
-      `  explained by the switch-over rule: dest-owned ${String(v.destOwned)}, deleted on dest ${String(v.deletedOnDest)}, version-only ${String(v.versionOnly)}`,
+      '',
+      `verification: ${v.sourceDocs} source / ${v.destDocs} dest documents (${v.seconds.toFixed(1)} s)`,
     );
+    lines.push(`  by verdict: ${JSON.stringify(v.byVerdict)}`);
+    lines.push(`  owned by clients (counted apart): ${v.clientOwned}, each in ${v.clientOwnedFile}`);
     lines.push(
-      `  unexplained: ${String(v.unexplained)}${v.unexplained === 0 ? ' (clean)' : `; every id in ${String(v.report)}`}`,
+      `  unexplained: ${v.unexplained}${v.unexplained === 0 ? ' (clean)' : `; every id in ${v.differencesFile}`}`,
     );
   }
   for (const key of ['firstPassCounts', 'secondPassCounts'])

@@ -7,6 +7,7 @@ export interface RawHit {
   _routing?: string;
   _version?: number;
   _seq_no?: number;
+  _primary_term?: number;
   _source?: unknown;
   found?: boolean;
 }
@@ -18,6 +19,7 @@ export function toRecord(hit: RawHit, deep: boolean): DocRecord {
     // Every engine returns _version when asked; 0 marks a server that did not, so it can never look equal to a real one.
     version: hit._version ?? 0,
     seqNo: hit._seq_no,
+    primaryTerm: hit._primary_term,
     hash: deep && hit._source !== undefined ? sourceHash(hit._source) : undefined,
   };
 }

@@ -11,6 +11,8 @@ export interface DocRecord {
   version: number;
   /** `_seq_no` on its shard; differs between clusters by nature, so never compared, only reported. */
   seqNo: number | undefined;
+  /** `_primary_term` of the shard copy that wrote it (with `_seq_no`, what tells one write from another). */
+  primaryTerm?: number | undefined;
   /** Key-order independent hash of `_source` (deep verification only). */
   hash: string | undefined;
 }

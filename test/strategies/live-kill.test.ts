@@ -10,7 +10,11 @@ const KILLS: { killAt: string; killPhase: NonNullable<ScenarioOptions['killPhase
   { killAt: 'backfill:watermarks-recorded', killPhase: 'before-switch' },
   { killAt: 'backfill:done', killPhase: 'before-switch' },
   { killAt: 'sync:round', killPhase: 'before-switch' },
-  { killAt: 'sync:switch-acknowledged', killPhase: 'at-switch' },
+  { killAt: 'backfill:bulk-answered', killPhase: 'before-switch' },
+  { killAt: 'sync:intents-committed', killPhase: 'before-switch' },
+  { killAt: 'sync:bulk-answered', killPhase: 'before-switch' },
+  { killAt: 'sync:ledger-commit', killPhase: 'before-switch' },
+  { killAt: 'sync:switch-recorded', killPhase: 'at-switch' },
   { killAt: 'sync:window-round', killPhase: 'at-switch' },
   { killAt: 'final_verification:start', killPhase: 'after-switch' },
 ];

@@ -4,6 +4,7 @@
 //  - a document a client deleted on the dest stays deleted;
 //  - a document created on the dest by a client stays; a source delete of an untouched document reaches the dest.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { allDocs } from '../harness/documents.js';
@@ -54,13 +55,26 @@ describe('live switch-over rule', () => {
 
     const report = await ferryOn(m, 'report', ['--json']);
     const results = JSON.parse(report.stdout) as {
-      sync: { conflictIds: { id: string; sourceChange: string; reason: string }[] };
-      verification: { unexplained: number };
+      sync: { conflicts: number; conflictsFile: string };
+      verification: { unexplained: number; clientOwned: number; byVerdict: Record<string, number> };
     };
+    const conflicts = (await readFile(results.sync.conflictsFile, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (l) => JSON.parse(l) as { id: string; change: string; destSeqNo: number | null; sourceSeqNo: number },
+      );
     assert.deepEqual(
-      results.sync.conflictIds.map((x) => `${x.id}:${x.sourceChange}:${x.reason}`),
-      ['d1:write:client-wrote-dest'],
+      conflicts.map((x) => `${x.id}:${x.change}`),
+      ['d1:write'],
+    );
+    assert.ok(
+      conflicts[0]!.destSeqNo !== null && conflicts[0]!.sourceSeqNo >= 0,
+      'both sides of the conflict',
     );
     assert.equal(results.verification.unexplained, 0);
+    // d1 and new1 written by a client on the dest, d3 deleted there: counted apart, not differences.
+    assert.equal(results.verification.byVerdict.client_wrote, 2);
+    assert.equal(results.verification.byVerdict.client_deleted, 1);
   });
 });

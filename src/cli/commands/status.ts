@@ -1,4 +1,5 @@
 // ferry status / pause / abort: look at, stop, or undo a saved migration, from any shell.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
 import { renderReport } from '../../report/final-report.js';
@@ -7,6 +8,8 @@ import { raiseSignal } from '../../state/operator-signal.js';
 import { RunLock } from '../../state/run-lock.js';
 import { describeUndo } from '../../state/undo-action.js';
 import { applyUndo } from '../../steps/undo.js';
+import { Ledger } from '../../sync/ledger.js';
+import { ledgerPath } from '../../sync/open.js';
 import { type CommonFlags, connectSides, loadSaved, progressFor } from '../session.js';
 
 function savedCommand(program: Command, name: string, description: string): Command {
@@ -82,29 +85,9 @@ export function registerStatusCommands(program: Command): void {
     },
   );
 
-  savedCommand(program, 'switch', 'tell a live migration that the clients now use the dest').action(
-    async (flags: CommonFlags) => {
-      const { state, store } = await loadSaved(flags);
-      await raiseSignal(store.dir, 'switch');
-      // Wait for the running migration to take note, so the operator knows when the rule is in force.
-      for (let waited = 0; waited < 120_000; waited += 250) {
-        const now = await store.load();
-        if (now?.results.switchSyncedAt) {
-          console.log(
-            `switch acknowledged by ${state.id} at ${String(now.results.switchAcknowledgedAt)}; every source change made before it is on the dest (${String(now.results.switchSyncedAt)}). Dest writes win from now on; Ferry drains when the source is quiet.`,
-          );
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      console.log(
-        `switch recorded for ${state.id}; it takes effect when the migration runs (ferry resume --id ${state.id}).`,
-      );
-    },
-  );
-
-  savedCommand(program, 'abort', 'undo everything Ferry changed (before the source is deleted)').action(
-    async (flags: CommonFlags) => {
+  savedCommand(program, 'abort', 'undo everything Ferry changed (before the source is deleted)')
+    .option('--keep-dest', 'after the switch: keep the dest index (clients wrote there), undo the rest')
+    .action(async (flags: CommonFlags & { keepDest?: boolean }) => {
       const { plan, state, store } = await loadSaved(flags);
       if (state.steps.delete_index?.status === 'done' || state.steps.cleanup?.status === 'done') {
         throw new ConfigError(
@@ -112,19 +95,42 @@ export function registerStatusCommands(program: Command): void {
           'The dest holds the data now.',
         );
       }
+      // After the switch, clients write to the dest: deleting it would delete their writes.
+      const clientDocs = clientOwnedCount(plan);
+      if ((state.results.switchAcknowledgedAt || clientDocs > 0) && !flags.keepDest) {
+        throw new ConfigError(
+          `Migration ${state.id}: clients ${clientDocs > 0 ? `wrote ${clientDocs} document(s)` : 'may have written'} to ${plan.destIndex} on the dest, and an abort would delete it.`,
+          `Run: ferry abort --id ${state.id} --keep-dest   (keeps the dest index; takes off the source write block and the rest)`,
+        );
+      }
       const lock = await RunLock.acquire(store.dir);
       const sides = await connectSides(plan);
       try {
+        if (flags.keepDest)
+          state.undo = state.undo.filter((a) => !(a.kind === 'delete-index' && a.side === 'dest'));
         await applyUndo(state, store, sides, progressFor(flags));
         state.status = 'aborted';
         await store.save(state);
         console.log(
-          `migration ${state.id} aborted: the source is as it was and what Ferry created is removed.`,
+          flags.keepDest
+            ? `migration ${state.id} aborted: the source is as it was; the dest index ${plan.destIndex} was kept.`
+            : `migration ${state.id} aborted: the source is as it was and what Ferry created is removed.`,
         );
       } finally {
         await sides.close();
         await lock.release();
       }
-    },
-  );
+    });
+}
+
+/** Documents the ledger shows a client wrote on the dest (clients that moved early, before any switch). */
+function clientOwnedCount(plan: { stateDir: string; id: string }): number {
+  const path = ledgerPath(plan.stateDir, plan.id);
+  if (!existsSync(path)) return 0;
+  const ledger = new Ledger(path);
+  try {
+    return ledger.counts().client;
+  } finally {
+    ledger.close();
+  }
 }

@@ -1,69 +1,90 @@
-// Live step 3: copy everything the source holds, after recording per-shard watermarks: every write at or below
-// a watermark is in the copy, every write above it is picked up by change capture. Writes carry the source
-// _version as an external version, so the copy and the capture can overlap without moving a document back.
-// Slice cursors are saved as the copy goes; a killed backfill continues from them (or restarts a slice whose
-// server context expired, which is safe for the same reason).
-import { readWatermarks } from '../../copy/change-capture.js';
-import { startCopyIndex } from '../../copy/copy-index.js';
+// Live step 3: copy everything the source holds, after recording per-shard marks (global checkpoints) in the
+// ledger: every write at or below a mark is in the copy, every write above it is picked up by change capture.
+// Every document goes through the applier, so the ledger knows each destination write Ferry made, a client
+// that moved early keeps its writes, and a killed backfill resumes from its slice cursors (re-read pages are
+// skipped by the ledger).
+import { StepVerificationError } from '../../cluster/errors.js';
 import type { SliceCursor } from '../../copy/types.js';
+import { backfillIndex } from '../../sync/backfill.js';
+import { captureBounds } from '../../sync/capture.js';
+import { openSync } from '../../sync/open.js';
 import { DONE, type Step } from '../step.js';
 
 const SAVE_EVERY_MS = 1000;
 
+export interface BackfillRecord {
+  /** Slice cursors, by slice number, saved after the slice's page is in the ledger. */
+  cursors?: Record<number, SliceCursor>;
+  /** Set once the marks are in the ledger. */
+  marksRecorded?: boolean;
+  /** Documents read from the source by the finished copy. */
+  read?: number;
+}
+
 export const backfill: Step = {
   name: 'backfill',
   describe: (plan) => [
-    `record per-shard _seq_no watermarks of ${plan.sourceIndex}`,
-    `copy every document to ${plan.destIndex} with sliced reads (point-in-time or scroll), keeping _id, routing and _version (external)`,
+    `record per-shard _seq_no marks of ${plan.sourceIndex} (global checkpoints) in the ledger`,
+    `copy every document to ${plan.destIndex}, one slice per shard (point-in-time or scroll), keeping _id and routing; each write conditional (create, or on Ferry's last write) and recorded in the ledger`,
   ],
   async run(ctx) {
-    const { plan, source, dest } = ctx;
-    if (!ctx.data.watermarks) {
-      ctx.data.watermarks = await readWatermarks(source, plan.sourceIndex);
-      await ctx.save();
-    }
-    ctx.checkpoint('watermarks-recorded');
-    const cursors: Record<number, SliceCursor> =
-      (ctx.data.cursors as Record<number, SliceCursor> | undefined) ?? {};
-    let lastSave = 0;
-    const job = startCopyIndex({
-      source,
-      dest,
-      sourceIndex: plan.sourceIndex,
-      destIndex: plan.destIndex,
-      progress: ctx.progress,
-      resume: Object.values(cursors),
-      onCursor: (cursor) => {
-        cursors[cursor.slice] = cursor;
-        ctx.data.cursors = cursors;
-        if (Date.now() - lastSave > SAVE_EVERY_MS) {
-          lastSave = Date.now();
-          void ctx.save();
+    const { plan, source } = ctx;
+    const data = ctx.data as BackfillRecord;
+    const sync = openSync(ctx);
+    try {
+      const recovered = await sync.applier.recover();
+      if (recovered.landed + recovered.notLanded + recovered.client > 0)
+        ctx.progress.info(
+          `ledger: resolved writes of the stopped run: ${recovered.landed} landed, ${recovered.notLanded} not, ${recovered.client} overwritten by clients`,
+        );
+      if (!data.marksRecorded) {
+        sync.ledger.commit({ marks: await captureBounds(source, plan.sourceIndex) });
+        data.marksRecorded = true;
+        await ctx.save();
+      }
+      ctx.checkpoint('watermarks-recorded');
+      const cursors = data.cursors ?? {};
+      let lastSave = 0;
+      const result = await backfillIndex({
+        source,
+        index: plan.sourceIndex,
+        applier: sync.applier,
+        progress: ctx.progress,
+        cursors,
+        onCursor: async (cursor) => {
+          cursors[cursor.slice] = cursor;
+          data.cursors = cursors;
+          if (ctx.now().getTime() - lastSave < SAVE_EVERY_MS) return;
+          lastSave = ctx.now().getTime();
+          await ctx.save();
           ctx.checkpoint('cursor-saved');
-        }
-      },
-      onDrop: (item) => {
-        ctx.progress.warn(`could not copy ${item.id}: ${item.status} ${item.errorType ?? ''} ${item.reason}`);
-      },
-    });
-    const result = await job.done;
-    ctx.data.cursors = cursors;
-    await ctx.setResult('backfill', {
-      docs: result.docs,
-      read: result.read,
-      skippedOlder: result.skippedOlder,
-      dropped: result.dropped,
-      retried: result.retried,
-      elapsedMs: result.elapsedMs,
-      readContext: result.readContext,
-      slices: result.slices,
-    });
-    if (result.dropped > 0) {
-      throw new Error(
-        `${result.dropped} document(s) could not be copied (see the warnings above); nothing is lost on the source. Fix the cause and run \`ferry resume\`.`,
-      );
+        },
+      });
+      data.cursors = cursors;
+      data.read = result.read;
+      await ctx.setResult('backfill', result);
+      if (result.withoutSource > 0)
+        throw new Error(
+          `${result.withoutSource} document(s) have no _source and cannot be copied document by document; nothing was lost on the source.`,
+        );
+      return DONE;
+    } finally {
+      sync.close();
     }
-    return DONE;
   },
-  async verify() {},
+  async verify(ctx) {
+    const sync = openSync(ctx);
+    try {
+      const counts = sync.ledger.counts();
+      const read = (ctx.data as BackfillRecord).read ?? 0;
+      // Each document read is in the ledger: written by Ferry, or owned by a client that wrote it first.
+      if (counts.written + counts.client < read - counts.deleted)
+        throw new StepVerificationError(
+          `the ledger holds ${counts.written + counts.client} documents but the backfill read ${read}`,
+          'Run `ferry resume` to copy again; documents already there are skipped.',
+        );
+    } finally {
+      sync.close();
+    }
+  },
 };

@@ -1,6 +1,12 @@
-// Live step 6: the guarded cleanup. The source index is deleted only after a clean final verification and an
-// explicit yes (--yes-delete-source); otherwise Ferry says what it would delete and waits.
+// Live step 6: the guarded cleanup. Only after a clean final verification and an explicit yes
+// (--yes-delete-source): write-block the source (undo recorded first, so a kill before the delete leaves a
+// block that abort takes off), wait for its operations to settle, apply the last changes and deletes a late
+// client made (through the ledger, so a client's destination write still wins), and only then delete the source.
 import { StepVerificationError } from '../../cluster/errors.js';
+import { writeConflictsFile } from '../../sync/conflicts-file.js';
+import { blockSourceWrites, settledPositions } from '../../sync/cutover.js';
+import { openSync } from '../../sync/open.js';
+import { catchUp } from '../../sync/round.js';
 import { DONE, type Step } from '../step.js';
 
 export const CLEANUP_GATE = 'delete-source';
@@ -8,7 +14,7 @@ export const CLEANUP_GATE = 'delete-source';
 export const cleanup: Step = {
   name: 'cleanup',
   describe: (plan) => [
-    `only with --yes-delete-source after a clean verification: delete ${plan.sourceIndex} on the source`,
+    `only with --yes-delete-source after a clean verification: block writes on ${plan.sourceIndex}, apply the last changes, delete ${plan.sourceIndex} on the source`,
   ],
   async run(ctx) {
     const { plan, state } = ctx;
@@ -24,14 +30,43 @@ export const cleanup: Step = {
         kind: 'wait',
         gate: CLEANUP_GATE,
         instructions: [
-          'The destination is verified. Ferry would now delete, on the source:',
+          'The destination is verified. Ferry would now block writes on the source, apply its last changes, and delete:',
           `  index ${plan.sourceIndex}`,
           `Run: ferry cleanup --id ${plan.id} --yes-delete-source   (this cannot be undone)`,
-          `Or keep it and roll everything back with: ferry abort --id ${plan.id}`,
+          `Or keep it and roll back with: ferry abort --id ${plan.id}${state.results.switchAcknowledgedAt ? ' --keep-dest' : ''}`,
         ],
       };
     }
-    state.confirmations[CLEANUP_GATE] ??= new Date().toISOString();
+    state.confirmations[CLEANUP_GATE] ??= ctx.now().toISOString();
+    await ctx.save();
+    // A run killed after the delete comes back here: the work is done.
+    if (!(await ctx.source.indexExists(plan.sourceIndex))) return DONE;
+    await blockSourceWrites(ctx, 'write block before deleting the source');
+    ctx.checkpoint('source-blocked');
+    await settledPositions(ctx, ctx.source, plan.sourceIndex);
+    const sync = openSync(ctx);
+    try {
+      await sync.applier.recover();
+      const last = await catchUp({ source: ctx.source, index: plan.sourceIndex, sync, scanDeletes: true });
+      if (last.unknownOnSource > 0)
+        throw new StepVerificationError(
+          `${last.unknownOnSource} source document(s) are not in the ledger; the source is not deleted`,
+          'Run `ferry resume` (the source stays write-blocked until then).',
+        );
+      await writeConflictsFile(plan, sync.ledger);
+      await ctx.setResult('cleanup', {
+        lastChanges: last.changes,
+        lastWritten: last.written,
+        lastDeleted: last.deleted,
+        lastConflicts: last.conflicts,
+        conflicts: sync.ledger.counts().conflicts,
+      });
+      ctx.progress.info(
+        `cleanup: last round applied ${last.written} write(s) and ${last.deleted} delete(s) (${last.conflicts} conflict(s)); deleting ${plan.sourceIndex}`,
+      );
+    } finally {
+      sync.close();
+    }
     // Past this point there is no way back: the undo list no longer applies.
     state.undo = [];
     await ctx.save();

@@ -1,207 +1,180 @@
-// Live step 4: continuous change capture until the switch, then the switch-over window, then the drain.
-//  - Each round copies what changed on every source shard since the last watermark; reconciliation
-//    (deletes) runs every few seconds. Lag is reported in operations and seconds.
-//  - When the lag is small Ferry says so; the operator moves the clients and runs `ferry switch`.
-//  - After the switch Ferry keeps syncing under the window rule (window-writer.ts), or with --write-block
-//    blocks source writes (recorded for undo first) and measures the pause.
-//  - When the source has been quiet for --quiet-seconds, a last round and reconciliation end the step.
-
-import { captureRound } from '../../copy/capture-round.js';
-import { pendingOperations, readWatermarks, type Watermarks } from '../../copy/change-capture.js';
-import { reconcile } from '../../copy/reconcile.js';
-import type { WindowConflict, WindowState } from '../../copy/window-writer.js';
+// Live step 4: continuous change capture until the switch, the switch-over, then the drain.
+//  - Each round applies every source shard's changes up to its global checkpoint through the ledger; the
+//    delete scan (counts per `_seq_no` range) runs every --reconcile-seconds and whenever the switch needs it.
+//  - Lag is the operations not yet applied and the age of the oldest of them.
+//  - `ferry switch` (cutover.ts): rolling records the source positions and says "move the clients now" once
+//    the destination holds everything before them; fenced blocks source writes first and measures the pause.
+//  - Rolling: done once the source has had no write for --quiet-seconds and a last round and scan found
+//    nothing left. Fenced: done once the drain reached the blocked positions.
+import { type Marks, operationsBetween, shardPositions } from '../../sync/capture.js';
+import { writeConflictsFile } from '../../sync/conflicts-file.js';
+import { reached, recordSwitch, type SwitchRecord } from '../../sync/cutover.js';
+import { openSync, type SyncSession } from '../../sync/open.js';
+import { catchUp, type RoundResult } from '../../sync/round.js';
 import { DONE, type Step, type StepContext, type StepOutcome } from '../step.js';
 
 const ROUND_PAUSE_MS = 250;
 const READY_OPS = 100;
-const MAX_LAG_SAMPLES = 2000;
+const MAX_LAG_SAMPLES = 600;
 
-interface SyncData {
-  watermarks: Watermarks;
-  window?: WindowState;
-  switchAt?: string;
-  /** Source watermarks when the switch was acknowledged: everything at or below was on the dest then. */
-  switchWatermarks?: Watermarks;
-  blockedAt?: string;
-  /** When the first full round and reconciliation after the switch finished. */
-  windowSyncedAt?: string;
-  lastChangeAt: number;
-  lastReconcileAt: number;
+export interface SyncRecord {
   rounds: number;
-  conflicts: WindowConflict[];
+  /** Epoch ms of the last time the source's positions moved. */
+  lastChangeAt: number;
+  /** Sum of the source's max `_seq_no`s when last seen, to tell when it moved. */
+  lastPositions: number;
+  lastScanAt: number;
+  /** Epoch ms since when the destination has been behind without a break (lag age). */
+  behindSince?: number | undefined;
+  switch?: SwitchRecord;
+}
+
+export interface LagSample {
+  at: string;
+  ops: number;
+  seconds: number;
 }
 
 export const sync: Step = {
   name: 'sync',
   describe: (plan) => [
-    `capture changes on every shard of ${plan.sourceIndex} by _seq_no and copy them; reconcile deletes every ${plan.reconcileSeconds}s`,
-    'report lag in operations and seconds; say when the dest has caught up',
+    `capture changes on every shard of ${plan.sourceIndex} by _seq_no up to the global checkpoint; find deletes by counting per _seq_no range every ${plan.reconcileSeconds}s`,
+    'write every change conditionally through the ledger: a document a client wrote on the dest stays the client’s, and the source change is reported as a conflict',
+    'report lag (operations, age of the oldest) and say when the dest has caught up',
     plan.writeBlock
-      ? 'at `ferry switch`: set index.blocks.write on the source (undo recorded), drain, measure the pause'
-      : 'at `ferry switch`: keep syncing under the switch-over rule (dest writes after the switch win), report conflicts',
-    `drain once the source had no write for ${plan.quietSeconds}s`,
+      ? 'at `ferry switch`: set index.blocks.write on the source (undo recorded), drain to its final positions, say "clients may write to the destination now" with the measured pause'
+      : 'at `ferry switch`: record the source positions, catch up to them, say "move the clients now"',
+    plan.writeBlock
+      ? 'done once drained'
+      : `done once the source had no write for ${plan.quietSeconds}s and nothing is left`,
   ],
   async run(ctx) {
-    const data = await syncData(ctx);
-    for (;;) {
-      if (await ctx.pauseRequested()) return { kind: 'paused' };
-      if (!data.window && (await ctx.switchSignalled())) await beginWindow(ctx, data);
-      const outcome = await round(ctx, data);
-      if (outcome) return outcome;
-      await ctx.sleep(ROUND_PAUSE_MS);
+    const data = syncRecord(ctx);
+    const lose = Number(process.env.FERRY_TEST_LOSE_CHANGES ?? 0);
+    const sync = openSync(ctx, { loseUpdates: data.rounds === 0 ? lose : 0 });
+    try {
+      await sync.applier.recover();
+      for (;;) {
+        if (await ctx.pauseRequested()) return { kind: 'paused' };
+        if (!data.switch && (await ctx.switchSignalled())) {
+          data.switch = await recordSwitch(ctx);
+          ctx.state.results.switchAcknowledgedAt = data.switch.requestedAt;
+          await ctx.save();
+          ctx.checkpoint('switch-recorded');
+        }
+        const outcome = await round(ctx, sync, data);
+        if (outcome) return outcome;
+        await ctx.sleep(ROUND_PAUSE_MS);
+      }
+    } finally {
+      sync.close();
     }
   },
-  async verify() {},
+  async verify(ctx) {
+    const data = ctx.data as unknown as SyncRecord;
+    const sync = openSync(ctx);
+    try {
+      if (!data.switch?.syncedAt || !reached(sync.ledger.marks(), data.switch.positions))
+        throw new Error('sync ended before the destination held every change made before the switch');
+    } finally {
+      sync.close();
+    }
+  },
 };
 
-async function syncData(ctx: StepContext): Promise<SyncData> {
-  if (!ctx.data.watermarks) {
-    const backfill = ctx.state.steps.backfill?.data.watermarks as Watermarks | undefined;
-    if (!backfill) throw new Error('backfill left no watermarks; run `ferry resume` to redo it');
+function syncRecord(ctx: StepContext): SyncRecord {
+  if (ctx.data.rounds === undefined)
     Object.assign(ctx.data, {
-      watermarks: backfill,
-      lastChangeAt: Date.now(),
-      lastReconcileAt: 0,
       rounds: 0,
-      conflicts: [],
+      lastChangeAt: ctx.now().getTime(),
+      lastPositions: -1,
+      lastScanAt: 0,
     });
-    await ctx.save();
-  }
-  return ctx.data as unknown as SyncData;
+  return ctx.data as unknown as SyncRecord;
 }
 
-/** One capture round; returns an outcome when the step is finished. */
-async function round(ctx: StepContext, data: SyncData): Promise<StepOutcome | undefined> {
-  const { plan, source, dest } = ctx;
-  const started = Date.now();
-  const to = await readWatermarks(source, plan.sourceIndex);
-  const pending = pendingOperations(data.watermarks, to);
-  const result = await captureRound(
-    source,
-    dest,
-    { source: plan.sourceIndex, dest: plan.destIndex },
-    data.watermarks,
-    to,
-    data.window,
-  );
-  data.watermarks = to;
+async function round(
+  ctx: StepContext,
+  sync: SyncSession,
+  data: SyncRecord,
+): Promise<StepOutcome | undefined> {
+  const { plan } = ctx;
+  const now = () => ctx.now().getTime();
+  const sw = data.switch;
+  const scanDue = now() - data.lastScanAt >= plan.reconcileSeconds * 1000;
+  const switchPending = sw !== undefined && !sw.syncedAt;
+  const r = await catchUp({
+    source: ctx.source,
+    index: plan.sourceIndex,
+    sync,
+    scanDeletes: scanDue || switchPending || sw !== undefined,
+    onCommit: () => ctx.checkpoint('ledger-commit'),
+  });
   data.rounds++;
-  if (pending > 0) data.lastChangeAt = Date.now();
-  addConflicts(data, result.conflicts);
-  await ctx.save();
-  ctx.checkpoint(data.window ? 'window-round' : 'round');
-  const quiet = () => (Date.now() - data.lastChangeAt) / 1000 >= plan.quietSeconds;
-  const dueReconcile = Date.now() - data.lastReconcileAt >= plan.reconcileSeconds * 1000;
-  if (dueReconcile || (data.window && quiet()) || (data.window && !data.windowSyncedAt))
-    await runReconcile(ctx, data);
-  if (data.window && !data.windowSyncedAt) {
-    // Everything written on the source before the switch is now on the dest: `ferry switch` returns.
-    data.windowSyncedAt = new Date().toISOString();
-    ctx.state.results.switchSyncedAt = data.windowSyncedAt;
-    await ctx.save();
-    ctx.progress.info('switch: the dest holds every change made on the source before the switch');
+  if (r.deletesFound !== undefined) data.lastScanAt = now();
+  if (r.unknownOnSource > 0)
+    ctx.progress.warn(
+      `delete scan: ${r.unknownOnSource} source document(s) the ledger does not know yet; they are copied by the next rounds`,
+    );
+  const positions = await shardPositions(ctx.source, plan.sourceIndex);
+  const total = positions.reduce((s, p) => s + p.maxSeqNo, 0);
+  if (total !== data.lastPositions) {
+    data.lastPositions = total;
+    data.lastChangeAt = now();
   }
-  await recordLag(ctx, pending, (Date.now() - started) / 1000, data);
-  // Done only when a reconciliation found nothing to do after the source went quiet.
-  if (data.window && quiet() && pending === 0) return finish(ctx, data);
+  const max: Marks = {};
+  for (const p of positions) max[p.shard] = p.maxSeqNo;
+  const lagOps = operationsBetween(sync.ledger.marks(), max);
+  if (lagOps > 0) data.behindSince ??= now();
+  else data.behindSince = undefined;
+  await recordLag(ctx, data, r, lagOps);
+  if (sw && !sw.syncedAt && r.deletesFound !== undefined && reached(sync.ledger.marks(), sw.positions)) {
+    sw.syncedAt = ctx.now().toISOString();
+    if (sw.blockedAt) sw.pauseMs = now() - Date.parse(sw.blockedAt);
+    ctx.state.results.switchSyncedAt = sw.syncedAt;
+    if (sw.pauseMs !== undefined) ctx.state.results.writeBlockPauseMs = sw.pauseMs;
+    ctx.progress.info(
+      sw.blockedAt
+        ? `switch: drained; clients may write to the destination now (source writes were blocked ${(sw.pauseMs! / 1000).toFixed(1)}s)`
+        : 'switch: the dest holds every change made on the source before the switch; move the clients now',
+    );
+  }
+  await ctx.save();
+  ctx.checkpoint(sw ? 'window-round' : 'round');
+  const quiet = (now() - data.lastChangeAt) / 1000 >= plan.quietSeconds;
+  const drained = r.deletesFound === 0 && lagOps === 0;
+  if (sw?.syncedAt && (sw.blockedAt || (quiet && drained))) return finish(ctx, sync, data);
   return undefined;
 }
 
-async function runReconcile(ctx: StepContext, data: SyncData): Promise<void> {
-  const { plan } = ctx;
-  const r = await reconcile({
-    source: ctx.source,
-    dest: ctx.dest,
-    sourceIndex: plan.sourceIndex,
-    destIndex: plan.destIndex,
-    window: data.window,
-    switchWatermarks: data.switchWatermarks,
-    progress: ctx.progress,
-  });
-  data.lastReconcileAt = Date.now();
-  addConflicts(data, r.conflicts);
-  if (r.deleted + r.copied > 0) data.lastChangeAt = Date.now();
-  await ctx.save();
-  if (r.differences > 0)
-    ctx.progress.info(
-      `reconcile: ${r.differences} difference(s): ${r.copied} copied, ${r.deleted} deleted, ${r.conflicts.length} conflict(s)`,
-    );
-}
-
-/** Each document's conflict is reported once, with its first occurrence. */
-function addConflicts(data: SyncData, conflicts: WindowConflict[]): void {
-  const seen = new Set(data.conflicts.map((c) => `${c.id}/${c.sourceChange}`));
-  for (const c of conflicts) {
-    const key = `${c.id}/${c.sourceChange}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      data.conflicts.push(c);
-    }
-  }
-}
-
-async function recordLag(
-  ctx: StepContext,
-  pendingOps: number,
-  seconds: number,
-  data: SyncData,
-): Promise<void> {
-  const lag = (ctx.state.results.lag as { at: string; ops: number; seconds: number }[] | undefined) ?? [];
-  lag.push({ at: new Date().toISOString(), ops: pendingOps, seconds: Number(seconds.toFixed(3)) });
+async function recordLag(ctx: StepContext, data: SyncRecord, r: RoundResult, lagOps: number): Promise<void> {
+  const seconds = data.behindSince ? (ctx.now().getTime() - data.behindSince) / 1000 : 0;
+  const lag = (ctx.state.results.lag as LagSample[] | undefined) ?? [];
+  lag.push({ at: ctx.now().toISOString(), ops: lagOps, seconds: Number(seconds.toFixed(3)) });
   if (lag.length > MAX_LAG_SAMPLES) lag.splice(0, lag.length - MAX_LAG_SAMPLES);
   ctx.state.results.lag = lag;
-  if (!data.window && pendingOps <= READY_OPS && !ctx.state.results.readyAt) {
-    ctx.state.results.readyAt = new Date().toISOString();
+  if (!data.switch && lagOps <= READY_OPS && !ctx.state.results.readyAt) {
+    ctx.state.results.readyAt = ctx.now().toISOString();
     ctx.progress.info(
-      `caught up (lag ${pendingOps} operations, ${seconds.toFixed(1)}s). Move the clients to the dest now, then run: ferry switch --id ${ctx.plan.id}`,
+      `caught up (lag ${lagOps} operations). When you are ready: ferry switch --id ${ctx.plan.id}${ctx.plan.writeBlock ? ' (blocks source writes for the final drain)' : ' (then move the clients when it says so)'}`,
     );
   }
-  if (data.rounds % 20 === 0)
+  if (data.rounds % 20 === 0 || r.conflicts > 0)
     ctx.progress.info(
-      `sync: round ${data.rounds}, lag ${pendingOps} ops / ${seconds.toFixed(1)}s, ${data.conflicts.length} conflict(s)`,
+      `sync: round ${data.rounds}, lag ${lagOps} ops / ${seconds.toFixed(1)}s, ${r.written} written, ${r.deleted} deleted, ${r.conflicts} conflict(s) this round`,
     );
-  await ctx.save();
 }
 
-/** The operator said the clients moved: remember where the dest stood, so later client writes are known. */
-async function beginWindow(ctx: StepContext, data: SyncData): Promise<void> {
-  const { plan, dest, source } = ctx;
-  const shards = await dest.shardSeqNos(plan.destIndex);
-  const destMarks: Record<number, number> = {};
-  for (const s of shards) if (s.primary) destMarks[s.shard] = s.maxSeqNo;
-  data.window = { destMarks, ferryWrites: {} };
-  data.switchWatermarks = { ...data.watermarks };
-  data.switchAt = new Date().toISOString();
-  data.lastChangeAt = Date.now();
-  if (plan.writeBlock) {
-    await ctx.recordUndo({
-      kind: 'restore-index-setting',
-      side: 'source',
-      index: plan.sourceIndex,
-      setting: 'index.blocks.write',
-      previous: null,
-      reason: 'write block for the final drain',
-    });
-    await source.putIndexSettings(plan.sourceIndex, { 'index.blocks.write': true });
-    data.blockedAt = new Date().toISOString();
-  }
-  ctx.state.results.switchAcknowledgedAt = data.switchAt;
-  await ctx.save();
-  ctx.progress.info(
-    plan.writeBlock
-      ? 'switch: source writes blocked; draining'
-      : 'switch acknowledged: destination writes from now on win over source changes',
-  );
-  ctx.checkpoint('switch-acknowledged');
-}
-
-async function finish(ctx: StepContext, data: SyncData): Promise<StepOutcome> {
+async function finish(ctx: StepContext, sync: SyncSession, data: SyncRecord): Promise<StepOutcome> {
+  const counts = sync.ledger.counts();
+  const conflictsFile = await writeConflictsFile(ctx.plan, sync.ledger);
   await ctx.setResult('sync', {
     rounds: data.rounds,
-    switchAt: data.switchAt,
-    conflicts: data.conflicts.length,
-    conflictIds: data.conflicts.slice(0, 1000),
-    writeBlockMs: data.blockedAt ? Date.now() - Date.parse(data.blockedAt) : undefined,
+    switchAt: data.switch?.requestedAt,
+    conflicts: counts.conflicts,
+    conflictsFile,
+    ledger: counts,
+    writeBlockMs: data.switch?.pauseMs,
   });
   return DONE;
 }

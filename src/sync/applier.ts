@@ -1,0 +1,385 @@
+// The one writer of source changes to the destination. Every write is conditional on the destination document
+// still being the one Ferry's last write produced (`if_seq_no`/`if_primary_term` from the ledger), or on there
+// being none (`create`), so nothing Ferry does can overwrite or delete a client's write: a refused condition
+// means a client owns the document, and the source change is recorded as a conflict instead.
+// Before a bulk leaves, each document's intent (content hash, source position) is committed to the ledger;
+// after the answer, the outcome and the caller's watermarks are committed together. A killed process leaves
+// intents behind, which recover() resolves against the destination before anything else runs.
+import { createHash } from 'node:crypto';
+import type { ClusterClient } from '../cluster/client.js';
+import { enc } from '../cluster/client.js';
+import { isRetryable } from '../cluster/errors.js';
+import { searchRaw } from '../cluster/read-context.js';
+import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
+import type { BulkItemResult } from '../cluster/types.js';
+import { parseRawPage } from '../copy/raw-hits.js';
+import { type ConflictRow, DOC_STATE, type Ledger, type LedgerRow } from './ledger.js';
+
+/** One source change to bring to the destination. */
+export interface SourceChange {
+  kind: 'write' | 'delete';
+  id: string;
+  routing: string | undefined;
+  shard: number;
+  /** Source `_seq_no`/`_version` of the change (a delete found by comparison carries the last one seen). */
+  seqNo: number;
+  version: number;
+  /** Raw `_source` JSON of a write. */
+  source?: string;
+}
+
+export interface ApplyResult {
+  written: number;
+  deleted: number;
+  /** Already on the destination (a re-read page, an overlap of backfill and capture). */
+  skipped: number;
+  conflicts: number;
+}
+
+/** Thrown after the rest of a batch was recorded: these changes could not be written at all. */
+export class ApplyError extends Error {
+  constructor(readonly failed: { id: string; status: number; reason: string }[]) {
+    super(
+      `${failed.length} change(s) could not be written to the destination, e.g. ${failed
+        .slice(0, 3)
+        .map((f) => `${f.id}: ${f.status} ${f.reason}`)
+        .join('; ')}`,
+    );
+  }
+}
+
+const RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDelayMs: 15_000 };
+const BODY_BYTES = 8 * 1024 * 1024;
+const ANSWER = { filter_path: 'items.*.status,items.*.error,items.*._seq_no,items.*._primary_term' };
+
+interface Planned {
+  change: SourceChange;
+  before: LedgerRow | undefined;
+  lines: string;
+}
+
+export interface ApplierOptions {
+  ledger: Ledger;
+  dest: ClusterClient;
+  destIndex: string;
+  now: () => Date;
+  sleep?: Sleep;
+  /** Test hook (FERRY_TEST_LOSE_CHANGES): this many updates are recorded as written but never sent. */
+  loseUpdates?: number;
+  /** Kill-test points: after the intents are durable, and after the bulk answered (before its outcome is). */
+  checkpoint?: (point: 'intents-committed' | 'bulk-answered') => void;
+}
+
+export class Applier {
+  private readonly sleep: Sleep;
+  private loseUpdates: number;
+
+  constructor(private readonly o: ApplierOptions) {
+    this.sleep = o.sleep ?? realSleep;
+    this.loseUpdates = o.loseUpdates ?? 0;
+  }
+
+  /** Applies changes in order; `marks` are committed with their outcome (the changes' source positions). */
+  async apply(changes: readonly SourceChange[], marks?: Record<number, number>): Promise<ApplyResult> {
+    const result: ApplyResult = { written: 0, deleted: 0, skipped: 0, conflicts: 0 };
+    const rows: LedgerRow[] = [];
+    const conflicts: ConflictRow[] = [];
+    const planned: Planned[] = [];
+    for (const change of dedupe(changes)) {
+      const before = this.o.ledger.get(change.id);
+      const step = this.decide(change, before);
+      if (step === 'skip') result.skipped++;
+      else if (step === 'conflict') {
+        rows.push(this.clientOwned(change, before));
+        conflicts.push(this.conflict(change, null, null));
+      } else if (step === 'lose') rows.push({ ...before!, srcSeq: change.seqNo, srcVersion: change.version });
+      else planned.push({ change, before, lines: step });
+    }
+    // Intents first: a kill during the bulk leaves them for recover().
+    this.o.ledger.commit({ rows: planned.map((p) => intent(p.change, p.before)) });
+    if (planned.length > 0) this.o.checkpoint?.('intents-committed');
+    const answers = await this.send(planned);
+    if (planned.length > 0) this.o.checkpoint?.('bulk-answered');
+    const failed: { id: string; status: number; reason: string }[] = [];
+    const refused: Planned[] = [];
+    planned.forEach((p, i) => {
+      const a = answers[i];
+      if (a && a.status < 300) {
+        rows.push(applied(p.change, a));
+        if (p.change.kind === 'write') result.written++;
+        else result.deleted++;
+      } else if (a?.status === 409) refused.push(p);
+      else {
+        rows.push(p.before ?? placeholder(p.change));
+        failed.push({ id: p.change.id, status: a?.status ?? 0, reason: a?.error?.type ?? 'no answer' });
+      }
+    });
+    const destNow = await this.destVersions(refused);
+    for (const p of refused) {
+      rows.push(this.clientOwned(p.change, p.before));
+      const d = destNow.get(p.change.id);
+      conflicts.push(this.conflict(p.change, d?.seqNo ?? null, d?.version ?? null));
+    }
+    result.conflicts = conflicts.length;
+    // A mark moves only past changes that all reached an outcome: a failed one is read again next time.
+    this.o.ledger.commit({ rows, conflicts, ...(marks && failed.length === 0 ? { marks } : {}) });
+    if (failed.length > 0) throw new ApplyError(failed);
+    return result;
+  }
+
+  /** Resolves the intents a killed process left: did that write land, or did a client write meanwhile? */
+  async recover(): Promise<{ landed: number; notLanded: number; client: number }> {
+    const out = { landed: 0, notLanded: 0, client: 0 };
+    const pending = this.o.ledger.pending();
+    for (let i = 0; i < pending.length; i += 500) {
+      const batch = pending.slice(i, i + 500);
+      const docs = await this.destDocs(batch.map((r) => r.id));
+      const rows = batch.map((row) => {
+        const outcome = resolveIntent(row, docs.get(row.id));
+        out[outcome.kind]++;
+        return outcome.row;
+      });
+      this.o.ledger.commit({ rows });
+    }
+    return out;
+  }
+
+  private decide(c: SourceChange, r: LedgerRow | undefined): string | 'skip' | 'conflict' | 'lose' {
+    if (r?.state === DOC_STATE.client)
+      return c.seqNo > r.srcSeq || r.srcLive !== liveAfter(c) ? 'conflict' : 'skip';
+    if (c.kind === 'delete') return r?.state === DOC_STATE.written ? this.lines(c, r) : 'skip';
+    if (r && r.srcSeq >= c.seqNo) return 'skip';
+    if (this.loseUpdates > 0 && r?.state === DOC_STATE.written) {
+      this.loseUpdates--;
+      return 'lose';
+    }
+    return this.lines(c, r);
+  }
+
+  private lines(c: SourceChange, r: LedgerRow | undefined): string {
+    const meta: Record<string, unknown> = { _index: this.o.destIndex, _id: c.id };
+    if (c.routing !== undefined) meta.routing = c.routing;
+    const current = r?.state === DOC_STATE.written;
+    if (current) {
+      meta.if_seq_no = r.destSeq;
+      meta.if_primary_term = r.destTerm;
+    }
+    if (c.kind === 'delete') return `${JSON.stringify({ delete: meta })}\n`;
+    return `${JSON.stringify({ [current ? 'index' : 'create']: meta })}\n${c.source ?? '{}'}\n`;
+  }
+
+  /** Sends the planned lines in bodies of at most BODY_BYTES; only busy rejections are sent again. */
+  private async send(planned: readonly Planned[]): Promise<(BulkItemResult | undefined)[]> {
+    const answers: (BulkItemResult | undefined)[] = new Array(planned.length);
+    let start = 0;
+    while (start < planned.length) {
+      let end = start;
+      let bytes = 0;
+      while (end < planned.length && (end === start || bytes + planned[end]!.lines.length < BODY_BYTES))
+        bytes += planned[end++]!.lines.length;
+      await this.sendWithRetry(planned, range(start, end), answers);
+      start = end;
+    }
+    return answers;
+  }
+
+  private async sendWithRetry(
+    planned: readonly Planned[],
+    indices: number[],
+    answers: (BulkItemResult | undefined)[],
+  ): Promise<void> {
+    let todo = indices;
+    for (let attempt = 0; todo.length > 0; attempt++) {
+      let items: Partial<Record<string, BulkItemResult>>[];
+      try {
+        items = (await this.o.dest.bulk(todo.map((i) => planned[i]!.lines).join(''), ANSWER)).items;
+      } catch (error) {
+        // Every write here is conditional, so sending one again can never apply it twice.
+        if (!isRetryable(error) || attempt + 1 >= RETRY.attempts) throw error;
+        await this.sleep(backoffDelay(RETRY, attempt));
+        continue;
+      }
+      const busy: number[] = [];
+      todo.forEach((index, k) => {
+        const answer = items[k] ? Object.values(items[k])[0] : undefined;
+        answers[index] = answer;
+        if (answer && isBusy(answer) && attempt + 1 < RETRY.attempts) busy.push(index);
+      });
+      todo = busy;
+      if (busy.length > 0) await this.sleep(backoffDelay(RETRY, attempt));
+    }
+  }
+
+  private clientOwned(c: SourceChange, before: LedgerRow | undefined): LedgerRow {
+    return {
+      ...(before ?? placeholder(c)),
+      routing: c.routing ?? null,
+      shard: c.shard,
+      srcSeq: Math.max(c.seqNo, before?.srcSeq ?? -1),
+      srcVersion: c.version,
+      srcLive: liveAfter(c),
+      state: DOC_STATE.client,
+      pendingHash: null,
+      pendingSeq: null,
+      pendingVersion: null,
+    };
+  }
+
+  private conflict(c: SourceChange, destSeqNo: number | null, destVersion: number | null): ConflictRow {
+    return {
+      id: c.id,
+      change: c.kind,
+      sourceSeqNo: c.seqNo,
+      sourceVersion: c.version,
+      destSeqNo,
+      destVersion,
+      at: this.o.now().toISOString(),
+    };
+  }
+
+  /** Current destination `_seq_no`/`_version` of refused documents, for the conflict report. */
+  private async destVersions(refused: Planned[]): Promise<Map<string, { seqNo: number; version: number }>> {
+    const out = new Map<string, { seqNo: number; version: number }>();
+    if (refused.length === 0) return out;
+    const res = await this.o.dest.json<{
+      docs: { _id: string; found?: boolean; _seq_no?: number; _version?: number }[];
+    }>({
+      method: 'POST',
+      path: `/${enc(this.o.destIndex)}/_mget`,
+      query: { _source: false },
+      body: {
+        docs: refused.map((p) => ({
+          _id: p.change.id,
+          ...(p.change.routing !== undefined ? { routing: p.change.routing } : {}),
+        })),
+      },
+      idempotent: true,
+      what: `read ${refused.length} conflicting documents on the dest`,
+    });
+    for (const d of res.docs)
+      if (d.found) out.set(d._id, { seqNo: d._seq_no ?? -1, version: d._version ?? 0 });
+    return out;
+  }
+
+  /** Destination documents with their raw `_source`, seq_no and term (after a refresh, by id). */
+  private async destDocs(ids: string[]): Promise<Map<string, DestDoc>> {
+    await this.o.dest.refresh(this.o.destIndex);
+    const text = await searchRaw(this.o.dest, this.o.destIndex, {
+      size: ids.length,
+      seq_no_primary_term: true,
+      query: { ids: { values: ids } },
+    });
+    const out = new Map<string, DestDoc>();
+    for (const hit of parseRawPage(text).hits)
+      out.set(hit.id, { seqNo: hit.seqNo ?? -1, term: hit.primaryTerm ?? 0, hash: contentHash(hit.source) });
+    return out;
+  }
+}
+
+interface DestDoc {
+  seqNo: number;
+  term: number;
+  hash: string;
+}
+
+/** A short hash of a raw `_source`: enough to recognise Ferry's own write after a kill. */
+export function contentHash(source: string): string {
+  return createHash('sha1').update(source).digest('base64url').slice(0, 16);
+}
+
+function resolveIntent(
+  row: LedgerRow,
+  doc: DestDoc | undefined,
+): { kind: 'landed' | 'notLanded' | 'client'; row: LedgerRow } {
+  const clear = { pendingHash: null, pendingSeq: null, pendingVersion: null };
+  const unchanged =
+    row.state === DOC_STATE.written
+      ? doc?.seqNo === row.destSeq && doc?.term === row.destTerm
+      : doc === undefined;
+  if (row.pendingHash === '-') {
+    if (!doc) return { kind: 'landed', row: { ...row, ...clear, state: DOC_STATE.deleted, srcLive: 0 } };
+  } else if (doc && doc.hash === row.pendingHash) {
+    const landed = { ...row, ...clear, state: DOC_STATE.written, destSeq: doc.seqNo, destTerm: doc.term };
+    return {
+      kind: 'landed',
+      row: {
+        ...landed,
+        srcSeq: row.pendingSeq ?? row.srcSeq,
+        srcVersion: row.pendingVersion ?? row.srcVersion,
+        srcLive: 1,
+      },
+    };
+  }
+  if (unchanged) return { kind: 'notLanded', row: { ...row, ...clear } };
+  return { kind: 'client', row: { ...row, ...clear, state: DOC_STATE.client } };
+}
+
+function intent(c: SourceChange, before: LedgerRow | undefined): LedgerRow {
+  return {
+    ...(before ?? placeholder(c)),
+    pendingHash: c.kind === 'delete' ? '-' : contentHash(c.source ?? '{}'),
+    pendingSeq: c.seqNo,
+    pendingVersion: c.version,
+  };
+}
+
+function applied(c: SourceChange, a: BulkItemResult): LedgerRow {
+  return {
+    id: c.id,
+    routing: c.routing ?? null,
+    shard: c.shard,
+    srcSeq: c.seqNo,
+    srcVersion: c.version,
+    srcLive: liveAfter(c),
+    destSeq: a._seq_no ?? -1,
+    destTerm: a._primary_term ?? 0,
+    state: c.kind === 'write' ? DOC_STATE.written : DOC_STATE.deleted,
+    pendingHash: null,
+    pendingSeq: null,
+    pendingVersion: null,
+  };
+}
+
+/** The row of a document Ferry has not written: nothing of Ferry's is on the destination. */
+function placeholder(c: SourceChange): LedgerRow {
+  return {
+    id: c.id,
+    routing: c.routing ?? null,
+    shard: c.shard,
+    srcSeq: -1,
+    srcVersion: 0,
+    srcLive: 0,
+    destSeq: -1,
+    destTerm: 0,
+    state: DOC_STATE.deleted,
+    pendingHash: null,
+    pendingSeq: null,
+    pendingVersion: null,
+  };
+}
+
+function liveAfter(c: SourceChange): 0 | 1 {
+  return c.kind === 'write' ? 1 : 0;
+}
+
+function isBusy(a: BulkItemResult): boolean {
+  return (
+    a.status === 429 ||
+    a.error?.type === 'es_rejected_execution_exception' ||
+    a.error?.type === 'opensearch_rejected_execution_exception'
+  );
+}
+
+/** Within one batch only the last change of a document counts (a page can hold one id once, a merge can not). */
+function dedupe(changes: readonly SourceChange[]): SourceChange[] {
+  const last = new Map<string, SourceChange>();
+  for (const c of changes) {
+    const seen = last.get(c.id);
+    if (!seen || c.seqNo >= seen.seqNo) last.set(c.id, c);
+  }
+  return [...last.values()];
+}
+
+function range(start: number, end: number): number[] {
+  return Array.from({ length: end - start }, (_, i) => start + i);
+}

@@ -1,0 +1,133 @@
+// Change capture by `_seq_no`: on each source shard, the documents whose `_seq_no` lies above the shard's mark
+// are exactly the ones written since (every write gives the document a new `_seq_no`). A round reads up to
+// the shard's global checkpoint: operations at or below it are on every in-sync copy, so a replica answering
+// the search has them, and a failover can never roll them back (both engines' own cross-cluster replication
+// stop there for the same reason). Deletes leave no document to find; deletes.ts finds those.
+import type { ClusterClient } from '../cluster/client.js';
+import { searchRaw } from '../cluster/read-context.js';
+import { parseRawPage } from '../copy/raw-hits.js';
+import type { CopyHit } from '../copy/types.js';
+import type { Applier, ApplyResult, SourceChange } from './applier.js';
+
+/** Per source shard number, a `_seq_no`. */
+export type Marks = Record<number, number>;
+
+export interface ShardPosition {
+  shard: number;
+  /** Every operation at or below it is on every in-sync copy. */
+  globalCheckpoint: number;
+  /** The highest `_seq_no` the primary has issued. */
+  maxSeqNo: number;
+}
+
+/** The primaries' positions. */
+export async function shardPositions(client: ClusterClient, index: string): Promise<ShardPosition[]> {
+  const stats = await client.shardSeqNos(index);
+  return stats
+    .filter((s) => s.primary)
+    .map((s) => ({ shard: s.shard, globalCheckpoint: s.globalCheckpoint, maxSeqNo: s.maxSeqNo }));
+}
+
+/** Reads each shard's global checkpoint, then refreshes, so everything at or below it is searchable. */
+export async function captureBounds(client: ClusterClient, index: string): Promise<Marks> {
+  const positions = await shardPositions(client, index);
+  await client.refresh(index);
+  const marks: Marks = {};
+  for (const p of positions) marks[p.shard] = p.globalCheckpoint;
+  return marks;
+}
+
+/** Operations between two sets of marks: the lag in operations (deletes included). */
+export function operationsBetween(from: Marks, to: Marks): number {
+  return Object.entries(to).reduce(
+    (sum, [shard, mark]) => sum + Math.max(0, mark - (from[Number(shard)] ?? -1)),
+    0,
+  );
+}
+
+const PAGE = 1000;
+
+/** Pages of documents of one shard with from < _seq_no <= to, in `_seq_no` order, sources as raw JSON. */
+export async function* changedPages(
+  client: ClusterClient,
+  index: string,
+  shard: number,
+  from: number,
+  to: number,
+): AsyncGenerator<CopyHit[]> {
+  let after = from;
+  while (after < to) {
+    const text = await searchRaw(
+      client,
+      index,
+      {
+        size: PAGE,
+        version: true,
+        seq_no_primary_term: true,
+        query: { range: { _seq_no: { gt: after, lte: to } } },
+        sort: [{ _seq_no: 'asc' }],
+      },
+      { preference: `_shards:${shard}` },
+    );
+    const page = parseRawPage(text);
+    if (page.withoutSource.length > 0)
+      throw new Error(
+        `${page.withoutSource.length} changed document(s) on shard ${shard} have no _source (e.g. ${page.withoutSource[0]}); a document copy cannot carry them`,
+      );
+    if (page.hits.length === 0) return;
+    yield page.hits;
+    after = page.hits.at(-1)?.seqNo ?? to;
+  }
+}
+
+export function toChange(hit: CopyHit, shard: number): SourceChange {
+  return {
+    kind: 'write',
+    id: hit.id,
+    routing: hit.routing,
+    shard,
+    seqNo: hit.seqNo ?? -1,
+    version: hit.version,
+    source: hit.source,
+  };
+}
+
+export interface CaptureOptions {
+  source: ClusterClient;
+  index: string;
+  applier: Applier;
+  /** Called after each durable ledger commit (kill tests hook in here). */
+  onCommit?: () => void;
+}
+
+/** Applies one shard's changes in (from, to]; the mark moves with each page's ledger commit. */
+export async function captureShard(
+  o: CaptureOptions,
+  shard: number,
+  from: number,
+  to: number,
+): Promise<ApplyResult & { changes: number }> {
+  const total = { written: 0, deleted: 0, skipped: 0, conflicts: 0, changes: 0 };
+  for await (const page of changedPages(o.source, o.index, shard, from, to)) {
+    const last = page.at(-1)?.seqNo ?? to;
+    add(
+      total,
+      await o.applier.apply(
+        page.map((h) => toChange(h, shard)),
+        { [shard]: last },
+      ),
+    );
+    total.changes += page.length;
+    o.onCommit?.();
+  }
+  // Nothing above the last page up to `to` is left (those operations were deletes or overwritten since).
+  await o.applier.apply([], { [shard]: to });
+  return total;
+}
+
+export function add(into: ApplyResult, r: ApplyResult): void {
+  into.written += r.written;
+  into.deleted += r.deleted;
+  into.skipped += r.skipped;
+  into.conflicts += r.conflicts;
+}

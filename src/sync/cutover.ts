@@ -1,0 +1,85 @@
+// The switch-over. Rolling (default): `ferry switch` is run before the clients move; Ferry records each source
+// shard's position at that instant, catches up to it, and only then tells the operator to move the clients.
+// Fenced (--write-block): Ferry blocks source writes (undo recorded first), waits until every shard's
+// operations are settled, drains to them, and then says the clients may write to the destination; the pause
+// is measured. Either way the rule in the applier holds: a document a client wrote on the destination is the
+// client's, whenever that happened.
+import type { ClusterClient } from '../cluster/client.js';
+import type { StepContext } from '../steps/step.js';
+import { type Marks, shardPositions } from './capture.js';
+
+export interface SwitchRecord {
+  /** When `ferry switch` was seen. */
+  requestedAt: string;
+  /** Per source shard, the highest `_seq_no` issued at the switch (after the block, when fenced). */
+  positions: Marks;
+  /** Set when the source write block went on (fenced). */
+  blockedAt?: string;
+  /** When every source change made before the switch was on the destination: the clients may move. */
+  syncedAt?: string;
+  /** Fenced: how long source writes were blocked before the clients could write to the destination. */
+  pauseMs?: number;
+}
+
+const SETTLE_POLL_MS = 100;
+const SETTLE_LIMIT_MS = 30_000;
+
+export async function recordSwitch(ctx: StepContext): Promise<SwitchRecord> {
+  const { plan, source } = ctx;
+  const requestedAt = ctx.now().toISOString();
+  if (!plan.writeBlock) {
+    const positions: Marks = {};
+    for (const p of await shardPositions(source, plan.sourceIndex)) positions[p.shard] = p.maxSeqNo;
+    return { requestedAt, positions };
+  }
+  await blockSourceWrites(ctx, 'write block for the final drain');
+  const blockedAt = ctx.now().toISOString();
+  return { requestedAt, blockedAt, positions: await settledPositions(ctx, source, plan.sourceIndex) };
+}
+
+/** Sets index.blocks.write on the source, after recording how to take it off. */
+export async function blockSourceWrites(ctx: StepContext, reason: string): Promise<void> {
+  const { plan, source } = ctx;
+  const previous = (await source.getIndexSettings(plan.sourceIndex))['index.blocks.write'] ?? null;
+  if (previous === 'true' || previous === true) return;
+  await ctx.recordUndo({
+    kind: 'restore-index-setting',
+    side: 'source',
+    index: plan.sourceIndex,
+    setting: 'index.blocks.write',
+    previous,
+    reason,
+  });
+  await source.putIndexSettings(plan.sourceIndex, { 'index.blocks.write': true });
+}
+
+/**
+ * With writes blocked, the positions once every shard's global checkpoint has reached its max `_seq_no` twice
+ * in a row: a write admitted just before the block has then either landed or failed.
+ */
+export async function settledPositions(
+  ctx: StepContext,
+  source: ClusterClient,
+  index: string,
+): Promise<Marks> {
+  let last = '';
+  const started = ctx.now().getTime();
+  for (;;) {
+    const positions = await shardPositions(source, index);
+    const marks: Marks = {};
+    for (const p of positions) marks[p.shard] = p.maxSeqNo;
+    const settled = positions.every((p) => p.globalCheckpoint >= p.maxSeqNo);
+    const key = JSON.stringify(marks);
+    if (settled && key === last) return marks;
+    if (ctx.now().getTime() - started > SETTLE_LIMIT_MS)
+      throw new Error(
+        `the source's operations did not settle within ${SETTLE_LIMIT_MS / 1000}s of the write block (a replica behind?)`,
+      );
+    last = settled ? key : '';
+    await ctx.sleep(SETTLE_POLL_MS);
+  }
+}
+
+export function reached(marks: Marks, positions: Marks): boolean {
+  return Object.entries(positions).every(([shard, pos]) => (marks[Number(shard)] ?? -1) >= pos);
+}

@@ -1,0 +1,209 @@
+// Deletes found by counting, not by listing the index. A source delete removes a live `_seq_no` from its shard
+// without adding one; an overwrite moves the document to a new `_seq_no`, which capture sees. So, per shard and
+// up to the capture mark, the source's count of live documents equals the ledger's count of documents it
+// believes live, unless something was deleted (or overwritten and not yet captured). Where the counts differ,
+// the range is cut into buckets counted on both sides in one request, down to small ranges whose ids are
+// listed; each candidate is confirmed by a realtime read of the source before it becomes a delete.
+// `_id` refuses range and prefix queries on every engine, so `_seq_no` is the only axis to narrow on.
+import type { ClusterClient } from '../cluster/client.js';
+import { enc } from '../cluster/client.js';
+import type { SourceChange } from './applier.js';
+import type { Marks } from './capture.js';
+import type { Ledger, LedgerRow } from './ledger.js';
+
+const LIST_BELOW = 2000;
+const BUCKETS = 16;
+
+export interface DeleteScan {
+  /** Source deletes confirmed, ready for the applier. */
+  deletes: SourceChange[];
+  /** Requests sent to the source by the scan (what it cost). */
+  requests: number;
+  /** Live source documents the ledger does not know at or below the mark: capture missed them. */
+  unknownOnSource: number;
+  /** A few of those ids, for the message. */
+  unknownIds: string[];
+}
+
+export async function findDeletes(
+  source: ClusterClient,
+  index: string,
+  ledger: Ledger,
+  marks: Marks,
+): Promise<DeleteScan> {
+  const scan: DeleteScan = { deletes: [], requests: 0, unknownOnSource: 0, unknownIds: [] };
+  const candidates: LedgerRow[] = [];
+  for (const [shardKey, mark] of Object.entries(marks)) {
+    const shard = Number(shardKey);
+    await narrow(source, index, ledger, shard, -1, mark, scan, candidates, true);
+  }
+  scan.deletes = await confirmGone(source, index, candidates, scan);
+  return scan;
+}
+
+/** Counts (from, to] on both sides; recurses where they differ, lists ids where the range is small. */
+async function narrow(
+  source: ClusterClient,
+  index: string,
+  ledger: Ledger,
+  shard: number,
+  from: number,
+  to: number,
+  scan: DeleteScan,
+  out: LedgerRow[],
+  top: boolean,
+): Promise<void> {
+  if (to <= from) return;
+  const expected = ledger.liveCount(shard, from, to);
+  if (top) {
+    const actual = await countRange(source, index, shard, from, to, scan);
+    if (actual === expected) return;
+  }
+  if (expected <= LIST_BELOW || to - from <= BUCKETS) {
+    await listRange(source, index, ledger, shard, from, to, scan, out);
+    return;
+  }
+  const bounds = split(from, to);
+  const actual = await countBuckets(source, index, shard, bounds, scan);
+  for (let i = 0; i < bounds.length - 1; i++) {
+    const lo = bounds[i]!;
+    const hi = bounds[i + 1]!;
+    if (actual[i] !== ledger.liveCount(shard, lo, hi))
+      await narrow(source, index, ledger, shard, lo, hi, scan, out, false);
+  }
+}
+
+function split(from: number, to: number): number[] {
+  const width = Math.ceil((to - from) / BUCKETS);
+  const bounds = [from];
+  for (let b = from + width; b < to; b += width) bounds.push(b);
+  bounds.push(to);
+  return bounds;
+}
+
+async function countRange(
+  source: ClusterClient,
+  index: string,
+  shard: number,
+  from: number,
+  to: number,
+  scan: DeleteScan,
+): Promise<number> {
+  scan.requests++;
+  const res = await source.search(
+    index,
+    { size: 0, track_total_hits: true, query: { range: { _seq_no: { gt: from, lte: to } } } },
+    { preference: `_shards:${shard}` },
+  );
+  const total = res.hits.total;
+  return typeof total === 'number' ? total : (total?.value ?? 0);
+}
+
+/** Live documents per bucket (bounds[i], bounds[i+1]], in one request. */
+async function countBuckets(
+  source: ClusterClient,
+  index: string,
+  shard: number,
+  bounds: number[],
+  scan: DeleteScan,
+): Promise<number[]> {
+  scan.requests++;
+  // A range aggregation's `from` is inclusive and `to` exclusive: (lo, hi] is [lo + 1, hi + 1).
+  const ranges = bounds
+    .slice(0, -1)
+    .map((lo, i) => ({ key: String(i), from: lo + 1, to: bounds[i + 1]! + 1 }));
+  const res = await source.json<{
+    aggregations: { b: { buckets: { key: string; doc_count: number }[] } };
+  }>({
+    method: 'POST',
+    path: `/${enc(index)}/_search`,
+    query: { preference: `_shards:${shard}` },
+    body: {
+      size: 0,
+      query: { range: { _seq_no: { gt: bounds[0], lte: bounds.at(-1) } } },
+      aggs: { b: { range: { field: '_seq_no', keyed: false, ranges } } },
+    },
+    idempotent: true,
+    what: `count documents by _seq_no on shard ${shard} of ${index}`,
+  });
+  const byKey = new Map(res.aggregations.b.buckets.map((b) => [b.key, b.doc_count]));
+  return ranges.map((r) => byKey.get(r.key) ?? 0);
+}
+
+/** Lists the ids of a small range on the source; ledger rows not among them are candidates. */
+async function listRange(
+  source: ClusterClient,
+  index: string,
+  ledger: Ledger,
+  shard: number,
+  from: number,
+  to: number,
+  scan: DeleteScan,
+  out: LedgerRow[],
+): Promise<void> {
+  const present = new Set<string>();
+  let after = from;
+  for (;;) {
+    scan.requests++;
+    const res = await source.search(
+      index,
+      {
+        size: LIST_BELOW,
+        _source: false,
+        seq_no_primary_term: true,
+        query: { range: { _seq_no: { gt: after, lte: to } } },
+        sort: [{ _seq_no: 'asc' }],
+      },
+      { preference: `_shards:${shard}` },
+    );
+    const hits = res.hits.hits;
+    for (const h of hits) present.add(h._id);
+    if (hits.length < LIST_BELOW) break;
+    after = hits.at(-1)?._seq_no ?? to;
+  }
+  const known = ledger.liveRows(shard, from, to);
+  const knownIds = new Set(known.map((r) => r.id));
+  for (const r of known) if (!present.has(r.id)) out.push(r);
+  for (const id of present)
+    if (!knownIds.has(id)) {
+      scan.unknownOnSource++;
+      if (scan.unknownIds.length < 10) scan.unknownIds.push(`${id} (shard ${shard})`);
+    }
+}
+
+/** Realtime reads of the source: only a document the source really no longer has becomes a delete. */
+async function confirmGone(
+  source: ClusterClient,
+  index: string,
+  candidates: LedgerRow[],
+  scan: DeleteScan,
+): Promise<SourceChange[]> {
+  const gone: SourceChange[] = [];
+  for (let i = 0; i < candidates.length; i += 500) {
+    const batch = candidates.slice(i, i + 500);
+    scan.requests++;
+    const res = await source.json<{ docs: { _id: string; found?: boolean }[] }>({
+      method: 'POST',
+      path: `/${enc(index)}/_mget`,
+      query: { _source: false },
+      body: {
+        docs: batch.map((r) => ({ _id: r.id, ...(r.routing !== null ? { routing: r.routing } : {}) })),
+      },
+      idempotent: true,
+      what: `confirm ${batch.length} deletes on the source`,
+    });
+    res.docs.forEach((d, k) => {
+      const r = batch[k]!;
+      if (d.found === false)
+        gone.push({
+          kind: 'delete',
+          id: r.id,
+          routing: r.routing ?? undefined,
+          shard: r.shard,
+          seqNo: r.srcSeq,
+          version: r.srcVersion,
+        });
+    });
+  }
+  return gone;
+}

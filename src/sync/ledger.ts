@@ -1,0 +1,253 @@
+// The ledger: what Ferry itself wrote on the destination, per document, kept on the operator's disk in SQLite.
+// It is how Ferry tells its own destination writes from the applications': a destination document whose
+// `_seq_no`/`_primary_term` is not the one Ferry's last write produced was written by a client, whenever that
+// happened. Capture watermarks live in the same file and are committed in the same transaction as the rows
+// they cover, so a kill at any instant leaves the two consistent. Memory stays flat: the rows are on disk.
+import Database from 'better-sqlite3';
+
+/** What Ferry last did to a document on the destination. */
+export const DOC_STATE = {
+  /** Ferry's write is (as far as Ferry knows) the current destination document. */
+  written: 1,
+  /** Ferry deleted it on the destination because the source deleted it. */
+  deleted: 2,
+  /** A client wrote or deleted it on the destination: it belongs to the destination now. */
+  client: 3,
+} as const;
+export type DocState = (typeof DOC_STATE)[keyof typeof DOC_STATE];
+
+export interface LedgerRow {
+  id: string;
+  routing: string | null;
+  /** Source shard the document lives on. */
+  shard: number;
+  /** Source `_seq_no` and `_version` of the last source change Ferry saw for it (applied or not). */
+  srcSeq: number;
+  srcVersion: number;
+  /** 1 while the source holds the document as far as Ferry knows, 0 once Ferry saw it deleted there. */
+  srcLive: 0 | 1;
+  /** Destination `_seq_no`/`_primary_term` that Ferry's last write or delete produced (-1 when none). */
+  destSeq: number;
+  destTerm: number;
+  state: DocState;
+  /** A write Ferry sent but has not seen answered: content hash ('-' for a delete), else null. */
+  pendingHash: string | null;
+  pendingSeq: number | null;
+  pendingVersion: number | null;
+}
+
+/** A source change Ferry did not apply because a client owns the destination document. */
+export interface ConflictRow {
+  id: string;
+  change: 'write' | 'delete';
+  sourceSeqNo: number;
+  sourceVersion: number;
+  destSeqNo: number | null;
+  destVersion: number | null;
+  at: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS docs (
+  id TEXT PRIMARY KEY, routing TEXT, shard INTEGER NOT NULL,
+  src_seq INTEGER NOT NULL, src_version INTEGER NOT NULL, src_live INTEGER NOT NULL,
+  dest_seq INTEGER NOT NULL, dest_term INTEGER NOT NULL, state INTEGER NOT NULL,
+  pending_hash TEXT, pending_seq INTEGER, pending_version INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS docs_by_shard_seq ON docs (shard, src_seq) WHERE src_live = 1;
+CREATE INDEX IF NOT EXISTS docs_pending ON docs (id) WHERE pending_hash IS NOT NULL;
+CREATE TABLE IF NOT EXISTS marks (shard INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS conflicts (
+  id TEXT NOT NULL, change TEXT NOT NULL, source_seq INTEGER NOT NULL, source_version INTEGER NOT NULL,
+  dest_seq INTEGER, dest_version INTEGER, at TEXT NOT NULL, PRIMARY KEY (id, source_seq, change)
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+interface DbRow {
+  id: string;
+  routing: string | null;
+  shard: number;
+  src_seq: number;
+  src_version: number;
+  src_live: 0 | 1;
+  dest_seq: number;
+  dest_term: number;
+  state: DocState;
+  pending_hash: string | null;
+  pending_seq: number | null;
+  pending_version: number | null;
+}
+
+export class Ledger {
+  private readonly db: Database.Database;
+  private readonly getRow: Database.Statement<[string], DbRow>;
+  private readonly putRow: Database.Statement<DbRow>;
+  private readonly putMark: Database.Statement<[number, number]>;
+  private readonly putConflict: Database.Statement<unknown[]>;
+
+  constructor(readonly path: string) {
+    this.db = new Database(path);
+    // WAL with synchronous=NORMAL: a commit survives a killed process (the threat here) without an fsync each.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    this.getRow = this.db.prepare('SELECT * FROM docs WHERE id = ?');
+    this.putRow = this.db.prepare(
+      `INSERT OR REPLACE INTO docs VALUES (@id, @routing, @shard, @src_seq, @src_version, @src_live,
+       @dest_seq, @dest_term, @state, @pending_hash, @pending_seq, @pending_version)`,
+    );
+    this.putMark = this.db.prepare('INSERT OR REPLACE INTO marks VALUES (?, ?)');
+    this.putConflict = this.db.prepare('INSERT OR IGNORE INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  get(id: string): LedgerRow | undefined {
+    const row = this.getRow.get(id);
+    return row && fromDb(row);
+  }
+
+  /** Writes rows, marks and conflicts in one transaction: all of them or none survive a kill. */
+  commit(change: {
+    rows?: readonly LedgerRow[];
+    marks?: Readonly<Record<number, number>>;
+    conflicts?: readonly ConflictRow[];
+  }): void {
+    this.db.transaction(() => {
+      for (const row of change.rows ?? []) this.putRow.run(toDb(row));
+      for (const [shard, seq] of Object.entries(change.marks ?? {})) this.putMark.run(Number(shard), seq);
+      for (const c of change.conflicts ?? [])
+        this.putConflict.run(
+          c.id,
+          c.change,
+          c.sourceSeqNo,
+          c.sourceVersion,
+          c.destSeqNo,
+          c.destVersion,
+          c.at,
+        );
+    })();
+  }
+
+  /** Per source shard, the `_seq_no` up to which every change is applied (or known to be not applicable). */
+  marks(): Record<number, number> {
+    const out: Record<number, number> = {};
+    for (const r of this.db.prepare('SELECT shard, seq FROM marks').all() as { shard: number; seq: number }[])
+      out[r.shard] = r.seq;
+    return out;
+  }
+
+  /** Writes Ferry sent and never saw answered (a killed process): resolve them before anything else. */
+  pending(): LedgerRow[] {
+    return (this.db.prepare('SELECT * FROM docs WHERE pending_hash IS NOT NULL').all() as DbRow[]).map(
+      fromDb,
+    );
+  }
+
+  /** Documents the source holds as far as Ferry knows, on one shard, with from < src_seq <= to. */
+  liveCount(shard: number, from: number, to: number): number {
+    const r = this.db
+      .prepare(
+        'SELECT count(*) AS n FROM docs WHERE src_live = 1 AND shard = ? AND src_seq > ? AND src_seq <= ?',
+      )
+      .get(shard, from, to) as { n: number };
+    return r.n;
+  }
+
+  liveRows(shard: number, from: number, to: number): LedgerRow[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM docs WHERE src_live = 1 AND shard = ? AND src_seq > ? AND src_seq <= ?')
+        .all(shard, from, to) as DbRow[]
+    ).map(fromDb);
+  }
+
+  /** Every row, in id order, a page at a time (verification joins it with both listings). */
+  *rowsAfter(afterId: string, limit: number): Generator<LedgerRow> {
+    const rows = this.db.prepare('SELECT * FROM docs WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit);
+    for (const r of rows as DbRow[]) yield fromDb(r);
+  }
+
+  counts(): { docs: number; written: number; deleted: number; client: number; conflicts: number } {
+    const byState = this.db.prepare('SELECT state, count(*) AS n FROM docs GROUP BY state').all() as {
+      state: DocState;
+      n: number;
+    }[];
+    const n = (s: DocState) => byState.find((r) => r.state === s)?.n ?? 0;
+    const conflicts = (this.db.prepare('SELECT count(*) AS n FROM conflicts').get() as { n: number }).n;
+    return {
+      docs: byState.reduce((sum, r) => sum + r.n, 0),
+      written: n(DOC_STATE.written),
+      deleted: n(DOC_STATE.deleted),
+      client: n(DOC_STATE.client),
+      conflicts,
+    };
+  }
+
+  *conflicts(): Generator<ConflictRow> {
+    const stmt = this.db.prepare('SELECT * FROM conflicts ORDER BY at, id');
+    for (const r of stmt.iterate() as Iterable<Record<string, unknown>>)
+      yield {
+        id: r.id as string,
+        change: r.change as 'write' | 'delete',
+        sourceSeqNo: r.source_seq as number,
+        sourceVersion: r.source_version as number,
+        destSeqNo: r.dest_seq as number | null,
+        destVersion: r.dest_version as number | null,
+        at: r.at as string,
+      };
+  }
+
+  getMeta<T>(key: string): T | undefined {
+    const r = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      | { value: string }
+      | undefined;
+    return r ? (JSON.parse(r.value) as T) : undefined;
+  }
+
+  setMeta(key: string, value: unknown): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta VALUES (?, ?)').run(key, JSON.stringify(value));
+  }
+
+  /** The raw database, for verification's joins in the same file. */
+  get database(): Database.Database {
+    return this.db;
+  }
+}
+
+function fromDb(r: DbRow): LedgerRow {
+  return {
+    id: r.id,
+    routing: r.routing,
+    shard: r.shard,
+    srcSeq: r.src_seq,
+    srcVersion: r.src_version,
+    srcLive: r.src_live,
+    destSeq: r.dest_seq,
+    destTerm: r.dest_term,
+    state: r.state,
+    pendingHash: r.pending_hash,
+    pendingSeq: r.pending_seq,
+    pendingVersion: r.pending_version,
+  };
+}
+
+function toDb(r: LedgerRow): DbRow {
+  return {
+    id: r.id,
+    routing: r.routing,
+    shard: r.shard,
+    src_seq: r.srcSeq,
+    src_version: r.srcVersion,
+    src_live: r.srcLive,
+    dest_seq: r.destSeq,
+    dest_term: r.destTerm,
+    state: r.state,
+    pending_hash: r.pendingHash,
+    pending_seq: r.pendingSeq,
+    pending_version: r.pendingVersion,
+  };
+}

@@ -1,0 +1,69 @@
+// One catch-up round: every source shard's changes up to its global checkpoint, then (when asked) the delete
+// scan up to the same marks. Used by sync, by the final verification and by cleanup, so all three bring the
+// destination to the same point the same way.
+import type { ClusterClient } from '../cluster/client.js';
+import type { ApplyResult } from './applier.js';
+import { add, captureBounds, captureShard, type Marks, operationsBetween } from './capture.js';
+import { findDeletes } from './deletes.js';
+import type { SyncSession } from './open.js';
+
+export interface RoundResult extends ApplyResult {
+  /** Source changes read (writes). */
+  changes: number;
+  /** Operations between the marks before and after the round. */
+  operations: number;
+  /** Source deletes found (undefined when the scan did not run). */
+  deletesFound: number | undefined;
+  /** Source requests the delete scan sent. */
+  scanRequests: number;
+  /** Live source documents at or below the marks that the ledger does not know (should be 0). */
+  unknownOnSource: number;
+  unknownIds: string[];
+  marks: Marks;
+}
+
+export interface RoundOptions {
+  source: ClusterClient;
+  index: string;
+  sync: SyncSession;
+  scanDeletes: boolean;
+  onCommit?: () => void;
+}
+
+export async function catchUp(o: RoundOptions): Promise<RoundResult> {
+  const from = o.sync.ledger.marks();
+  const to = await captureBounds(o.source, o.index);
+  const result: RoundResult = {
+    written: 0,
+    deleted: 0,
+    skipped: 0,
+    conflicts: 0,
+    changes: 0,
+    operations: operationsBetween(from, to),
+    deletesFound: undefined,
+    scanRequests: 0,
+    unknownOnSource: 0,
+    unknownIds: [],
+    marks: to,
+  };
+  const capture = { source: o.source, index: o.index, applier: o.sync.applier, onCommit: o.onCommit };
+  await Promise.all(
+    Object.entries(to).map(async ([shard, upper]) => {
+      const lower = from[Number(shard)] ?? -1;
+      if (upper <= lower) return;
+      const r = await captureShard(capture, Number(shard), lower, upper);
+      add(result, r);
+      result.changes += r.changes;
+    }),
+  );
+  if (o.scanDeletes) {
+    const scan = await findDeletes(o.source, o.index, o.sync.ledger, o.sync.ledger.marks());
+    result.deletesFound = scan.deletes.length;
+    result.scanRequests = scan.requests;
+    result.unknownOnSource = scan.unknownOnSource;
+    result.unknownIds = scan.unknownIds;
+    if (scan.deletes.length > 0) add(result, await o.sync.applier.apply(scan.deletes));
+    o.onCommit?.();
+  }
+  return result;
+}

@@ -1,0 +1,102 @@
+// Deletes found by counting per _seq_no range: after a backfill through the ledger, source deletes (single,
+// scattered, a delete then re-create) reach the dest with a handful of requests, not a listing of the index.
+// Also pins that slice s of a sliced read is shard s (the ledger's shard of every document is the real one).
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { silentProgress } from '../../src/report/progress.js';
+import { Applier } from '../../src/sync/applier.js';
+import { backfillIndex } from '../../src/sync/backfill.js';
+import { captureBounds } from '../../src/sync/capture.js';
+import { Ledger } from '../../src/sync/ledger.js';
+import { catchUp } from '../../src/sync/round.js';
+import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { allDocs, assertSameDocuments } from '../harness/documents.js';
+
+let c: TestClusters;
+before(async () => {
+  c = await testClusters();
+});
+after(async () => {
+  await c.close();
+});
+
+const DOCS = 6000;
+
+describe('delete scan by counting', () => {
+  it('finds exactly the source deletes, with few requests, and each ledger shard is the real shard', async () => {
+    const index = uniqueName('deletes');
+    const settings = { settings: { number_of_shards: 3, number_of_replicas: 0 } };
+    await c.source.createIndex(index, settings);
+    await c.dest.createIndex(index, settings);
+    const lines: string[] = [];
+    for (let i = 0; i < DOCS; i++) {
+      const routing = i % 7 === 0 ? { routing: `r${i % 5}` } : {};
+      lines.push(
+        JSON.stringify({ index: { _index: index, _id: `p${i}`, ...routing } }),
+        JSON.stringify({ n: i }),
+      );
+    }
+    await c.source.bulk(`${lines.join('\n')}\n`, { refresh: 'true' });
+    const ledger = new Ledger(join(await mkdtemp(join(tmpdir(), 'ferry-deletes-')), 'ledger.db'));
+    const applier = new Applier({ ledger, dest: c.dest, destIndex: index, now: () => new Date() });
+    const sync = { ledger, applier, close: () => ledger.close() };
+    ledger.commit({ marks: await captureBounds(c.source, index) });
+    const copied = await backfillIndex({
+      source: c.source,
+      index,
+      applier,
+      progress: silentProgress,
+      cursors: {},
+      onCursor: async () => undefined,
+    });
+    assert.equal(copied.written, DOCS);
+
+    const sample = await c.source.search(index, {
+      size: 60,
+      explain: true,
+      _source: false,
+      query: { ids: { values: Array.from({ length: 60 }, (_, i) => `p${i * 97}`) } },
+    });
+    for (const hit of sample.hits.hits as { _id: string; _shard?: string }[]) {
+      const shard = Number(/\[(\d+)\]$/.exec(hit._shard ?? '')?.[1]);
+      assert.equal(ledger.get(hit._id)?.shard, shard, `shard of ${hit._id}`);
+    }
+
+    const deleted = Array.from({ length: 25 }, (_, i) => `p${(i * 211 + 13) % DOCS}`).filter(
+      (id) => id !== 'p0',
+    );
+    const body: string[] = [];
+    for (const id of deleted) {
+      const n = Number(id.slice(1));
+      const routing = n % 7 === 0 ? { routing: `r${n % 5}` } : {};
+      body.push(JSON.stringify({ delete: { _index: index, _id: id, ...routing } }));
+    }
+    for (let i = 1; i <= 10; i++) {
+      const n = i * 3 + 1;
+      const routing = n % 7 === 0 ? { routing: `r${n % 5}` } : {};
+      body.push(
+        JSON.stringify({ index: { _index: index, _id: `p${n}`, ...routing } }),
+        JSON.stringify({ n: -i }),
+      );
+    }
+    body.push(JSON.stringify({ delete: { _index: index, _id: 'p0', routing: 'r0' } }));
+    await c.source.bulk(`${body.join('\n')}\n`, { refresh: 'true' });
+    await c.source.bulk(
+      `${JSON.stringify({ index: { _index: index, _id: 'p0', routing: 'r0' } })}\n${JSON.stringify({ n: 'again' })}\n`,
+      { refresh: 'true' },
+    );
+
+    const round = await catchUp({ source: c.source, index, sync, scanDeletes: true });
+    assert.equal(round.deletesFound, new Set(deleted).size);
+    assert.equal(round.unknownOnSource, 0, round.unknownIds.join(', '));
+    assert.ok(round.scanRequests < 80, `the scan sent ${round.scanRequests} requests`);
+    assertSameDocuments(await allDocs(c.dest, index), await allDocs(c.source, index), 'dest after the scan');
+    const quiet = await catchUp({ source: c.source, index, sync, scanDeletes: true });
+    assert.equal(quiet.deletesFound, 0);
+    assert.equal(quiet.scanRequests, 3, 'with nothing deleted, one count per shard');
+    ledger.close();
+  });
+});
