@@ -15,6 +15,8 @@ export interface SwitchRecord {
   positions: Marks;
   /** Set when the source write block went on (fenced). */
   blockedAt?: string;
+  /** Rolling: the positions were moved up once to where the source stood when first reached. */
+  refined?: boolean;
   /** When every source change made before the switch was on the destination: the clients may move. */
   syncedAt?: string;
   /** Fenced: how long source writes were blocked before the clients could write to the destination. */

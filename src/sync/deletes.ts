@@ -23,6 +23,8 @@ export interface DeleteScan {
   unknownOnSource: number;
   /** A few of those ids, for the message. */
   unknownIds: string[];
+  /** Per shard, the lowest `_seq_no` of such a document: capture goes back there (it is idempotent). */
+  recaptureFrom: Record<number, number>;
 }
 
 export async function findDeletes(
@@ -31,7 +33,13 @@ export async function findDeletes(
   ledger: Ledger,
   marks: Marks,
 ): Promise<DeleteScan> {
-  const scan: DeleteScan = { deletes: [], requests: 0, unknownOnSource: 0, unknownIds: [] };
+  const scan: DeleteScan = {
+    deletes: [],
+    requests: 0,
+    unknownOnSource: 0,
+    unknownIds: [],
+    recaptureFrom: {},
+  };
   const candidates: LedgerRow[] = [];
   for (const [shardKey, mark] of Object.entries(marks)) {
     const shard = Number(shardKey);
@@ -141,7 +149,7 @@ async function listRange(
   scan: DeleteScan,
   out: LedgerRow[],
 ): Promise<void> {
-  const present = new Set<string>();
+  const present = new Map<string, number>();
   let after = from;
   for (;;) {
     scan.requests++;
@@ -157,17 +165,18 @@ async function listRange(
       { preference: `_shards:${shard}` },
     );
     const hits = res.hits.hits;
-    for (const h of hits) present.add(h._id);
+    for (const h of hits) present.set(h._id, h._seq_no ?? from + 1);
     if (hits.length < LIST_BELOW) break;
     after = hits.at(-1)?._seq_no ?? to;
   }
   const known = ledger.liveRows(shard, from, to);
   const knownIds = new Set(known.map((r) => r.id));
   for (const r of known) if (!present.has(r.id)) out.push(r);
-  for (const id of present)
+  for (const [id, seq] of present)
     if (!knownIds.has(id)) {
       scan.unknownOnSource++;
       if (scan.unknownIds.length < 10) scan.unknownIds.push(`${id} (shard ${shard})`);
+      scan.recaptureFrom[shard] = Math.min(scan.recaptureFrom[shard] ?? seq, seq);
     }
 }
 

@@ -63,6 +63,10 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     result.unknownOnSource = scan.unknownOnSource;
     result.unknownIds = scan.unknownIds;
     if (scan.deletes.length > 0) add(result, await o.sync.applier.apply(scan.deletes));
+    // A live source document the ledger does not know was missed: capture reads its range again next round.
+    const back: Marks = {};
+    for (const [shard, seq] of Object.entries(scan.recaptureFrom)) back[Number(shard)] = seq - 1;
+    if (Object.keys(back).length > 0) o.sync.ledger.commit({ marks: back });
     o.onCommit?.();
   }
   return result;

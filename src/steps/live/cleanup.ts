@@ -47,7 +47,10 @@ export const cleanup: Step = {
     const sync = openSync(ctx);
     try {
       await sync.applier.recover();
-      const last = await catchUp({ source: ctx.source, index: plan.sourceIndex, sync, scanDeletes: true });
+      let last = await catchUp({ source: ctx.source, index: plan.sourceIndex, sync, scanDeletes: true });
+      // A missed document sends capture back over its range: the next round copies it.
+      for (let i = 0; i < 3 && last.unknownOnSource > 0; i++)
+        last = await catchUp({ source: ctx.source, index: plan.sourceIndex, sync, scanDeletes: true });
       if (last.unknownOnSource > 0)
         throw new StepVerificationError(
           `${last.unknownOnSource} source document(s) are not in the ledger; the source is not deleted`,

@@ -114,7 +114,7 @@ async function round(
   if (r.deletesFound !== undefined) data.lastScanAt = now();
   if (r.unknownOnSource > 0)
     ctx.progress.warn(
-      `delete scan: ${r.unknownOnSource} source document(s) the ledger does not know yet; they are copied by the next rounds`,
+      `delete scan: ${r.unknownOnSource} source document(s) missing from the ledger (e.g. ${r.unknownIds.slice(0, 3).join(', ')}); capture reads their range again`,
     );
   const positions = await shardPositions(ctx.source, plan.sourceIndex);
   const total = positions.reduce((s, p) => s + p.maxSeqNo, 0);
@@ -128,23 +128,38 @@ async function round(
   if (lagOps > 0) data.behindSince ??= now();
   else data.behindSince = undefined;
   await recordLag(ctx, data, r, lagOps);
-  if (sw && !sw.syncedAt && r.deletesFound !== undefined && reached(sync.ledger.marks(), sw.positions)) {
-    sw.syncedAt = ctx.now().toISOString();
-    if (sw.blockedAt) sw.pauseMs = now() - Date.parse(sw.blockedAt);
-    ctx.state.results.switchSyncedAt = sw.syncedAt;
-    if (sw.pauseMs !== undefined) ctx.state.results.writeBlockPauseMs = sw.pauseMs;
-    ctx.progress.info(
-      sw.blockedAt
-        ? `switch: drained; clients may write to the destination now (source writes were blocked ${(sw.pauseMs! / 1000).toFixed(1)}s)`
-        : 'switch: the dest holds every change made on the source before the switch; move the clients now',
-    );
-  }
+  if (sw && !sw.syncedAt && r.deletesFound !== undefined && reached(sync.ledger.marks(), sw.positions))
+    announceOrRefine(ctx, sw, max);
   await ctx.save();
   ctx.checkpoint(sw ? 'window-round' : 'round');
   const quiet = (now() - data.lastChangeAt) / 1000 >= plan.quietSeconds;
   const drained = r.deletesFound === 0 && lagOps === 0;
   if (sw?.syncedAt && (sw.blockedAt || (quiet && drained))) return finish(ctx, sync, data);
   return undefined;
+}
+
+/**
+ * The destination holds everything up to the switch positions. Rolling: clients still write to the source until
+ * told to move, so the positions move up once to where the source stands now and one more short round runs:
+ * what is still on its way when they move shrinks to that round. Then the clients may move.
+ */
+function announceOrRefine(ctx: StepContext, sw: SwitchRecord, max: Marks): void {
+  if (!sw.blockedAt && !sw.refined) {
+    sw.positions = max;
+    sw.refined = true;
+    return;
+  }
+  sw.syncedAt = ctx.now().toISOString();
+  ctx.state.results.switchSyncedAt = sw.syncedAt;
+  if (sw.blockedAt) {
+    sw.pauseMs = ctx.now().getTime() - Date.parse(sw.blockedAt);
+    ctx.state.results.writeBlockPauseMs = sw.pauseMs;
+  }
+  ctx.progress.info(
+    sw.blockedAt
+      ? `switch: drained; clients may write to the destination now (source writes were blocked ${((sw.pauseMs ?? 0) / 1000).toFixed(1)}s)`
+      : 'switch: the dest holds every change made on the source before the switch; move the clients now',
+  );
 }
 
 async function recordLag(ctx: StepContext, data: SyncRecord, r: RoundResult, lagOps: number): Promise<void> {
