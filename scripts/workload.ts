@@ -6,13 +6,13 @@
 //   npx tsx scripts/workload.ts compare --url <dest> --index demo-cities --report run.json
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import { compareWithOracle } from '../src/audit/compare.js';
+import { OP_TYPES, type WorkloadReport } from '../src/audit/record.js';
+import { reportFromJson, reportToJson, type WorkloadReportJson } from '../src/audit/record-json.js';
 import { ClusterClient } from '../src/cluster/client.js';
-import { loadCities } from '../src/workload/cities.js';
-import { compareWithOracle } from '../src/workload/compare.js';
-import { readInitial } from '../src/workload/initial.js';
-import { reportFromJson, reportToJson, type WorkloadReportJson } from '../src/workload/serialize.js';
-import { OP_TYPES, type WorkloadReport } from '../src/workload/types.js';
-import { startWorkload } from '../src/workload/workload.js';
+import { loadCities } from '../tools/workload/cities.js';
+import { readInitial } from '../tools/workload/initial.js';
+import { startWorkload } from '../tools/workload/workload.js';
 
 const program = new Command('workload');
 

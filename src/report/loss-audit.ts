@@ -2,11 +2,11 @@
 // applications meant (kept), missing (lost), back after a delete (resurrected) or with an older content
 // (stale), and how many errors the applications saw. Rows are keyed by the last operation on each document.
 import { readFile } from 'node:fs/promises';
+import { compareWithOracle } from '../audit/compare.js';
+import { OP_TYPES, type WorkloadReport } from '../audit/record.js';
+import { reportFromJson, type WorkloadReportJson } from '../audit/record-json.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { ConfigError } from '../cluster/errors.js';
-import { compareWithOracle } from '../workload/compare.js';
-import { reportFromJson, type WorkloadReportJson } from '../workload/serialize.js';
-import { OP_TYPES, type WorkloadReport } from '../workload/types.js';
 
 export interface LossAuditRow {
   /** Operation type, or "initial" for documents no application wrote during the move. */

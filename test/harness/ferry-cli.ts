@@ -17,6 +17,11 @@ export function runFerry(args: string[], env: Record<string, string | undefined>
 export interface RunningFerry {
   pid: number;
   done: Promise<CliResult>;
+  /**
+   * The first stdout line matching `pattern`, as soon as it is printed (an operator reacting to a message);
+   * undefined if the process ends without printing one.
+   */
+  line(pattern: RegExp): Promise<string | undefined>;
 }
 
 /** Starts the CLI and returns at once: for long runs that the test steers (switch, kill) while they go. */
@@ -26,21 +31,45 @@ export function startFerry(args: string[], env: Record<string, string | undefine
     ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'dev.ts'), ...args],
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, FERRY_TEST_KILL_AT: undefined, ...env },
+      env: { ...process.env, FERRY_TEST_KILL_AT: undefined, FERRY_TEST_LOSE_CHANGES: undefined, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   let stdout = '';
   let stderr = '';
+  let exited = false;
+  const waiters: { pattern: RegExp; resolve: (line: string | undefined) => void }[] = [];
+  const match = (pattern: RegExp): string | undefined => stdout.split('\n').find((l) => pattern.test(l));
+  const wake = (): void => {
+    for (const w of [...waiters]) {
+      const found = match(w.pattern);
+      if (found === undefined && !exited) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(found);
+    }
+  };
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
+    wake();
   });
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      exited = true;
+      wake();
+      resolve({ code, signal, stdout, stderr });
+    });
   });
-  return { pid: child.pid ?? 0, done };
+  return {
+    pid: child.pid ?? 0,
+    done,
+    line: (pattern) =>
+      new Promise((resolve) => {
+        waiters.push({ pattern, resolve });
+        wake();
+      }),
+  };
 }

@@ -1,22 +1,34 @@
-// One live migration under the seeded workload, driven like an operator would: start, wait until caught up,
-// switch the clients at a random moment, let them write to the dest, then let Ferry drain and verify.
-// A kill point (FERRY_TEST_KILL_AT) makes the first Ferry process SIGKILL itself; the scenario then resumes it.
+// One live migration under the seeded workload, driven like an operator would. The application (the
+// workload's one logical client) starts on the source and moves to the destination at one instant:
+//  - 'paused-at-switch': it pauses while `ferry switch` runs, moves, and stops before Ferry drains;
+//  - 'during-backfill', 'before-switch', 'after-move-now': it never pauses, moves at that moment (the last one
+//    when `ferry switch` says to), and writes to the destination through the drain, the verification and
+//    `ferry cleanup` until the end of the scenario.
+// A kill point (FERRY_TEST_KILL_AT) is given to every Ferry process of the migration; whichever reaches it
+// SIGKILLs itself and is resumed as an operator would (`ferry resume`, or `ferry switch` again).
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { WorkloadReport } from '../../src/audit/record.js';
+import type { ClusterClient } from '../../src/cluster/client.js';
 import {
-  compareWithOracle,
   createRng,
   loadInitial,
-  type OracleComparison,
+  type Rng,
   startWorkload,
-} from '../../src/workload/index.js';
-import type { WorkloadReport } from '../../src/workload/types.js';
+  type Workload,
+} from '../../tools/workload/index.js';
 import type { TestClusters } from './context.js';
 import { uniqueName } from './context.js';
-import { type CliResult, type RunningFerry, runFerry, startFerry } from './ferry-cli.js';
-import { waitForState } from './migration-state.js';
+import type { CliResult, RunningFerry } from './ferry-cli.js';
+import { ferryOn, type Migration, newMigration, startOn, startRun, waitUntilReady } from './migration.js';
+import { readState } from './migration-state.js';
+import { compareScenario, type ScenarioComparison } from './scenario-checks.js';
+
+export { assertNothingLost } from './scenario-checks.js';
+
+export type Move = 'paused-at-switch' | 'during-backfill' | 'before-switch' | 'after-move-now';
+
+/** The lines `ferry switch` prints when the clients may move (rolling, fenced). */
+export const MOVE_NOW = /move the clients now|clients may write to the destination now/;
 
 export interface ScenarioOptions {
   seed: number;
@@ -25,118 +37,276 @@ export interface ScenarioOptions {
   /** Time writing to the source after Ferry caught up, and to the dest after the switch. */
   sourceMs: number;
   destMs: number;
+  /** When the application moves; default 'paused-at-switch'. */
+  move?: Move;
+  /** Fenced mode: `--write-block`. */
+  fenced?: boolean;
+  /** Run `ferry cleanup --yes-delete-source` after Ferry's verification (never-stop moves only). */
+  cleanup?: boolean;
+  /** Replicas of the source index; default 1 when both clusters have more than one data node. */
+  replicas?: number;
   killAt?: string;
-  /** When the kill happens: before the switch, while it is acknowledged, or after it. */
+  /** 'paused-at-switch' only: when the kill happens (before the switch, while it is acknowledged, after it). */
   killPhase?: 'before-switch' | 'at-switch' | 'after-switch';
+  /** Extra environment of the `ferry run` process (e.g. FERRY_TEST_LOSE_CHANGES). */
+  runEnv?: Record<string, string>;
+  /** The run is expected to fail its final verification (exit 1): no cleanup. */
+  expectRunFailure?: boolean;
+  reconcileSeconds?: number;
   extraArgs?: string[];
 }
 
 export interface ScenarioResult {
-  comparison: OracleComparison;
+  comparison: ScenarioComparison;
   report: WorkloadReport;
   final: CliResult;
-  killed: boolean;
+  /** Which Ferry process was killed at the kill point, if any. */
+  killed: false | 'run' | 'switch' | 'cleanup';
   disabled: string[];
   index: string;
   /** --id and --state-dir of the migration, for further ferry commands. */
   stateArgs: string[];
+  migration: Migration;
+  /** `ferry switch`'s move-now line, and when the application moved (ms since the epoch). */
+  switchLine?: string;
+  movedAt?: number;
+  /** Whether the backfill step was still running when the application moved ('during-backfill'). */
+  movedDuringBackfill?: boolean;
+  /** Ferry's final verification as saved in the state. */
+  verification?: { unexplained?: number; clientOwned?: unknown };
+  stateStatus?: string;
+  cleanup?: CliResult;
+  sourceExistsAfter?: boolean;
+  durationMs: number;
+}
+
+interface Run {
+  c: TestClusters;
+  o: ScenarioOptions;
+  m: Migration;
+  rng: Rng;
+  workload: Workload;
+  ferry: RunningFerry;
+  killed: ScenarioResult['killed'];
+  killEnv: Record<string, string>;
+  result: Partial<ScenarioResult>;
 }
 
 export async function liveScenario(c: TestClusters, o: ScenarioOptions): Promise<ScenarioResult> {
-  const rng = createRng(o.seed * 7919);
+  const started = Date.now();
   const index = uniqueName(`live-${o.seed}`);
-  const initial = await loadInitial(c.source, index, o.docs, o.seed, { shards: 1 + (o.seed % 3) });
+  const replicas = o.replicas ?? (await replicasFor(c));
+  const initial = await loadInitial(c.source, index, o.docs, o.seed, { shards: 1 + (o.seed % 3), replicas });
   const workload = await startWorkload({
     target: { client: c.source, index },
     seed: o.seed,
     rate: o.rate,
     initial,
   });
-  const stateDir = await mkdtemp(join(tmpdir(), 'ferry-live-'));
-  const id = `${index}-to-${index}`;
-  const common = ['--state-dir', stateDir, '--quiet'];
-  const runArgs = [
-    'run',
-    '--source-url',
-    c.sourceUrl,
-    '--dest-url',
-    c.destUrl,
-    '--source-index',
-    index,
-    '--quiet-seconds',
-    '2',
-    '--reconcile-seconds',
-    '2',
-    ...common,
-    ...(o.extraArgs ?? []),
-  ];
-  let ferry: RunningFerry = startFerry(runArgs, o.killAt ? { FERRY_TEST_KILL_AT: o.killAt } : {});
-  let killed = false;
-  const resumeAfterKill = async () => {
-    const res = await ferry.done;
-    assert.equal(
-      res.signal,
-      'SIGKILL',
-      `expected a kill at ${o.killAt}; got exit ${res.code}\n${res.stdout}\n${res.stderr}`,
-    );
-    killed = true;
-    ferry = startFerry(['resume', '--id', id, ...common]);
+  const m = await newMigration(c, index, {
+    ...(o.reconcileSeconds === undefined ? {} : { reconcileSeconds: o.reconcileSeconds }),
+    extraArgs: [...(o.fenced ? ['--write-block'] : []), ...(o.extraArgs ?? [])],
+  });
+  const killEnv: Record<string, string> = o.killAt ? { FERRY_TEST_KILL_AT: o.killAt } : {};
+  const run: Run = {
+    c,
+    o,
+    m,
+    rng: createRng(o.seed * 7919),
+    workload,
+    ferry: startRun(m, { ...killEnv, ...(o.runEnv ?? {}) }),
+    killed: false,
+    killEnv,
+    result: {},
   };
   try {
-    if (o.killPhase === 'before-switch') await resumeAfterKill();
-    await waitForState(stateDir, id, (s) => typeof s.results.readyAt === 'string');
-    await sleep(o.sourceMs + rng.int(2000));
-    await workload.whilePaused(async () => {
-      const sw = runFerry(['switch', '--id', id, ...common]);
-      if (o.killPhase === 'at-switch') await resumeAfterKill();
-      const switched = await sw;
-      assert.equal(switched.code, 0, switched.stderr);
-      workload.switchTo(c.dest, index);
-    });
-    await sleep(o.destMs + rng.int(1500));
-    const report = await workload.stop();
-    if (o.killPhase === 'after-switch') await resumeAfterKill();
-    const final = await ferry.done;
-    assert.equal(final.code, 0, `ferry failed:\n${final.stdout}\n${final.stderr}`);
-    const comparison = await compareWithOracle(c.dest, index, report.expected, {
-      lastOpByType: report.lastOpByType,
-      uncertain: report.uncertain,
-    });
+    const move = o.move ?? 'paused-at-switch';
+    const { report, final } =
+      move === 'paused-at-switch' ? await pausedFlow(run) : await neverStopFlow(run, move);
+    const comparison = await compareScenario(c.dest, index, report, m.stateDir, m.id);
     return {
+      ...run.result,
       comparison,
       report,
       final,
-      killed,
+      killed: run.killed,
       disabled: workload.disabled.map((d) => `${d.type} (${d.reason})`),
       index,
-      stateArgs: ['--id', id, ...common],
+      stateArgs: m.stateArgs,
+      migration: m,
+      durationMs: Date.now() - started,
     };
   } finally {
     await workload.stop().catch(() => undefined);
-    stopIfRunning(ferry.pid);
-    await ferry.done;
+    stopIfRunning(run.ferry.pid);
+    await run.ferry.done;
   }
 }
 
-/** The acceptance assertions: the dest equals the oracle and no client write on the dest was refused. */
-export function assertNothingLost(result: ScenarioResult, initialDocs: number): void {
-  const { comparison, report } = result;
-  const problems = {
-    lost: comparison.lost.length,
-    resurrected: comparison.resurrected.length,
-    stale: comparison.stale.length,
-    extra: comparison.extra.length,
+/** The original flow: writes pause while `ferry switch` runs; the application stops before Ferry drains. */
+async function pausedFlow(r: Run): Promise<{ report: WorkloadReport; final: CliResult }> {
+  const { c, o, m, workload } = r;
+  if (o.killPhase === 'before-switch') await resumeKilledRun(r);
+  await waitUntilReady(m);
+  await sleep(o.sourceMs + r.rng.int(2000));
+  await workload.whilePaused(async () => {
+    const sw = startOn(m, 'switch');
+    if (o.killPhase === 'at-switch') await resumeKilledRun(r);
+    const switched = await sw.done;
+    assert.equal(switched.code, 0, switched.stderr);
+    workload.switchTo(c.dest, m.index);
+  });
+  await sleep(o.destMs + r.rng.int(1500));
+  const report = await workload.stop();
+  if (o.killPhase === 'after-switch') await resumeKilledRun(r);
+  const final = await r.ferry.done;
+  assert.equal(final.code, 0, `ferry failed:\n${final.stdout}\n${final.stderr}`);
+  return { report, final };
+}
+
+/** The application never pauses and keeps writing to the destination until the very end. */
+async function neverStopFlow(r: Run, move: Exclude<Move, 'paused-at-switch'>) {
+  const { c, o, m, workload } = r;
+  superviseRun(r);
+  const moveApp = (): void => {
+    workload.switchTo(c.dest, m.index);
+    r.result.movedAt = Date.now();
   };
-  const examples = {
-    lost: comparison.lost.slice(0, 3),
-    resurrected: comparison.resurrected.slice(0, 3),
-    stale: comparison.stale.slice(0, 3),
-    extra: comparison.extra.slice(0, 3),
-  };
-  assert.deepEqual(problems, { lost: 0, resurrected: 0, stale: 0, extra: 0 }, JSON.stringify(examples));
-  assert.ok(comparison.checked >= initialDocs * 0.5, `only ${comparison.checked} documents were compared`);
-  const refused = report.errors.filter((e) => e.side === 'dest' && e.status === 409);
-  assert.deepEqual(refused, [], 'client writes on the dest were refused');
+  if (move === 'during-backfill') {
+    await moveDuringBackfill(r, moveApp);
+    await waitUntilReady(m);
+    await sleep(o.sourceMs + r.rng.int(1000));
+    await operatorSwitch(r, undefined);
+  } else {
+    await waitUntilReady(m);
+    await sleep(o.sourceMs + r.rng.int(1000));
+    if (move === 'before-switch') {
+      moveApp();
+      await sleep(r.rng.int(1000));
+      await operatorSwitch(r, undefined);
+    } else {
+      await operatorSwitch(r, moveApp);
+    }
+  }
+  const final = await runDone(r);
+  const state = await readState(m.stateDir, m.id);
+  r.result.stateStatus = state?.status;
+  r.result.verification = state?.results.verification as ScenarioResult['verification'];
+  if (o.expectRunFailure) {
+    assert.equal(
+      final.code,
+      1,
+      `ferry run should have failed its verification:\n${final.stdout}\n${final.stderr}`,
+    );
+  } else {
+    assert.equal(final.code, 0, `ferry run failed:\n${final.stdout}\n${final.stderr}`);
+    assert.equal(state?.status, 'waiting', 'ferry run should stop at the cleanup gate');
+    if (o.cleanup) await cleanup(r);
+  }
+  await sleep(o.destMs + r.rng.int(1000));
+  const report = await workload.stop();
+  return { report, final };
+}
+
+/** Moves the application at a random moment while the backfill step runs (watched in state.json). */
+async function moveDuringBackfill(r: Run, moveApp: () => void): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const state = await readState(r.m.stateDir, r.m.id);
+    const backfill = state?.steps.backfill?.status;
+    if (backfill === 'running') break;
+    if (backfill === 'done' || state?.status === 'failed' || Date.now() > deadline)
+      throw new Error(`never saw the backfill running (backfill ${backfill}, migration ${state?.status})`);
+    await sleep(20);
+  }
+  await sleep(r.rng.int(300));
+  moveApp();
+  const after = await readState(r.m.stateDir, r.m.id);
+  const finished = Date.parse(after?.steps.backfill?.finishedAt ?? '');
+  r.result.movedDuringBackfill =
+    after?.steps.backfill?.status === 'running' ||
+    (Number.isFinite(finished) && finished > (r.result.movedAt ?? 0));
+}
+
+/**
+ * `ferry switch` as the operator runs it. With `moveApp`, the application moves the moment the command says so.
+ * A switch process killed at the kill point is run again.
+ */
+async function operatorSwitch(r: Run, moveApp: (() => void) | undefined): Promise<void> {
+  for (;;) {
+    const sw = startOn(r.m, 'switch', [], r.killed ? {} : r.killEnv);
+    const line = await sw.line(MOVE_NOW);
+    if (line !== undefined) {
+      r.result.switchLine ??= line;
+      if (moveApp && r.result.movedAt === undefined) moveApp();
+    }
+    const res = await sw.done;
+    if (res.signal === 'SIGKILL' && r.o.killAt && !r.killed) {
+      r.killed = 'switch';
+      continue;
+    }
+    assert.equal(res.code, 0, `ferry switch failed:\n${res.stdout}\n${res.stderr}`);
+    assert.ok(line, `ferry switch did not say when the clients may move (${MOVE_NOW}):\n${res.stdout}`);
+    return;
+  }
+}
+
+/** `ferry cleanup --yes-delete-source` while the application writes to the destination. */
+async function cleanup(r: Run): Promise<void> {
+  let res = await ferryOn(r.m, 'cleanup', ['--yes-delete-source'], r.killEnv);
+  if (res.signal === 'SIGKILL' && r.o.killAt && !r.killed) {
+    r.killed = 'cleanup';
+    res = await ferryOn(r.m, 'resume', ['--yes-delete-source']);
+  }
+  r.result.cleanup = res;
+  assert.equal(res.code, 0, `ferry cleanup failed:\n${res.stdout}\n${res.stderr}`);
+  r.result.sourceExistsAfter = await r.c.source.indexExists(r.m.index);
+}
+
+/** A run killed at the kill point is resumed at once, as an operator would, while the scenario goes on. */
+function superviseRun(r: Run): void {
+  const current = r.ferry;
+  void current.done.then((res) => {
+    if (res.signal !== 'SIGKILL' || !r.o.killAt || r.killed || current !== r.ferry) return;
+    r.killed = 'run';
+    r.ferry = startOn(r.m, 'resume');
+  });
+}
+
+/** The end of the run, through a resume if the first process was killed. */
+async function runDone(r: Run): Promise<CliResult> {
+  for (;;) {
+    const current = r.ferry;
+    const res = await current.done;
+    await sleep(0);
+    if (current === r.ferry) return res;
+  }
+}
+
+async function resumeKilledRun(r: Run): Promise<void> {
+  const res = await r.ferry.done;
+  assert.equal(
+    res.signal,
+    'SIGKILL',
+    `expected a kill at ${r.o.killAt}; got exit ${res.code}\n${res.stdout}\n${res.stderr}`,
+  );
+  r.killed = 'run';
+  r.ferry = startOn(r.m, 'resume');
+}
+
+/** One replica when both clusters have more than one data node (a multi-node bed), otherwise none. */
+async function replicasFor(c: TestClusters): Promise<number> {
+  const nodes = await Promise.all([dataNodes(c.source), dataNodes(c.dest)]);
+  return Math.min(...nodes) > 1 ? 1 : 0;
+}
+
+async function dataNodes(client: ClusterClient): Promise<number> {
+  const health = await client.json<{ number_of_data_nodes: number }>({
+    method: 'GET',
+    path: '/_cluster/health',
+    what: 'cluster health',
+  });
+  return health.number_of_data_nodes;
 }
 
 /** A failed assertion can leave the migration running: stop it so the test ends. */

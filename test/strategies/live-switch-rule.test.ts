@@ -4,14 +4,11 @@
 //  - a document a client deleted on the dest stays deleted;
 //  - a document created on the dest by a client stays; a source delete of an untouched document reaches the dest.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { allDocs } from '../harness/documents.js';
-import { runFerry, startFerry } from '../harness/ferry-cli.js';
-import { waitForState } from '../harness/migration-state.js';
+import { ferryOn, newMigration, startRun, waitUntilReady } from '../harness/migration.js';
 
 let c: TestClusters;
 before(async () => {
@@ -29,25 +26,10 @@ describe('live switch-over rule', () => {
     for (let i = 0; i < 50; i++)
       lines.push(JSON.stringify({ index: { _index: index, _id: `d${i}` } }), JSON.stringify({ n: i }));
     await c.source.bulk(`${lines.join('\n')}\n`, { refresh: 'true' });
-    const stateDir = await mkdtemp(join(tmpdir(), 'ferry-rule-'));
-    const id = `${index}-to-${index}`;
-    const common = ['--state-dir', stateDir, '--quiet'];
-    const run = startFerry([
-      'run',
-      '--source-url',
-      c.sourceUrl,
-      '--dest-url',
-      c.destUrl,
-      '--source-index',
-      index,
-      '--quiet-seconds',
-      '3',
-      '--reconcile-seconds',
-      '1',
-      ...common,
-    ]);
-    await waitForState(stateDir, id, (s) => typeof s.results.readyAt === 'string');
-    const sw = await runFerry(['switch', '--id', id, ...common]);
+    const m = await newMigration(c, index, { quietSeconds: 3, reconcileSeconds: 1 });
+    const run = startRun(m);
+    await waitUntilReady(m);
+    const sw = await ferryOn(m, 'switch');
     assert.equal(sw.code, 0, sw.stderr);
 
     const put = (client: typeof c.source, docId: string, body: unknown) =>
@@ -71,7 +53,7 @@ describe('live switch-over rule', () => {
     assert.equal(dest.has('d4'), false, 'a source delete of an untouched document did not reach the dest');
     assert.equal(dest.size, 50 - 2 + 1);
 
-    const report = await runFerry(['report', '--json', '--id', id, ...common]);
+    const report = await ferryOn(m, 'report', ['--json']);
     const results = JSON.parse(report.stdout) as {
       sync: { conflicts: number; conflictsFile: string };
       verification: { unexplained: number; clientOwned: number; byVerdict: Record<string, number> };

@@ -42,7 +42,7 @@ describe('live migration under a mixed workload', () => {
       assertNothingLost(result, docs);
       const ops = Object.values(result.report.ops).reduce((n, op) => n + op.succeeded, 0);
       t.diagnostic(
-        `seed ${seed}: ${ops} successful client operations, ${result.comparison.checked} documents checked`,
+        `seed ${seed}: ${ops} successful client operations, ${result.comparison.oracle.checked} documents checked`,
       );
     });
   }

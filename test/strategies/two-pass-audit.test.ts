@@ -3,17 +3,17 @@
 // (resurrected), documents created through the rerouting pipeline are kept, and the source is not deleted
 // because the counts never agree. The audit table is printed for the notes.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { reportToJson } from '../../src/audit/record-json.js';
 import type { LossAudit } from '../../src/report/loss-audit.js';
 import { formatLossAudit } from '../../src/report/loss-audit.js';
-import { loadInitial, startWorkload } from '../../src/workload/index.js';
-import { reportToJson } from '../../src/workload/serialize.js';
+import { loadInitial, startWorkload } from '../../tools/workload/index.js';
 import { capabilities } from '../harness/capabilities.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { runFerry } from '../harness/ferry-cli.js';
+import { ferryOn, newMigration } from '../harness/migration.js';
 import { readState } from '../harness/migration-state.js';
 
 const c: TestClusters = await testClusters();
@@ -34,40 +34,20 @@ describe('two-pass under load: the loss audit', () => {
       rate: 40,
       initial,
     });
-    const stateDir = await mkdtemp(join(tmpdir(), 'ferry-audit-'));
-    const id = `${index}-to-${index}`;
-    const common = ['--state-dir', stateDir, '--quiet'];
-    const args = [
-      '--strategy',
-      'two-pass',
-      '--source-url',
-      c.sourceUrl,
-      '--dest-url',
-      c.destUrl,
-      '--source-index',
-      index,
-      '--repository',
-      uniqueName('repo'),
-      '--repository-location',
-      join(c.repoDir, uniqueName('loc')),
-      '--accept-count-drift',
-    ];
+    const m = await newMigration(c, index, {
+      strategy: 'two-pass',
+      repository: true,
+      extraArgs: ['--accept-count-drift'],
+    });
     try {
       await sleep(1500);
-      const first = await runFerry(['run', ...args, ...common]);
+      const first = await runFerry(['run', ...m.runArgs]);
       assert.equal(first.code, 0, first.stderr);
       assert.match(first.stdout, /--confirm-switch/);
       // Applications keep writing to the source after the snapshot: this is where the method loses writes.
       await sleep(5000);
       await workload.whilePaused(async () => workload.switchTo(c.dest, index));
-      const second = await runFerry([
-        'resume',
-        '--id',
-        id,
-        '--confirm-switch',
-        '--accept-count-drift',
-        ...common,
-      ]);
+      const second = await ferryOn(m, 'resume', ['--confirm-switch', '--accept-count-drift']);
       // The counts differ under load, so delete_index refuses to delete the source: that is the guard working.
       assert.equal(second.code, 1, second.stdout + second.stderr);
       assert.match(second.stderr, /source is not deleted/);
@@ -77,9 +57,9 @@ describe('two-pass under load: the loss audit', () => {
       await workload.stop();
     }
     const report = await workload.stop();
-    const reportFile = join(stateDir, 'workload.json');
+    const reportFile = join(m.stateDir, 'workload.json');
     await writeFile(reportFile, JSON.stringify(reportToJson(report)));
-    const res = await runFerry(['audit', '--id', id, '--workload-report', reportFile, '--json', ...common]);
+    const res = await ferryOn(m, 'audit', ['--workload-report', reportFile, '--json']);
     assert.equal(res.code, 0, res.stderr);
     const audit = JSON.parse(res.stdout) as LossAudit;
     t.diagnostic(`loss audit on ${c.sourceEngine} -> ${c.destEngine}:\n${formatLossAudit(audit).join('\n')}`);
@@ -95,7 +75,7 @@ describe('two-pass under load: the loss audit', () => {
     );
 
     // Deletes made on the source after the snapshot finished never reach the dest: each must come back.
-    const state = await readState(stateDir, id);
+    const state = await readState(m.stateDir, m.id);
     const snapshotDone = Date.parse(state?.steps.snaps?.finishedAt ?? '');
     const deletedAfterSnapshot = [...report.lastWrite].filter(
       ([docId, w]) =>

@@ -1,15 +1,13 @@
 // The seed's two-pass method run through the real CLI on real clusters: a clean run, real kill -9s at every
 // step boundary and inside the snapshot and the reindex, and abort.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { capabilities } from '../harness/capabilities.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { allDocs, assertSameDocuments } from '../harness/documents.js';
 import { runFerry } from '../harness/ferry-cli.js';
 import { clusterFingerprint } from '../harness/fingerprint.js';
+import { ferryOn, type Migration, newMigration } from '../harness/migration.js';
 
 // Decided before the tests are declared: two-pass needs ingest pipelines on the source and reindex on the
 // dest, which the reduced Elasticsearch 8/9 nodes lack; there, only the preflight's refusal is tested.
@@ -25,9 +23,9 @@ describe('two-pass on servers without pipelines or reindex', () => {
   it('is refused by the preflight, naming the missing module and the live strategy', async () => {
     const index = uniqueName('tp-refused');
     await seedIndex(index, 5);
-    const args = await migrationArgs(index);
+    const m = await twoPass(index);
     for (const command of ['plan', 'run']) {
-      const res = await runFerry([command, ...args]);
+      const res = await runFerry([command, ...m.runArgs]);
       assert.equal(res.code, 2, res.stdout + res.stderr);
       const output = res.stdout + res.stderr;
       if (!sourceCan.ingest) assert.match(output, /ingest-common module missing[\s\S]*use --strategy live/);
@@ -52,29 +50,8 @@ async function seedIndex(index: string, docs: number): Promise<void> {
   assert.equal(res.errors, false);
 }
 
-async function migrationArgs(index: string): Promise<string[]> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'ferry-state-'));
-  return [
-    '--strategy',
-    'two-pass',
-    '--source-url',
-    c.sourceUrl,
-    '--dest-url',
-    c.destUrl,
-    '--source-index',
-    index,
-    '--repository',
-    uniqueName('repo'),
-    '--repository-location',
-    join(c.repoDir, uniqueName('loc')),
-    '--state-dir',
-    stateDir,
-    '--quiet',
-  ];
-}
-
-function stateArgs(args: string[], index: string): string[] {
-  return ['--id', `${index}-to-${index}`, '--state-dir', args[args.indexOf('--state-dir') + 1]!, '--quiet'];
+function twoPass(index: string): Promise<Migration> {
+  return newMigration(c, index, { strategy: 'two-pass', repository: true });
 }
 
 describe('two-pass without load', () => {
@@ -83,9 +60,9 @@ describe('two-pass without load', () => {
     const index = uniqueName('tp-clean');
     await seedIndex(index, 300);
     const expected = await allDocs(c.source, index);
-    const args = await migrationArgs(index);
+    const m = await twoPass(index);
 
-    const first = await runFerry(['run', ...args, '--confirm-switch']);
+    const first = await runFerry(['run', ...m.runArgs, '--confirm-switch']);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /--yes-delete-source/);
     assert.ok(await c.source.indexExists(index), 'the source must stay until the operator says yes');
@@ -93,7 +70,7 @@ describe('two-pass without load', () => {
     assertSameDocuments(dest, expected, 'dest after two-pass');
     for (const [id, doc] of expected) assert.equal(dest.get(id)?.routing, doc.routing, `routing of ${id}`);
 
-    const last = await runFerry(['resume', ...stateArgs(args, index), '--yes-delete-source']);
+    const last = await ferryOn(m, 'resume', ['--yes-delete-source']);
     assert.equal(last.code, 0, last.stderr);
     assert.equal(await c.source.indexExists(index), false);
     assert.equal(await c.source.indexExists(`${index}-ferry-delta`), false);
@@ -131,11 +108,11 @@ describe('two-pass killed with -9 at every step boundary', () => {
     const index = uniqueName('tp-kill');
     await seedIndex(index, 150);
     const expected = await allDocs(c.source, index);
-    const args = await migrationArgs(index);
+    const m = await twoPass(index);
     let started = false;
     let written = false;
     for (const point of KILL_POINTS) {
-      const command = started ? ['resume', ...stateArgs(args, index)] : ['run', ...args];
+      const command = started ? ['resume', ...m.stateArgs] : ['run', ...m.runArgs];
       const res = await runFerry([...command, '--confirm-switch'], { FERRY_TEST_KILL_AT: point });
       assert.equal(res.signal, 'SIGKILL', `expected a kill at ${point}; exit ${res.code}: ${res.stderr}`);
       started = true;
@@ -156,9 +133,9 @@ describe('two-pass killed with -9 at every step boundary', () => {
         written = true;
       }
     }
-    const done = await runFerry(['resume', ...stateArgs(args, index), '--yes-delete-source']);
+    const done = await ferryOn(m, 'resume', ['--yes-delete-source']);
     assert.equal(done.code, 0, done.stderr);
-    const status = await runFerry(['status', ...stateArgs(args, index), '--json']);
+    const status = await ferryOn(m, 'status', ['--json']);
     const state = JSON.parse(status.stdout) as {
       status: string;
       steps: Record<string, { status: string; attempts: number }>;
@@ -186,8 +163,8 @@ describe('two-pass abort', () => {
       clusterFingerprint(c.source, index),
       clusterFingerprint(c.dest, index),
     ]);
-    const args = await migrationArgs(index);
-    const run = await runFerry(['run', ...args]);
+    const m = await twoPass(index);
+    const run = await runFerry(['run', ...m.runArgs]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /--confirm-switch/);
     // The existing default pipeline is chained, not lost: a write still gets its field and lands in the delta.
@@ -206,9 +183,9 @@ describe('two-pass abort', () => {
 
     // The delta holds that write: abort refuses to delete it unless told (two-pass-lifecycle.test.ts has the
     // --keep-delta side); here the operator says the write may go.
-    const refused = await runFerry(['abort', ...stateArgs(args, index)]);
+    const refused = await ferryOn(m, 'abort');
     assert.equal(refused.code, 2, refused.stderr);
-    const abort = await runFerry(['abort', ...stateArgs(args, index), '--delete-delta']);
+    const abort = await ferryOn(m, 'abort', ['--delete-delta']);
     assert.equal(abort.code, 0, abort.stderr);
     const afterAbort = await Promise.all([
       clusterFingerprint(c.source, index),

@@ -1,9 +1,9 @@
 // The demo corpus loads as the package has it, and the workload runs on it with an exact oracle.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cityDocs, loadCities } from '../../src/workload/cities.js';
-import { compareWithOracle } from '../../src/workload/compare.js';
-import { startWorkload } from '../../src/workload/workload.js';
+import { compareWithOracle } from '../../src/audit/compare.js';
+import { cityDocs, loadCities } from '../../tools/workload/cities.js';
+import { startWorkload } from '../../tools/workload/workload.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 
 let c: TestClusters;

@@ -2,10 +2,10 @@
 // comparison of that same index with the oracle, must find nothing lost, resurrected, stale or extra.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { compareWithOracle } from '../../src/workload/compare.js';
-import { loadInitial } from '../../src/workload/initial.js';
-import { OP_TYPES } from '../../src/workload/types.js';
-import { startWorkload } from '../../src/workload/workload.js';
+import { compareWithOracle } from '../../src/audit/compare.js';
+import { OP_TYPES } from '../../src/audit/record.js';
+import { loadInitial } from '../../tools/workload/initial.js';
+import { startWorkload } from '../../tools/workload/workload.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 
 let c: TestClusters;
@@ -140,6 +140,48 @@ describe('workload oracle on one index', () => {
     assert.deepEqual(report.divergences, []);
     const result = await compareWithOracle(c.dest, index, report.expected, {
       lastOpByType: report.lastOpByType,
+    });
+    assert.deepEqual([result.lost, result.resurrected, result.stale, result.extra], [[], [], [], []]);
+  });
+  it('stays exact without a pause: writes refused by a write block change nothing, in-flight ones finish', async (t) => {
+    const index = uniqueName('workload-fence');
+    const initial = await loadInitial(c.source, index, 300, 9, { shards: 2 });
+    const workload = await startWorkload({
+      target: { client: c.source, index },
+      seed: 44,
+      rate: 80,
+      concurrency: 3,
+      initial,
+      weights: { delete_by_query: 1, update_by_query: 1 },
+    });
+    try {
+      await sleep(2000);
+      // A fence as Ferry sets it: the application keeps writing and sees 403s until it moves.
+      await c.source.putIndexSettings(index, { 'index.blocks.write': true });
+      await sleep(1500);
+      await copyIndex(c.source, c.dest, index);
+      workload.switchTo(c.dest, index);
+      await sleep(2000);
+    } finally {
+      await workload.stop().catch(() => undefined);
+    }
+    const report = await workload.stop();
+    await c.source.putIndexSettings(index, { 'index.blocks.write': false });
+    const blocked = report.errors.filter((e) => e.status === 403);
+    t.diagnostic(
+      `${report.history.length} writes, ${blocked.length} refused by the block (${[...new Set(blocked.map((e) => e.type))].join(', ')}), ${report.uncertain.size} uncertain`,
+    );
+    assert.ok(blocked.length > 0, 'no write met the block');
+    assert.deepEqual(
+      report.errors.filter((e) => e.status !== 403 && e.id !== undefined),
+      [],
+      'only the block refused writes',
+    );
+    assert.ok(blocked.every((e) => e.side === 'source' && !e.ambiguous));
+    assert.ok(report.history.some((h) => h.side === 'dest'));
+    const result = await compareWithOracle(c.dest, index, report.expected, {
+      lastOpByType: report.lastOpByType,
+      uncertain: report.uncertain,
     });
     assert.deepEqual([result.lost, result.resurrected, result.stale, result.extra], [[], [], [], []]);
   });

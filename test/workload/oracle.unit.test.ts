@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diff } from '../../src/workload/compare.js';
-import { OpGate } from '../../src/workload/gate.js';
-import { increment, merge, retag, sameSource, upsert } from '../../src/workload/model.js';
-import { Oracle } from '../../src/workload/oracle.js';
-import { Pacer } from '../../src/workload/pacer.js';
-import { Planner } from '../../src/workload/planner.js';
-import { createRng } from '../../src/workload/prng.js';
-import { OP_TYPES } from '../../src/workload/types.js';
+import { diff, sameSource } from '../../src/audit/compare.js';
+import { OP_TYPES } from '../../src/audit/record.js';
+import { OpGate } from '../../tools/workload/gate.js';
+import { increment, merge, retag, upsert } from '../../tools/workload/model.js';
+import { Oracle } from '../../tools/workload/oracle.js';
+import { Pacer } from '../../tools/workload/pacer.js';
+import { Planner } from '../../tools/workload/planner.js';
+import { createRng } from '../../tools/workload/prng.js';
 
 const doc = (id: string, n: number) => ({ key: id, n, grp: 1, tag: 'initial', touched_by: 'initial' });
 

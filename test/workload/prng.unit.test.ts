@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRng } from '../../src/workload/prng.js';
+import { createRng } from '../../tools/workload/prng.js';
 
 describe('createRng', () => {
   it('gives the same sequence for the same seed and another for another seed', () => {

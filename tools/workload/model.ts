@@ -1,7 +1,8 @@
 // What each write does to a document, computed on the client. Each painless script sits next to the
 // function that predicts its effect so the two cannot drift apart; the unit tests pin the predictions.
+
+import type { DocSource } from '../../src/audit/record.js';
 import type { Rng } from './prng.js';
-import type { DocSource } from './types.js';
 
 const TAGS = ['red', 'green', 'blue', 'amber', 'violet'] as const;
 
@@ -44,20 +45,4 @@ export function retag(current: DocSource, tag: string, opId: string): DocSource 
 
 export function randomTag(rng: Rng): string {
   return rng.pick(TAGS);
-}
-
-/** Equality of sources regardless of key order (the server may return keys reordered). */
-export function sameSource(a: DocSource | null | undefined, b: DocSource | null | undefined): boolean {
-  return canonical(a ?? null) === canonical(b ?? null);
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -1,4 +1,6 @@
 // Runs one planned operation against the current target and turns every answer into an oracle outcome.
+
+import type { OpType } from '../../src/audit/record.js';
 import { bulkWrite } from './ops/bulk.js';
 import { byQuery } from './ops/by-query.js';
 import { type OpContext, requestFailed } from './ops/context.js';
@@ -11,7 +13,6 @@ import {
   upsertDoc,
 } from './ops/single.js';
 import type { OpOutcome } from './oracle.js';
-import type { OpType } from './types.js';
 
 export async function execute(ctx: OpContext, type: OpType, ids: readonly string[]): Promise<OpOutcome> {
   try {

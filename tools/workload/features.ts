@@ -1,10 +1,10 @@
 // Which operation types the target engine can run. Reduced Elasticsearch 8/9 nodes have no painless and
 // no reindex module (so no _delete_by_query/_update_by_query): probe rather than guess from versions.
 
-import type { ClusterClient } from '../cluster/client.js';
-import { enc } from '../cluster/client.js';
-import { ResponseError } from '../cluster/errors.js';
-import type { OpType } from './types.js';
+import type { OpType } from '../../src/audit/record.js';
+import type { ClusterClient } from '../../src/cluster/client.js';
+import { enc } from '../../src/cluster/client.js';
+import { ResponseError } from '../../src/cluster/errors.js';
 
 export interface WorkloadFeatures {
   painless: boolean;

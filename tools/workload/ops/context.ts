@@ -1,10 +1,11 @@
 // What an operation needs to run, and how a thrown error becomes an oracle record.
-import type { ClusterClient } from '../../cluster/client.js';
-import { enc } from '../../cluster/client.js';
-import { ConnectionError, ResponseError } from '../../cluster/errors.js';
+
+import type { DocSource } from '../../../src/audit/record.js';
+import type { ClusterClient } from '../../../src/cluster/client.js';
+import { enc } from '../../../src/cluster/client.js';
+import { ConnectionError, ResponseError } from '../../../src/cluster/errors.js';
 import type { ItemFailure, OpOutcome, Oracle } from '../oracle.js';
 import type { Rng } from '../prng.js';
-import type { DocSource } from '../types.js';
 
 export interface OpContext {
   client: ClusterClient;

@@ -1,8 +1,8 @@
 // Single-document writes, each sent once (idempotent: false) so the client sees exactly one outcome.
 
+import type { DocSource } from '../../../src/audit/record.js';
 import { freshDoc, INCREMENT_SCRIPT, increment, merge, patchDoc, upsert } from '../model.js';
 import type { OpOutcome } from '../oracle.js';
-import type { DocSource } from '../types.js';
 import { currentDoc, docPath, type OpContext, oneSuccess } from './context.js';
 
 interface UpdateAnswer {

@@ -1,8 +1,9 @@
 // Bulk writes: one request, one action kind, a few distinct ids; each item is judged on its own answer.
-import type { BulkItemResult } from '../../cluster/types.js';
+
+import type { DocSource } from '../../../src/audit/record.js';
+import type { BulkItemResult } from '../../../src/cluster/types.js';
 import { freshDoc, INCREMENT_SCRIPT, increment, merge, patchDoc, upsert } from '../model.js';
 import type { ItemFailure, ItemSuccess, OpOutcome } from '../oracle.js';
-import type { DocSource } from '../types.js';
 import { currentDoc, type OpContext, statusType } from './context.js';
 
 export type BulkKind = 'index' | 'update' | 'upsert' | 'script' | 'delete';

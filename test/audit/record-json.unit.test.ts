@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { reportFromJson, reportToJson } from '../../src/workload/serialize.js';
-import { OP_TYPES, type OpCounts, type OpType, type WorkloadReport } from '../../src/workload/types.js';
+import { OP_TYPES, type OpCounts, type OpType, type WorkloadReport } from '../../src/audit/record.js';
+import { reportFromJson, reportToJson } from '../../src/audit/record-json.js';
 
 describe('workload report JSON', () => {
   it('survives a round trip through JSON text', () => {

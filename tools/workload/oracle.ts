@@ -11,12 +11,14 @@
 // that landed on an out-of-date copy.
 //
 // Switch-over: the id locks span both clusters, so one id is never written on source and dest at once, and
-// an operation already in flight at the switch finishes (and is recorded) on the side it started on. Every
-// write records its side and time. Writes on the destination after a switch come later in
-// client order than every source write the client saw, so "last write wins" in this order is the rule that
-// destination writes beat older source changes.
-import { IdPool } from './id-pool.js';
-import { sameSource } from './model.js';
+// an operation already in flight at the switch finishes (and is recorded) on the side it started on, so
+// `switchTo` needs no pause. Every write records its side and time. A write on the destination comes later
+// in client order than every write the client saw succeed on that id, so "last write wins" in this order is
+// the rule that destination writes beat older source changes. A rejected write (404, 409, a write block's
+// 403) changes nothing. Where the destination's copy was behind when the client wrote it (a source change
+// not applied there yet), the server's answer differs from the prediction: that is recorded as a
+// divergence, and a migration tool must have reported the id as a conflict.
+import { sameSource } from '../../src/audit/compare.js';
 import {
   type ClientErrorRecord,
   type Divergence,
@@ -27,7 +29,8 @@ import {
   type OpType,
   type Side,
   type WriteRecord,
-} from './types.js';
+} from '../../src/audit/record.js';
+import { IdPool } from './id-pool.js';
 
 export interface ItemSuccess {
   id: string;

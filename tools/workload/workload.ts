@@ -1,7 +1,15 @@
 // The mixed-workload generator: a few workers send seeded, paced operations to the current target, and the
 // oracle (oracle.ts) records what the client saw. `switchTo` moves later operations to another cluster.
-import type { ClusterClient } from '../cluster/client.js';
-import { realSleep, type Sleep } from '../cluster/retry.js';
+
+import {
+  type DocSource,
+  OP_TYPES,
+  type OpType,
+  type Side,
+  type WorkloadReport,
+} from '../../src/audit/record.js';
+import type { ClusterClient } from '../../src/cluster/client.js';
+import { realSleep, type Sleep } from '../../src/cluster/retry.js';
 import { execute } from './execute.js';
 import { detectFeatures, unsupported, type WorkloadFeatures } from './features.js';
 import { OpGate } from './gate.js';
@@ -9,14 +17,12 @@ import { Oracle } from './oracle.js';
 import { Pacer } from './pacer.js';
 import { BY_QUERY_TYPES, Planner } from './planner.js';
 import { createRng } from './prng.js';
-import {
-  type DocSource,
-  OP_TYPES,
-  type OpType,
-  type Side,
-  type Target,
-  type WorkloadReport,
-} from './types.js';
+
+/** Where the application writes: a cluster and an index on it. */
+export interface Target {
+  client: ClusterClient;
+  index: string;
+}
 
 export interface WorkloadOptions {
   target: Target;

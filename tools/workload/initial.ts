@@ -1,9 +1,10 @@
 // The starting index of a workload run: created with a small explicit mapping and bulk-loaded with
 // deterministic documents d0..d(count-1).
-import type { ClusterClient } from '../cluster/client.js';
+
+import type { DocSource } from '../../src/audit/record.js';
+import { scanIndex } from '../../src/audit/scan.js';
+import type { ClusterClient } from '../../src/cluster/client.js';
 import { createRng } from './prng.js';
-import { scanIndex } from './scan.js';
-import type { DocSource } from './types.js';
 
 export const WORKLOAD_MAPPINGS = {
   properties: {
@@ -19,6 +20,8 @@ export interface LoadOptions {
   shards?: number;
   /** Documents per bulk request; default 1000. */
   batch?: number;
+  /** Replicas per shard; default 0 (one-node beds). */
+  replicas?: number;
 }
 
 export async function loadInitial(
@@ -35,7 +38,7 @@ export async function loadInitial(
     const id = `d${i}`;
     docs.set(id, { key: id, n: rng.int(1000), grp: rng.int(groups), tag: 'initial', touched_by: 'initial' });
   }
-  await createWorkloadIndex(client, index, WORKLOAD_MAPPINGS, options.shards ?? 2);
+  await createWorkloadIndex(client, index, WORKLOAD_MAPPINGS, options.shards ?? 2, options.replicas ?? 0);
   await bulkLoad(client, index, docs, options.batch ?? 1000);
   return docs;
 }
@@ -45,9 +48,10 @@ export async function createWorkloadIndex(
   index: string,
   mappings: unknown,
   shards: number,
+  replicas = 0,
 ): Promise<void> {
   await client.createIndex(index, {
-    settings: { number_of_shards: shards, number_of_replicas: 0 },
+    settings: { number_of_shards: shards, number_of_replicas: replicas },
     mappings,
   });
 }

@@ -1,8 +1,8 @@
-// Compares an index, document by document, with the oracle's expected final state.
+// Compares an index, document by document, with the expected final state an application recorded.
 import type { ClusterClient } from '../cluster/client.js';
-import { sameSource } from './model.js';
+import { canonicalJson } from '../verify/source-hash.js';
+import type { DocSource, ExpectedDoc, OpType } from './record.js';
 import { scanIndex } from './scan.js';
-import type { DocSource, ExpectedDoc, OpType } from './types.js';
 
 /** The last operation on an id, or 'initial' when the workload never wrote it. */
 export type Origin = OpType | 'initial';
@@ -98,4 +98,9 @@ export function diff(
     if (!expected.has(id) && !options.uncertain?.has(id)) result.extra.push(id);
   }
   return result;
+}
+
+/** Equality of sources regardless of key order (the server may return keys reordered). */
+export function sameSource(a: DocSource | null | undefined, b: DocSource | null | undefined): boolean {
+  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
 }

@@ -1,5 +1,6 @@
-// The workload's vocabulary: operation types, what the oracle records, and the report a run ends with.
-import type { ClusterClient } from '../cluster/client.js';
+// An application's record of what it wrote during a migration (the format `ferry audit --workload-report`
+// reads): operation types, per-document outcomes, and the expected final state. The test workload generator
+// (tools/workload) writes it; Ferry only reads it.
 
 export const OP_TYPES = [
   'index',
@@ -28,11 +29,6 @@ export type ExpectedDoc = DocSource;
 
 /** Which cluster an operation went to: applications start on the source and move to the destination. */
 export type Side = 'source' | 'dest';
-
-export interface Target {
-  client: ClusterClient;
-  index: string;
-}
 
 /** The last successful write on one id, for audits and for the switch-over rule. */
 export interface WriteRecord {

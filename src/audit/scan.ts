@@ -4,7 +4,7 @@
 import type { ClusterClient } from '../cluster/client.js';
 import { enc } from '../cluster/client.js';
 import type { SearchResponse } from '../cluster/types.js';
-import type { DocSource } from './types.js';
+import type { DocSource } from './record.js';
 
 export async function scanIndex(
   client: ClusterClient,
