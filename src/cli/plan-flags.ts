@@ -28,7 +28,7 @@ export function addPlanFlags(command: Command): Command {
     .option('--quiet-seconds <n>', 'live: drain once the source had no write for this long (default 10)')
     .option(
       '--reconcile-seconds <n>',
-      'live: how often deletes are reconciled while catching up (default 15)',
+      'live: longest time between two delete scans before the switch (default 1)',
     );
 }
 
@@ -47,7 +47,7 @@ export function addConnectionFlags(command: Command): Command {
 export function addTuningFlags(command: Command): Command {
   return command
     .option('--quiet-seconds <n>', 'live: drain once the source had no write for this long')
-    .option('--reconcile-seconds <n>', 'live: how often deletes are reconciled while catching up')
+    .option('--reconcile-seconds <n>', 'live: longest time between two delete scans before the switch')
     .option('--write-block', 'live: block source writes at the switch (only before the switch)');
 }
 

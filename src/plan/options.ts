@@ -49,8 +49,8 @@ export const planSchema = z
     write_block: z.boolean().default(false),
     /** live: the source counts as quiet after this long without a write; then the final drain runs. */
     quiet_seconds: z.number().positive().default(10),
-    /** live: how often deletes are reconciled while catching up. */
-    reconcile_seconds: z.number().positive().default(15),
+    /** live: the longest time between two delete scans before the switch (each costs a count per shard). */
+    reconcile_seconds: z.number().positive().default(1),
   })
   .strict();
 
