@@ -4,6 +4,7 @@
 // happened. Capture watermarks live in the same file and are committed in the same transaction as the rows
 // they cover, so a kill at any instant leaves the two consistent. Memory stays flat: the rows are on disk.
 import Database from 'better-sqlite3';
+import { ConfigError } from '../cluster/errors.js';
 
 /** What Ferry last did to a document on the destination. */
 export const DOC_STATE = {
@@ -97,6 +98,7 @@ export class Ledger {
     this.db.pragma('synchronous = NORMAL');
     // 64 MB of page cache keeps the id b-tree's upper levels and hot leaves in memory (bounded, unlike the rows).
     this.db.pragma('cache_size = -65536');
+    checkFormat(this.db, path);
     this.db.exec(SCHEMA);
     this.getRow = this.db.prepare('SELECT * FROM docs WHERE id = ?');
     this.putRow = this.db.prepare(
@@ -235,6 +237,27 @@ export class Ledger {
   /** The raw database, for verification's joins in the same file. */
   get database(): Database.Database {
     return this.db;
+  }
+}
+
+/** The ledger's file format; a file written by another format is refused, never misread. */
+const FORMAT = 2;
+
+function checkFormat(db: Database.Database, path: string): void {
+  const found = db.pragma('user_version', { simple: true }) as number;
+  const empty =
+    (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n ===
+    0;
+  if (empty) {
+    db.pragma(`user_version = ${FORMAT}`);
+    return;
+  }
+  if (found !== FORMAT) {
+    db.close();
+    throw new ConfigError(
+      `The ledger ${path} was written by another Ferry version (format ${found}, this one reads ${FORMAT}).`,
+      'Resume this migration with the Ferry version that started it, or abort it and start again.',
+    );
   }
 }
 

@@ -83,3 +83,14 @@ describe('Ledger', () => {
     l.close();
   });
 });
+
+describe('Ledger format', () => {
+  it('refuses a file written in another format, naming the fix', async () => {
+    const path = await tempLedger();
+    const Database = (await import('better-sqlite3')).default;
+    const old = new Database(path);
+    old.exec('CREATE TABLE docs (id TEXT PRIMARY KEY, a, b, c, d, e, f, g, h, i, j, k)');
+    old.close();
+    assert.throws(() => new Ledger(path), /another Ferry version/);
+  });
+});

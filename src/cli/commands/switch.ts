@@ -37,6 +37,13 @@ export function registerSwitchCommand(program: Command): void {
           if (flags.run) process.exitCode = await runHook(flags.run, now);
           return;
         }
+        if (now?.status === 'failed' || now?.status === 'aborted') {
+          console.log(
+            `switch requested for ${state.id}, but the migration is ${now.status}; do not move the clients. See: ferry status --id ${state.id}`,
+          );
+          process.exitCode = 1;
+          return;
+        }
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
       console.log(
