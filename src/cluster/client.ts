@@ -3,7 +3,7 @@ import type { ConnectionOptions } from './connection.js';
 import { detectEngine, type EngineInfo, engineLabel } from './engine.js';
 import { NotFoundError } from './errors.js';
 import { type RequestOptions, type Response, Transport, type TransportOptions } from './transport.js';
-import type { BulkResponse, IndexDefinition, SearchResponse, ShardSeqNoStats } from './types.js';
+import type { BulkResponse, IndexDefinition, MgetDoc, SearchResponse, ShardSeqNoStats } from './types.js';
 
 export class ClusterClient {
   readonly transport: Transport;
@@ -113,6 +113,44 @@ export class ClusterClient {
       idempotent: true,
       what: `search ${index}`,
     });
+  }
+
+  /** Realtime reads of documents' positions (no `_source`), one answer per key, in order. */
+  async mgetPositions(
+    index: string,
+    keys: readonly { id: string; routing?: string | null | undefined }[],
+  ): Promise<MgetDoc[]> {
+    if (keys.length === 0) return [];
+    const body = await this.json<{
+      docs: {
+        _id: string;
+        found?: boolean;
+        _seq_no?: number;
+        _primary_term?: number;
+        _version?: number;
+        error?: { type?: string; reason?: string };
+      }[];
+    }>({
+      method: 'POST',
+      path: `/${enc(index)}/_mget`,
+      query: { _source: false, realtime: true },
+      body: {
+        docs: keys.map((k) => ({
+          _id: k.id,
+          ...(k.routing !== undefined && k.routing !== null ? { routing: k.routing } : {}),
+        })),
+      },
+      idempotent: true,
+      what: `read ${keys.length} documents of ${index}`,
+    });
+    return body.docs.map((d) => ({
+      id: d._id,
+      found: d.found === true,
+      seqNo: d._seq_no,
+      primaryTerm: d._primary_term,
+      version: d._version,
+      error: d.error ? { type: d.error.type ?? 'error', reason: d.error.reason ?? '' } : undefined,
+    }));
   }
 
   /** Sends one NDJSON bulk body; item-level failures are in the answer, for the caller to sort out. */

@@ -19,6 +19,18 @@ export interface SearchResponse<S = Record<string, unknown>> {
   pit_id?: string;
   _shards: { total: number; successful: number; failed: number };
   hits: { total?: { value: number; relation: string } | number; hits: SearchHit<S>[] };
+  aggregations?: Record<string, { buckets?: { key: string | number; doc_count: number }[] }>;
+}
+
+/** One document of an `_mget` answer, without its `_source`. */
+export interface MgetDoc {
+  id: string;
+  found: boolean;
+  seqNo: number | undefined;
+  primaryTerm: number | undefined;
+  version: number | undefined;
+  /** An item error (e.g. a shard not available): the document's state is unknown, never "not found". */
+  error: { type: string; reason: string } | undefined;
 }
 
 export type BulkAction = 'index' | 'create' | 'update' | 'delete';

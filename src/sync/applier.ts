@@ -7,7 +7,6 @@
 // intents behind, which recover() resolves against the destination before anything else runs.
 import { createHash } from 'node:crypto';
 import type { ClusterClient } from '../cluster/client.js';
-import { enc } from '../cluster/client.js';
 import { isRetryable } from '../cluster/errors.js';
 import { searchRaw } from '../cluster/read-context.js';
 import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
@@ -246,23 +245,11 @@ export class Applier {
   private async destVersions(refused: Planned[]): Promise<Map<string, { seqNo: number; version: number }>> {
     const out = new Map<string, { seqNo: number; version: number }>();
     if (refused.length === 0) return out;
-    const res = await this.o.dest.json<{
-      docs: { _id: string; found?: boolean; _seq_no?: number; _version?: number }[];
-    }>({
-      method: 'POST',
-      path: `/${enc(this.o.destIndex)}/_mget`,
-      query: { _source: false },
-      body: {
-        docs: refused.map((p) => ({
-          _id: p.change.id,
-          ...(p.change.routing !== undefined ? { routing: p.change.routing } : {}),
-        })),
-      },
-      idempotent: true,
-      what: `read ${refused.length} conflicting documents on the dest`,
-    });
-    for (const d of res.docs)
-      if (d.found) out.set(d._id, { seqNo: d._seq_no ?? -1, version: d._version ?? 0 });
+    const docs = await this.o.dest.mgetPositions(
+      this.o.destIndex,
+      refused.map((p) => ({ id: p.change.id, routing: p.change.routing })),
+    );
+    for (const d of docs) if (d.found) out.set(d.id, { seqNo: d.seqNo ?? -1, version: d.version ?? 0 });
     return out;
   }
 

@@ -6,7 +6,6 @@
 // listed; each candidate is confirmed by a realtime read of the source before it becomes a delete.
 // `_id` refuses range and prefix queries on every engine, so `_seq_no` is the only axis to narrow on.
 import type { ClusterClient } from '../cluster/client.js';
-import { enc } from '../cluster/client.js';
 import type { SourceChange } from './applier.js';
 import type { Marks } from './capture.js';
 import type { Ledger, LedgerRow } from './ledger.js';
@@ -120,21 +119,16 @@ async function countBuckets(
   const ranges = bounds
     .slice(0, -1)
     .map((lo, i) => ({ key: String(i), from: lo + 1, to: bounds[i + 1]! + 1 }));
-  const res = await source.json<{
-    aggregations: { b: { buckets: { key: string; doc_count: number }[] } };
-  }>({
-    method: 'POST',
-    path: `/${enc(index)}/_search`,
-    query: { preference: `_shards:${shard}` },
-    body: {
+  const res = await source.search(
+    index,
+    {
       size: 0,
       query: { range: { _seq_no: { gt: bounds[0], lte: bounds.at(-1) } } },
       aggs: { b: { range: { field: '_seq_no', keyed: false, ranges } } },
     },
-    idempotent: true,
-    what: `count documents by _seq_no on shard ${shard} of ${index}`,
-  });
-  const byKey = new Map(res.aggregations.b.buckets.map((b) => [b.key, b.doc_count]));
+    { preference: `_shards:${shard}` },
+  );
+  const byKey = new Map((res.aggregations?.b?.buckets ?? []).map((b) => [String(b.key), b.doc_count]));
   return ranges.map((r) => byKey.get(r.key) ?? 0);
 }
 
@@ -191,19 +185,11 @@ async function confirmGone(
   for (let i = 0; i < candidates.length; i += 500) {
     const batch = candidates.slice(i, i + 500);
     scan.requests++;
-    const res = await source.json<{ docs: { _id: string; found?: boolean }[] }>({
-      method: 'POST',
-      path: `/${enc(index)}/_mget`,
-      query: { _source: false },
-      body: {
-        docs: batch.map((r) => ({ _id: r.id, ...(r.routing !== null ? { routing: r.routing } : {}) })),
-      },
-      idempotent: true,
-      what: `confirm ${batch.length} deletes on the source`,
-    });
-    res.docs.forEach((d, k) => {
+    const docs = await source.mgetPositions(index, batch);
+    docs.forEach((d, k) => {
       const r = batch[k]!;
-      if (d.found === false)
+      // An item error leaves the document's state unknown: it is not a delete.
+      if (!d.found && !d.error)
         gone.push({
           kind: 'delete',
           id: r.id,
