@@ -219,7 +219,8 @@ async function moveDuringBackfill(r: Run, moveApp: () => void): Promise<void> {
       throw new Error(`never saw the backfill running (backfill ${backfill}, migration ${state?.status})`);
     await sleep(20);
   }
-  await sleep(r.rng.int(300));
+  // A short random delay: the backfill of the test index lasts a second or two.
+  await sleep(r.rng.int(150));
   moveApp();
   const after = await readState(r.m.stateDir, r.m.id);
   const finished = Date.parse(after?.steps.backfill?.finishedAt ?? '');

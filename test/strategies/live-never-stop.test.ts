@@ -35,7 +35,7 @@ function options(seed: number, mode: Mode, move: Exclude<Move, 'paused-at-switch
   return {
     seed,
     // The backfill must last long enough for the application to move while it runs.
-    docs: move === 'during-backfill' ? 3000 : 500,
+    docs: move === 'during-backfill' ? 10000 : 500,
     rate: 60,
     sourceMs: 1000,
     destMs: 1000,
