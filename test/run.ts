@@ -13,6 +13,8 @@ import { REPO_ROOT } from './harness/paths.js';
 
 const DEFAULT_PAIRS = [
   'opensearch-2',
+  // Replicas, failover and a node leaving mid-copy exist only here: a 3-node source, a 2-node dest.
+  'opensearch-2x3:opensearch-2x2',
   'elasticsearch-7',
   'opensearch-3',
   'elasticsearch-7:opensearch-2',
@@ -58,6 +60,10 @@ async function main(): Promise<number> {
             FERRY_TEST_DEST_ENGINE: pair.dest,
             FERRY_TEST_SOURCE_NODES: String(pair.sourceNodes),
             FERRY_TEST_DEST_NODES: String(pair.destNodes),
+            // The live acceptance test runs 10 seeds on the single-node opensearch-2 pair, 3 elsewhere.
+            ...(pair.sourceNodes > 1 || pair.destNodes > 1
+              ? { FERRY_LIVE_SEEDS: process.env.FERRY_LIVE_SEEDS ?? '3' }
+              : {}),
           });
         } finally {
           await bedDown();
