@@ -4,6 +4,8 @@
 /** Server error types that mean "busy, try again later" whatever the status says. */
 const BUSY_ERROR_TYPES = new Set([
   'es_rejected_execution_exception',
+  // OpenSearch's name for the same rejection (a full thread pool queue), seen on a bulk item with status 429.
+  'rejected_execution_exception',
   'circuit_breaking_exception',
   'process_cluster_event_timeout_exception',
 ]);

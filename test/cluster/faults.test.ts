@@ -178,7 +178,12 @@ describe('fault tools on a multi-node source', () => {
         `${rejected.length} of ${items.length} items rejected with 429 ${rejected[0]?.error?.type}`,
       );
       assert.ok(rejected.length > 0);
-      assert.equal(rejected[0]?.error?.type, 'es_rejected_execution_exception');
+      // OpenSearch renamed Elasticsearch's es_rejected_execution_exception.
+      const expected =
+        c.source.engine.distribution === 'opensearch'
+          ? 'rejected_execution_exception'
+          : 'es_rejected_execution_exception';
+      assert.equal(rejected[0]?.error?.type, expected);
       await c.source.deleteIndex(index);
     } finally {
       await restore();
@@ -186,7 +191,7 @@ describe('fault tools on a multi-node source', () => {
     assert.equal((await health(c.source)).status, 'green');
   });
 
-  it('a flood-stage disk watermark blocks writes; resetting it lifts the block', async (t) => {
+  it('a flood-stage disk watermark blocks writes; resetting it lifts the blocks (index creation included)', async (t) => {
     if (skip) return t.skip(skip);
     const index = uniqueName('fault-disk');
     await seed(c.source, index, 5, { number_of_shards: 1, number_of_replicas: 1 });
@@ -210,6 +215,9 @@ describe('fault tools on a multi-node source', () => {
     } finally {
       await setDiskWatermark(c.source, null);
     }
+    const created = uniqueName('fault-disk-after');
+    await c.source.createIndex(created, { settings: { number_of_replicas: 0 } });
+    await c.source.deleteIndex(created);
     await until(
       'writes accepted again',
       () =>

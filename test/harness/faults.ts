@@ -110,7 +110,7 @@ export async function moveShard(
 
 /**
  * Restarts node i with a one-thread, one-slot write pool (a static setting), so concurrent writes to the
- * primaries it holds get 429 `es_rejected_execution_exception` items. Returns a function that restarts it
+ * primaries it holds get 429 items (`rejected_execution_exception` on OpenSearch, `es_rejected_execution_exception` on Elasticsearch). Returns a function that restarts it
  * with its usual pool.
  */
 export async function fillWriteQueue(side: Side, i: number): Promise<() => Promise<void>> {
@@ -130,25 +130,47 @@ export interface DiskWatermarks {
 }
 
 /**
- * Sets the cluster's disk watermarks (transient) and has the disk monitor check every 10 s (its minimum). A flood stage
- * below the disk's use puts `index.blocks.read_only_allow_delete` on every index with a shard on the node;
- * `null` restores the defaults, after which the engine lifts that block by itself.
+ * Sets the cluster's disk watermarks (transient) and has the disk monitor check every 10 s (its minimum). A flood
+ * stage below the disk's use puts `index.blocks.read_only_allow_delete` on every index with a shard on the node,
+ * and OpenSearch also sets `cluster.blocks.create_index` when every node is over it. `null` restores the defaults
+ * and lifts both blocks at once rather than waiting for the disk monitor, so the next test finds a usable cluster.
  */
 export async function setDiskWatermark(client: ClusterClient, marks: DiskWatermarks | null): Promise<void> {
   const prefix = 'cluster.routing.allocation.disk';
+  await putClusterSettings(client, {
+    [`${prefix}.threshold_enabled`]: marks ? true : null,
+    'cluster.info.update.interval': marks ? '10s' : null,
+    [`${prefix}.watermark.low`]: marks?.low ?? null,
+    [`${prefix}.watermark.high`]: marks?.high ?? null,
+    [`${prefix}.watermark.flood_stage`]: marks?.floodStage ?? null,
+  });
+  if (marks) return;
   await client.json({
     method: 'PUT',
-    path: '/_cluster/settings',
-    body: {
-      transient: {
-        [`${prefix}.threshold_enabled`]: marks ? true : null,
-        'cluster.info.update.interval': marks ? '10s' : null,
-        [`${prefix}.watermark.low`]: marks?.low ?? null,
-        [`${prefix}.watermark.high`]: marks?.high ?? null,
-        [`${prefix}.watermark.flood_stage`]: marks?.floodStage ?? null,
+    path: '/_all/_settings',
+    query: { expand_wildcards: 'all' },
+    body: { 'index.blocks.read_only_allow_delete': null },
+    what: 'lift the flood-stage index blocks',
+  });
+  if (client.engine.distribution === 'opensearch') {
+    await client.json({
+      method: 'PUT',
+      path: '/_cluster/settings',
+      body: {
+        persistent: { 'cluster.blocks.create_index': null },
+        transient: { 'cluster.blocks.create_index': null },
       },
-    },
-    what: marks ? 'set disk watermarks' : 'reset disk watermarks',
+      what: 'lift the flood-stage create-index block',
+    });
+  }
+}
+
+function putClusterSettings(client: ClusterClient, transient: Record<string, unknown>): Promise<unknown> {
+  return client.json({
+    method: 'PUT',
+    path: '/_cluster/settings',
+    body: { transient },
+    what: transient['cluster.info.update.interval'] ? 'set disk watermarks' : 'reset disk watermarks',
   });
 }
 
