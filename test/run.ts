@@ -1,6 +1,7 @@
 // The test command: unit tests once, then, for each engine pair, a fresh test bed and the cluster tests
 // against it. Clusters are stopped at the end, on Ctrl-C, and (by the watchdog) even if this process is killed.
 //   FERRY_ENGINE=opensearch-2 | elasticsearch-7:opensearch-2 | a,b,c   pairs to run (default: the CI set)
+//   FERRY_ENGINE=opensearch-2x3:opensearch-2x2                         a 3-node source and a 2-node dest
 //   FERRY_MATRIX=full                                                  every engine and cross pair
 //   FERRY_TEST_FILTER=verify                                           only test files whose path contains it
 import { spawn } from 'node:child_process';
@@ -12,6 +13,8 @@ import { REPO_ROOT } from './harness/paths.js';
 
 const DEFAULT_PAIRS = [
   'opensearch-2',
+  // Replicas, failover and a node leaving mid-copy exist only here: a 3-node source, a 2-node dest.
+  'opensearch-2x3:opensearch-2x2',
   'elasticsearch-7',
   'opensearch-3',
   'elasticsearch-7:opensearch-2',
@@ -55,6 +58,12 @@ async function main(): Promise<number> {
             FERRY_TEST_REPO_DIR: bed.repoDir,
             FERRY_TEST_SOURCE_ENGINE: pair.source,
             FERRY_TEST_DEST_ENGINE: pair.dest,
+            FERRY_TEST_SOURCE_NODES: String(pair.sourceNodes),
+            FERRY_TEST_DEST_NODES: String(pair.destNodes),
+            // The live acceptance test runs 10 seeds on the single-node opensearch-2 pair, 3 elsewhere.
+            ...(pair.sourceNodes > 1 || pair.destNodes > 1
+              ? { FERRY_LIVE_SEEDS: process.env.FERRY_LIVE_SEEDS ?? '3' }
+              : {}),
           });
         } finally {
           await bedDown();

@@ -95,6 +95,7 @@ export class ClusterClient {
       path: `/${enc(index)}/_count`,
       body: query ? { query } : undefined,
       idempotent: true,
+      allShards: true,
       what: `count ${index}`,
     });
     return body.count;
@@ -111,6 +112,7 @@ export class ClusterClient {
       body,
       query,
       idempotent: true,
+      allShards: true,
       what: `search ${index}`,
     });
   }

@@ -4,6 +4,8 @@
 /** Server error types that mean "busy, try again later" whatever the status says. */
 const BUSY_ERROR_TYPES = new Set([
   'es_rejected_execution_exception',
+  // OpenSearch's name for the same rejection (a full thread pool queue), seen on a bulk item with status 429.
+  'rejected_execution_exception',
   'circuit_breaking_exception',
   'process_cluster_event_timeout_exception',
 ]);
@@ -57,6 +59,37 @@ export class ResponseError extends FerryError {
   }
 }
 
+/**
+ * A search, count or scroll answered with status 200 but without every shard (a copy on a node that is down,
+ * restarting or relocating), or timed out. Retryable: the same request can be answered whole a moment later.
+ */
+export class ShardFailureError extends FerryError {
+  readonly retryable = true;
+  readonly total: number;
+  readonly failed: number;
+  readonly timedOut: boolean;
+  constructor(args: {
+    what: string;
+    total: number;
+    failed: number;
+    timedOut: boolean;
+    firstReason: string | undefined;
+  }) {
+    const parts = [
+      args.failed > 0 ? `${args.failed} of ${args.total} shards failed` : '',
+      args.timedOut ? 'the search timed out' : '',
+    ].filter(Boolean);
+    super(
+      `${args.what}: incomplete answer, ${parts.join(' and ')}${args.firstReason ? ` (${args.firstReason})` : ''}`,
+      'A shard copy did not answer; Ferry retries. If it persists, check GET _cluster/health and GET _cat/shards ' +
+        'on this cluster for a node that is down or a shard that is unassigned.',
+    );
+    this.total = args.total;
+    this.failed = args.failed;
+    this.timedOut = args.timedOut;
+  }
+}
+
 export class AuthenticationError extends ResponseError {}
 export class NotFoundError extends ResponseError {}
 
@@ -70,7 +103,11 @@ function hintFor(status: number): string {
 }
 
 export function isRetryable(error: unknown): boolean {
-  return error instanceof ConnectionError || (error instanceof ResponseError && error.retryable);
+  return (
+    error instanceof ConnectionError ||
+    error instanceof ShardFailureError ||
+    (error instanceof ResponseError && error.retryable)
+  );
 }
 
 /** Builds the right error class for a failed response. */

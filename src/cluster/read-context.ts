@@ -69,6 +69,8 @@ export async function openPointInTime(
     path: `/${enc(index)}/_search/point_in_time`,
     query: { keep_alive: keepAlive },
     idempotent: true,
+    // A point-in-time opened without a shard would read that shard as empty.
+    allShards: true,
     what: `open point-in-time on ${index}`,
   });
   return body.pit_id;
@@ -130,6 +132,7 @@ export async function searchRaw(
     query,
     idempotent: true,
     raw: true,
+    allShards: true,
     what: `search ${index ?? 'point-in-time'}`,
   });
   return res.body;
@@ -143,6 +146,7 @@ export async function scrollRaw(client: ClusterClient, scrollId: string, keepAli
     // A scroll page is not safe to resend: a lost answer would skip a page, so it is never retried blindly.
     idempotent: false,
     raw: true,
+    allShards: true,
     what: 'scroll',
   });
   return res.body;

@@ -5,6 +5,7 @@ import { type ConnectionOptions, type ResolvedConnection, resolveConnection } fr
 import { ConnectionError, responseError } from './errors.js';
 import { trackScroll } from './open-scrolls.js';
 import { DEFAULT_RETRY, type RetryPolicy, realSleep, type Sleep, withRetry } from './retry.js';
+import { assertAllShards, rawShardsHeader } from './shard-failures.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -26,6 +27,8 @@ export interface RequestOptions {
   timeoutMs?: number | undefined;
   /** Return a successful body as its raw text, unparsed (hot copy paths slice `_source` out of it). */
   raw?: boolean | undefined;
+  /** A search, count or scroll: an answer missing a shard, or timed out, is a ShardFailureError. */
+  allShards?: boolean | undefined;
 }
 
 export interface Response<T> {
@@ -114,11 +117,13 @@ export class Transport {
     }
     const failed = status >= 400 && !options.okStatuses?.includes(status);
     if (options.raw && !failed) {
+      if (options.allShards) assertAllShards(rawShardsHeader(text), `${what} on ${this.display}`);
       trackScroll(this, options, text);
       return { status, body: text as T };
     }
     const parsed = parseBody(text);
     if (failed) throw responseError(status, parsed, `${what} on ${this.display}`);
+    if (options.allShards) assertAllShards(parsed, `${what} on ${this.display}`);
     trackScroll(this, options, parsed);
     return { status, body: parsed as T };
   }

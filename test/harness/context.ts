@@ -11,6 +11,9 @@ export interface TestClusters {
   repoDir: string;
   sourceEngine: EngineId;
   destEngine: EngineId;
+  /** Nodes in the source cluster (FERRY_TEST_SOURCE_NODES; 1 unless the pair asked for more, e.g. opensearch-2x3). */
+  sourceNodes: number;
+  destNodes: number;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,8 @@ export async function testClusters(): Promise<TestClusters> {
     repoDir: required('FERRY_TEST_REPO_DIR'),
     sourceEngine: required('FERRY_TEST_SOURCE_ENGINE') as EngineId,
     destEngine: required('FERRY_TEST_DEST_ENGINE') as EngineId,
+    sourceNodes: Number(process.env.FERRY_TEST_SOURCE_NODES ?? 1),
+    destNodes: Number(process.env.FERRY_TEST_DEST_NODES ?? 1),
     close: async () => {
       await Promise.all([source.close(), dest.close()]);
     },

@@ -111,8 +111,9 @@ export async function elasticsearchZipSpawn(
     'http.port': launch.httpPort,
     'transport.port': launch.transportPort,
     // A single-node cluster: no discovery, and the production bootstrap checks (vm.max_map_count,
-    // file descriptors) only warn.
-    'discovery.type': 'single-node',
+    // file descriptors) only warn. A node of a multi-node bed gets seed hosts instead (and, bound to loopback,
+    // its bootstrap checks still only warn).
+    ...('discovery.seed_hosts' in kept ? {} : { 'discovery.type': 'single-node' }),
     'xpack.security.enabled': false,
     // A test bed on a nearly full disk must not turn indices read-only.
     'cluster.routing.allocation.disk.threshold_enabled': false,

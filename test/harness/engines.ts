@@ -93,21 +93,45 @@ export function isEngineId(value: string): value is EngineId {
 export interface EnginePair {
   source: EngineId;
   dest: EngineId;
+  /** Nodes in the source cluster (1 = the single-node bed every test was written for). */
+  sourceNodes: number;
+  /** Nodes in the dest cluster. */
+  destNodes: number;
 }
 
-/** Parses `opensearch-2` (both sides) or `elasticsearch-7:opensearch-2` (source:dest). */
+/** The most nodes one side may have: ports base+11..+19 and +21..+29 hold the extra nodes. */
+export const MAX_NODES = 9;
+
+/**
+ * Parses `opensearch-2` (both sides), `elasticsearch-7:opensearch-2` (source:dest), and node counts as an `xN`
+ * suffix: `opensearch-2x3:opensearch-2x2` is a 3-node source and a 2-node dest; `opensearch-2x3` is 3 nodes on
+ * both sides.
+ */
 export function parseEnginePair(value: string): EnginePair {
-  const [source, dest = source] = value.split(':');
-  for (const id of [source, dest]) {
-    if (!id || !isEngineId(id)) {
-      throw new Error(
-        `Unknown engine "${id}" in "${value}". Use one of ${ENGINE_IDS.join(', ')}, or source:dest.`,
-      );
-    }
+  const [sourceText = '', destText = sourceText] = value.split(':');
+  const source = parseSide(sourceText, value);
+  const dest = parseSide(destText, value);
+  return { source: source.id, dest: dest.id, sourceNodes: source.nodes, destNodes: dest.nodes };
+}
+
+function parseSide(text: string, whole: string): { id: EngineId; nodes: number } {
+  const match = /^(.+?)(?:x(\d+))?$/.exec(text);
+  const id = match?.[1] ?? text;
+  const nodes = match?.[2] === undefined ? 1 : Number(match[2]);
+  if (!isEngineId(id)) {
+    throw new Error(
+      `Unknown engine "${id}" in "${whole}". Use one of ${ENGINE_IDS.join(', ')}, or source:dest, ` +
+        'with an optional node count such as opensearch-2x3.',
+    );
   }
-  return { source: source as EngineId, dest: dest as EngineId };
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES)
+    throw new Error(`Node count ${nodes} in "${whole}" must be 1 to ${MAX_NODES}.`);
+  return { id, nodes };
 }
 
 export function pairName(pair: EnginePair): string {
-  return pair.source === pair.dest ? pair.source : `${pair.source}:${pair.dest}`;
+  const side = (id: EngineId, nodes: number) => (nodes > 1 ? `${id}x${nodes}` : id);
+  const source = side(pair.source, pair.sourceNodes);
+  const dest = side(pair.dest, pair.destNodes);
+  return source === dest ? source : `${source}:${dest}`;
 }

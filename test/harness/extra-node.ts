@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { EngineId } from './engines.js';
 import { type NodeSettings, type RunningNode, startNode, stopNode } from './node-process.js';
-import { BED_ROOT } from './paths.js';
+import { BED_ROOT, TRANSPORT_OFFSET } from './paths.js';
 
 const BASE_PORT = Number(process.env.FERRY_BED_PORT ?? 39200);
 
@@ -11,7 +11,7 @@ export interface ExtraNode extends RunningNode {
   stop(): Promise<void>;
 }
 
-/** `slot` (1-4) picks ports base+4+slot / base+104+slot, clear of the bed's source and dest. */
+/** `slot` (1-4) picks HTTP port base+4+slot (transport 50 above), clear of the bed's nodes. */
 export async function startExtraNode(
   engine: EngineId,
   slot: number,
@@ -21,7 +21,7 @@ export async function startExtraNode(
     engine,
     clusterName: `ferry-extra-${slot}`,
     httpPort: BASE_PORT + 4 + slot,
-    transportPort: BASE_PORT + 104 + slot,
+    transportPort: BASE_PORT + 4 + slot + TRANSPORT_OFFSET,
     dir: join(BED_ROOT, 'clusters', `extra-${slot}`),
     repoDir: join(BED_ROOT, 'clusters', 'snapshots'),
     settings,

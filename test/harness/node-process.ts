@@ -15,8 +15,15 @@ export interface NodeLaunch {
   clusterName: string;
   httpPort: number;
   transportPort: number;
-  /** This node's own folder; wiped on start so every start is a fresh cluster. */
+  /** This node's own folder; wiped on start so every start is a fresh cluster (unless keepData). */
   dir: string;
+  /** Restart on the data already in `dir` (a node rejoining its cluster) instead of wiping it. */
+  keepData?: boolean | undefined;
+  /**
+   * Set for a node of a multi-node cluster (its discovery settings are in `settings`). Undefined keeps the
+   * single-node defaults (the runner's "Node 1"); the node then also waits for its cluster to turn yellow itself.
+   */
+  nodeName?: string | undefined;
   repoDir: string;
   settings: NodeSettings;
   heapMb: number;
@@ -36,11 +43,11 @@ export interface RunningNode {
 
 export async function startNode(launch: NodeLaunch): Promise<RunningNode> {
   const started = Date.now();
-  await rm(launch.dir, { recursive: true, force: true });
+  if (!launch.keepData) await rm(launch.dir, { recursive: true, force: true });
   await mkdir(launch.dir, { recursive: true });
   const spec = await spawnSpec(launch);
   const logFile = join(launch.dir, 'console.log');
-  const log = await open(logFile, 'w');
+  const log = await open(logFile, launch.keepData ? 'a' : 'w');
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
     env: { ...process.env, ...spec.env },
@@ -110,7 +117,7 @@ async function spawnSpec(launch: NodeLaunch): Promise<SpawnSpec> {
         transportPort: launch.transportPort,
         baseDir: launch.dir,
         repoDir: launch.repoDir,
-        settings: launch.settings,
+        settings: launch.nodeName ? { ...launch.settings, 'node.name': launch.nodeName } : launch.settings,
         heapMb: launch.heapMb,
       },
       prepared,
@@ -143,6 +150,9 @@ async function spawnSpec(launch: NodeLaunch): Promise<SpawnSpec> {
       launch.clusterName,
       String(launch.httpPort),
       engine.distribution === 'opensearch' ? 'cluster_manager,data,ingest' : 'master,data,ingest',
+      // A node of a multi-node cluster cannot wait for yellow on its own: the cluster forms only once enough of
+      // its nodes are up, so the harness waits for it instead.
+      ...(launch.nodeName ? [launch.nodeName] : []),
     ],
     env: {},
     cwd: launch.dir,
@@ -169,7 +179,13 @@ async function waitForHealth(
         `${launch.engine} node ${launch.clusterName} exited during start-up.\n${await logTail(launch.dir, logFile)}`,
       );
     try {
-      const res = await fetch(`${url}/_cluster/health?wait_for_status=yellow&timeout=2s`);
+      // A node of a multi-node cluster is up once it has joined a cluster, whatever the cluster's colour (after a
+      // kill it may be red until this very node is back); the bed then waits for the colour it needs.
+      const res = await fetch(
+        launch.nodeName
+          ? `${url}/_cluster/health?master_timeout=2s`
+          : `${url}/_cluster/health?wait_for_status=yellow&timeout=2s`,
+      );
       if (res.ok) return;
     } catch {
       // not listening yet

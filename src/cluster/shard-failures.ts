@@ -1,0 +1,73 @@
+// Search, count and scroll answers say in `_shards` and `timed_out` whether every shard answered. A partial
+// answer has status 200, so it is turned into a typed, retryable error here instead of passing as complete.
+import { ShardFailureError } from './errors.js';
+
+interface ShardFailure {
+  index?: string;
+  shard?: number;
+  node?: string;
+  reason?: { type?: string; reason?: string };
+}
+
+export interface ShardsHeader {
+  timed_out?: boolean;
+  _shards?: {
+    total: number;
+    successful: number;
+    skipped?: number;
+    failed: number;
+    failures?: ShardFailure[];
+  };
+}
+
+/** Throws ShardFailureError when a shard failed or the search timed out; answers without `_shards` pass. */
+export function assertAllShards(body: unknown, what: string): void {
+  const { timed_out: timedOut = false, _shards: shards } = (body ?? {}) as ShardsHeader;
+  const failed = shards?.failed ?? 0;
+  // Skipped shards (nothing could match) count as successful; fewer successes than shards is a gap even when
+  // no failure is listed.
+  const missing = shards ? shards.total - shards.successful : 0;
+  if (failed === 0 && missing <= 0 && !timedOut) return;
+  const first = shards?.failures?.[0];
+  throw new ShardFailureError({
+    what,
+    total: shards?.total ?? 0,
+    failed: Math.max(failed, missing),
+    timedOut,
+    firstReason: first?.reason ? `${first.reason.type ?? 'error'}: ${first.reason.reason ?? ''}` : undefined,
+  });
+}
+
+/**
+ * The `timed_out` and `_shards` of a raw search answer, read from its head without parsing the hits. Both keys
+ * come before `hits` in every engine's answer; a key inside a string would have escaped quotes.
+ */
+export function rawShardsHeader(text: string): ShardsHeader {
+  const start = text.indexOf('"_shards":{');
+  if (start < 0) return {};
+  const open = start + '"_shards":'.length;
+  const end = matchingBrace(text, open);
+  if (end < 0) return {};
+  const header: ShardsHeader = { _shards: JSON.parse(text.slice(open, end + 1)) };
+  const timedOut = /"timed_out":(true|false)/.exec(text.slice(0, start));
+  if (timedOut) header.timed_out = timedOut[1] === 'true';
+  return header;
+}
+
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}

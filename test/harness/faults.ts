@@ -1,0 +1,215 @@
+// Faults a test can cause on a multi-node test bed (e.g. FERRY_ENGINE=opensearch-2x3:opensearch-2x2): kill a
+// node and start it again on its data, freeze one for a while, squeeze its write pool, move a shard copy, set
+// the disk watermarks. Node i of a side is the process bed.json records; its node name is `ferry-<side>-<i>`.
+import type { ClusterClient } from '../../src/cluster/client.js';
+import {
+  type BedNode,
+  type HealthStatus,
+  readBed,
+  restartBedNode,
+  type Side,
+  waitForCluster,
+} from './bed.js';
+import { groupAlive, type NodeSettings, sleep } from './node-process.js';
+
+export type { HealthStatus, Side };
+
+/** The name the bed gives node `i` of a multi-node side (single-node sides keep the runner's own name). */
+export function nodeName(side: Side, i: number): string {
+  return `ferry-${side}-${i}`;
+}
+
+export async function bedNode(side: Side, i: number): Promise<BedNode> {
+  const node = (await readBed())?.nodes[side][i];
+  if (!node) throw new Error(`The test bed has no ${side} node ${i} (run the test on a multi-node pair)`);
+  return node;
+}
+
+/** kill -9 of node i's process group; returns once it is gone. */
+export async function killNode(side: Side, i: number): Promise<void> {
+  const { pid } = await bedNode(side, i);
+  signal(pid, 'SIGKILL');
+  for (let waited = 0; groupAlive(pid); waited += 100) {
+    if (waited > 10_000) throw new Error(`${side} node ${i} (pid ${pid}) survived SIGKILL for 10 s`);
+    await sleep(100);
+  }
+}
+
+/**
+ * Starts node i again on its own data (stopping it first if it still runs) and waits until it is back in its
+ * cluster and the cluster is `status` again. `extra` adds static settings for this start only.
+ */
+export async function restartNode(
+  side: Side,
+  i: number,
+  options: { extra?: NodeSettings; status?: HealthStatus; timeoutMs?: number } = {},
+): Promise<BedNode> {
+  const node = await restartBedNode(side, i, options.extra);
+  const bed = await readBed();
+  if (bed) await waitForCluster(bed, side, options.status ?? 'green', options.timeoutMs ?? 180_000);
+  return node;
+}
+
+export interface PausedNode {
+  /** Settles when the node runs again (after `ms`, or earlier through resume()). */
+  resumed: Promise<void>;
+  resume(): void;
+}
+
+const paused = new Set<number>();
+// A test that dies mid-pause must not leave a frozen JVM behind.
+process.on('exit', () => {
+  for (const pid of paused) signal(pid, 'SIGCONT');
+});
+
+/**
+ * SIGSTOP to node i, SIGCONT after `ms`. The node keeps its sockets open but answers nothing: its peers wait
+ * on it (writes to shards it holds a copy of, searches and stats that reach it) until fault detection removes it
+ * from the cluster (about 30 s with default settings).
+ */
+export async function pauseNode(side: Side, i: number, ms: number): Promise<PausedNode> {
+  const { pid } = await bedNode(side, i);
+  signal(pid, 'SIGSTOP');
+  paused.add(pid);
+  let resume = () => {};
+  const resumed = new Promise<void>((resolve) => {
+    const timer = setTimeout(() => resume(), ms);
+    resume = () => {
+      clearTimeout(timer);
+      if (paused.delete(pid)) signal(pid, 'SIGCONT');
+      resolve();
+    };
+  });
+  return { resumed, resume };
+}
+
+/**
+ * Moves one copy of a shard from one node to another (`_cluster/reroute`, node names or ids) and waits until
+ * no shard of the cluster is relocating.
+ */
+export async function moveShard(
+  client: ClusterClient,
+  index: string,
+  shard: number,
+  from: string,
+  to: string,
+): Promise<void> {
+  await client.json({
+    method: 'POST',
+    path: '/_cluster/reroute',
+    body: { commands: [{ move: { index, shard, from_node: from, to_node: to } }] },
+    what: `move shard ${index}[${shard}] from ${from} to ${to}`,
+  });
+  await client.json({
+    method: 'GET',
+    path: '/_cluster/health',
+    query: { wait_for_no_relocating_shards: true, wait_for_no_initializing_shards: true, timeout: '120s' },
+    what: 'wait for the relocation',
+  });
+}
+
+/**
+ * Restarts node i with a one-thread, one-slot write pool (a static setting), so concurrent writes to the
+ * primaries it holds get 429 items (`rejected_execution_exception` on OpenSearch, `es_rejected_execution_exception` on Elasticsearch). Returns a function that restarts it
+ * with its usual pool.
+ */
+export async function fillWriteQueue(side: Side, i: number): Promise<() => Promise<void>> {
+  await restartNode(side, i, {
+    extra: { 'thread_pool.write.size': 1, 'thread_pool.write.queue_size': 1 },
+  });
+  return async () => {
+    await restartNode(side, i);
+  };
+}
+
+export interface DiskWatermarks {
+  /** Each as a used share ("85%") or as free space left ("500mb"), all three of one kind. */
+  low: string;
+  high: string;
+  floodStage: string;
+}
+
+/**
+ * Sets the cluster's disk watermarks (transient) and has the disk monitor check every 10 s (its minimum). A flood
+ * stage below the disk's use puts `index.blocks.read_only_allow_delete` on every index with a shard on the node,
+ * and OpenSearch also sets `cluster.blocks.create_index` when every node is over it. `null` restores the defaults
+ * and lifts both blocks at once rather than waiting for the disk monitor, so the next test finds a usable cluster.
+ */
+export async function setDiskWatermark(client: ClusterClient, marks: DiskWatermarks | null): Promise<void> {
+  const prefix = 'cluster.routing.allocation.disk';
+  await putClusterSettings(client, {
+    [`${prefix}.threshold_enabled`]: marks ? true : null,
+    'cluster.info.update.interval': marks ? '10s' : null,
+    [`${prefix}.watermark.low`]: marks?.low ?? null,
+    [`${prefix}.watermark.high`]: marks?.high ?? null,
+    [`${prefix}.watermark.flood_stage`]: marks?.floodStage ?? null,
+  });
+  if (marks) return;
+  await client.json({
+    method: 'PUT',
+    path: '/_all/_settings',
+    query: { expand_wildcards: 'all' },
+    body: { 'index.blocks.read_only_allow_delete': null },
+    what: 'lift the flood-stage index blocks',
+  });
+  if (client.engine.distribution === 'opensearch') {
+    await client.json({
+      method: 'PUT',
+      path: '/_cluster/settings',
+      body: {
+        persistent: { 'cluster.blocks.create_index': null },
+        transient: { 'cluster.blocks.create_index': null },
+      },
+      what: 'lift the flood-stage create-index block',
+    });
+  }
+}
+
+function putClusterSettings(client: ClusterClient, transient: Record<string, unknown>): Promise<unknown> {
+  return client.json({
+    method: 'PUT',
+    path: '/_cluster/settings',
+    body: { transient },
+    what: transient['cluster.info.update.interval'] ? 'set disk watermarks' : 'reset disk watermarks',
+  });
+}
+
+/** The cluster's health as seen by `client` (status, node count, unassigned shards). */
+export async function health(
+  client: ClusterClient,
+  query: Record<string, string | number | boolean> = {},
+): Promise<{ status: HealthStatus; number_of_nodes: number; unassigned_shards: number; timed_out: boolean }> {
+  const res = await client.request<{
+    status: HealthStatus;
+    number_of_nodes: number;
+    unassigned_shards: number;
+    timed_out: boolean;
+  }>({ method: 'GET', path: '/_cluster/health', query, okStatuses: [408], what: 'cluster health' });
+  return res.body;
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+/** Waits until every node of `side` is back in its cluster and the cluster is at least `status`. */
+export async function waitForSide(side: Side, status: HealthStatus, timeoutMs = 180_000): Promise<void> {
+  const bed = await readBed();
+  if (!bed) throw new Error('The test bed is down');
+  await waitForCluster(bed, side, status, timeoutMs);
+}
+
+/** Node name to node id, for `_only_nodes:` preferences and allocation filters. */
+export async function nodeIds(client: ClusterClient): Promise<Map<string, string>> {
+  const rows = await client.json<{ id: string; name: string }[]>({
+    method: 'GET',
+    path: '/_cat/nodes',
+    query: { format: 'json', h: 'id,name', full_id: true },
+    what: 'list nodes',
+  });
+  return new Map(rows.map((r) => [r.name, r.id]));
+}
