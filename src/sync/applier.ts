@@ -37,6 +37,11 @@ export interface ApplyResult {
 
 /** Thrown after the rest of a batch was recorded: these changes could not be written at all. */
 export class ApplyError extends Error {
+  /** Only busy or unavailable-shard refusals: the next round may well succeed. */
+  get transient(): boolean {
+    return this.failed.every((f) => f.status === 429 || f.status === 503);
+  }
+
   constructor(readonly failed: { id: string; status: number; reason: string }[]) {
     super(
       `${failed.length} change(s) could not be written to the destination, e.g. ${failed
@@ -98,8 +103,10 @@ export class Applier {
     const batch =
       planned.length > 0 ? this.o.ledger.commitIntents(planned.map((p) => intent(p.change))) : undefined;
     if (planned.length > 0) this.o.checkpoint?.('intents-committed');
-    const answers = await this.send(planned);
+    const uncertain = new Set<number>();
+    const answers = await this.send(planned, uncertain);
     if (planned.length > 0) this.o.checkpoint?.('bulk-answered');
+    if (uncertain.size > 0) await this.confirmOwnWrites(planned, answers, uncertain);
     const failed: { id: string; status: number; reason: string }[] = [];
     const refused: Planned[] = [];
     planned.forEach((p, i) => {
@@ -130,6 +137,29 @@ export class Applier {
     });
     if (failed.length > 0) throw new ApplyError(failed);
     return result;
+  }
+
+  /** A refusal of a resent write whose first answer was lost: if the destination holds Ferry's write, it landed. */
+  private async confirmOwnWrites(
+    planned: readonly Planned[],
+    answers: (BulkItemResult | undefined)[],
+    uncertain: Set<number>,
+  ): Promise<void> {
+    const refused = [...uncertain].filter((i) => answers[i]?.status === 409);
+    if (refused.length === 0) return;
+    const docs = await this.destDocs(refused.map((i) => planned[i]!.change.id));
+    for (const i of refused) {
+      const t = intent(planned[i]!.change);
+      const doc = docs.get(t.id);
+      if (t.hash === '-' ? !doc : doc?.hash === t.hash)
+        answers[i] = {
+          _index: this.o.destIndex,
+          _id: t.id,
+          status: 200,
+          _seq_no: doc?.seqNo ?? -1,
+          _primary_term: doc?.term ?? 0,
+        };
+    }
   }
 
   /** Resolves the intents a killed process left: did that write land, or did a client write meanwhile? */
@@ -176,7 +206,10 @@ export class Applier {
   }
 
   /** Sends the planned lines in bodies of at most BODY_BYTES; only busy rejections are sent again. */
-  private async send(planned: readonly Planned[]): Promise<(BulkItemResult | undefined)[]> {
+  private async send(
+    planned: readonly Planned[],
+    uncertain: Set<number>,
+  ): Promise<(BulkItemResult | undefined)[]> {
     const answers: (BulkItemResult | undefined)[] = new Array(planned.length);
     let start = 0;
     while (start < planned.length) {
@@ -184,7 +217,7 @@ export class Applier {
       let bytes = 0;
       while (end < planned.length && (end === start || bytes + planned[end]!.lines.length < BODY_BYTES))
         bytes += planned[end++]!.lines.length;
-      await this.sendWithRetry(planned, range(start, end), answers);
+      await this.sendWithRetry(planned, range(start, end), answers, uncertain);
       start = end;
     }
     return answers;
@@ -194,6 +227,7 @@ export class Applier {
     planned: readonly Planned[],
     indices: number[],
     answers: (BulkItemResult | undefined)[],
+    uncertain: Set<number>,
   ): Promise<void> {
     let todo = indices;
     for (let attempt = 0; todo.length > 0; attempt++) {
@@ -201,8 +235,10 @@ export class Applier {
       try {
         items = (await this.o.dest.bulk(todo.map((i) => planned[i]!.lines).join(''), ANSWER)).items;
       } catch (error) {
-        // Every write here is conditional, so sending one again can never apply it twice.
+        // Every write here is conditional, so sending one again can never apply it twice; but a lost answer
+        // may hide a write that landed, so a refusal of the resend is checked against the destination.
         if (!isRetryable(error) || attempt + 1 >= RETRY.attempts) throw error;
+        for (const i of todo) uncertain.add(i);
         await this.sleep(backoffDelay(RETRY, attempt));
         continue;
       }
@@ -357,12 +393,19 @@ function liveAfter(c: SourceChange): 0 | 1 {
   return c.kind === 'write' ? 1 : 0;
 }
 
+const TRANSIENT_TYPES = new Set([
+  'es_rejected_execution_exception',
+  'opensearch_rejected_execution_exception',
+  'rejected_execution_exception',
+  'unavailable_shards_exception',
+  'node_not_connected_exception',
+  'node_closed_exception',
+  'primary_missing_action_exception',
+]);
+
+/** A refusal the server did not act on: busy (429) or a shard copy moving (503, a failover). Sent again. */
 function isBusy(a: BulkItemResult): boolean {
-  return (
-    a.status === 429 ||
-    a.error?.type === 'es_rejected_execution_exception' ||
-    a.error?.type === 'opensearch_rejected_execution_exception'
-  );
+  return a.status === 429 || a.status === 503 || (a.error !== undefined && TRANSIENT_TYPES.has(a.error.type));
 }
 
 /** Within one batch only the last change of a document counts (a page can hold one id once, a merge can not). */

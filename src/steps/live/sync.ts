@@ -6,6 +6,8 @@
 //    the destination holds everything before them; fenced blocks source writes first and measures the pause.
 //  - Rolling: done once the source has had no write for --quiet-seconds and a last round and scan found
 //    nothing left. Fenced: done once the drain reached the blocked positions.
+import { isRetryable } from '../../cluster/errors.js';
+import { ApplyError } from '../../sync/applier.js';
 import { type Marks, operationsBetween, shardPositions } from '../../sync/capture.js';
 import { writeConflictsFile } from '../../sync/conflicts-file.js';
 import { reached, recordSwitch, type SwitchRecord } from '../../sync/cutover.js';
@@ -16,6 +18,12 @@ import { DONE, type Step, type StepContext, type StepOutcome } from '../step.js'
 const ROUND_PAUSE_MS = 250;
 const READY_OPS = 100;
 const MAX_LAG_SAMPLES = 600;
+/** Consecutive failed rounds (transient errors only) before the step fails: about five minutes of backoff. */
+const MAX_ROUND_FAILURES = 14;
+
+function transient(error: unknown): boolean {
+  return isRetryable(error) || (error instanceof ApplyError && error.transient);
+}
 
 export interface SyncRecord {
   rounds: number;
@@ -54,6 +62,7 @@ export const sync: Step = {
     const sync = openSync(ctx, { loseUpdates: data.rounds === 0 ? lose : 0 });
     try {
       await sync.applier.recover();
+      let failures = 0;
       for (;;) {
         if (await ctx.pauseRequested()) return { kind: 'paused' };
         if (!data.switch && (await ctx.switchSignalled())) {
@@ -62,7 +71,21 @@ export const sync: Step = {
           await ctx.save();
           ctx.checkpoint('switch-recorded');
         }
-        const outcome = await round(ctx, sync, data);
+        let outcome: StepOutcome | undefined;
+        try {
+          // A failed round can leave intents (a bulk whose answer was lost): settle them first.
+          if (failures > 0) await sync.applier.recover();
+          outcome = await round(ctx, sync, data);
+          failures = 0;
+        } catch (error) {
+          // A node restarting or a primary failing over: the round is redone from the ledger's marks.
+          if (!transient(error) || ++failures > MAX_ROUND_FAILURES) throw error;
+          ctx.progress.warn(
+            `sync: round failed (${String(error)}); trying again (${failures}/${MAX_ROUND_FAILURES})`,
+          );
+          await ctx.sleep(Math.min(30_000, 500 * 2 ** failures));
+          continue;
+        }
         if (outcome) return outcome;
         await ctx.sleep(ROUND_PAUSE_MS);
       }
