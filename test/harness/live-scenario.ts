@@ -54,6 +54,8 @@ export interface ScenarioOptions {
   expectRunFailure?: boolean;
   reconcileSeconds?: number;
   extraArgs?: string[];
+  /** Runs after Ferry caught up, before the move or switch, while the application writes (e.g. a fault). */
+  beforeSwitch?: (index: string) => Promise<void>;
 }
 
 export interface ScenarioResult {
@@ -180,6 +182,7 @@ async function neverStopFlow(r: Run, move: Exclude<Move, 'paused-at-switch'>) {
   } else {
     await waitUntilReady(m);
     await sleep(o.sourceMs + r.rng.int(1000));
+    await o.beforeSwitch?.(m.index);
     if (move === 'before-switch') {
       moveApp();
       await sleep(r.rng.int(1000));

@@ -1,4 +1,4 @@
-// Server facts with replicas, pinned on a multi-node source (3 nodes or more; skipped on single-node pairs).
+// Server facts with replicas, pinned on a multi-node source (3 nodes or more; run only on multi-node pairs by test/run.ts).
 // Change capture bounds a round by a shard's checkpoints and searches one shard copy: these are the facts it must
 // respect. Numbers seen are written to docs/engines/replicas-and-checkpoints.md.
 import assert from 'node:assert/strict';
@@ -18,12 +18,12 @@ import {
 import { sleep } from '../harness/node-process.js';
 
 let c: TestClusters;
-let skip: string | false = false;
 let ids: Map<string, string>;
 before(async () => {
   c = await testClusters();
-  if (c.sourceNodes < 3) skip = `needs a source of 3 nodes or more (this pair has ${c.sourceNodes})`;
-  else ids = await nodeIds(c.source);
+  // test/run.ts runs *.multinode.test.ts only on pairs whose source has 3 nodes or more.
+  assert.ok(c.sourceNodes >= 3, `needs a source of 3 nodes or more (this pair has ${c.sourceNodes})`);
+  ids = await nodeIds(c.source);
 });
 after(async () => {
   await c.close();
@@ -91,7 +91,6 @@ interface SeqNo {
 
 describe('one replica: checkpoints and what each copy shows', () => {
   it('lists both copies in shard stats; at rest every copy has the same checkpoints and the same documents', async (t) => {
-    if (skip) return t.skip(skip);
     const index = uniqueName('facts-copies');
     await seed(index, 30, { number_of_replicas: 1 });
     const copies = await c.source.shardSeqNos(index);
@@ -113,7 +112,6 @@ describe('one replica: checkpoints and what each copy shows', () => {
   });
 
   it('a frozen replica: the primary runs ahead of the global checkpoint and the write waits', async (t) => {
-    if (skip) return t.skip(skip);
     const index = uniqueName('facts-lag');
     // Copies on nodes 1 and 2 only, so node 0 (the coordinator the tests talk to) is never the frozen one. A set
     // refresh interval keeps the primary refreshing though no search came lately.
@@ -198,7 +196,6 @@ describe('one replica: checkpoints and what each copy shows', () => {
 
 describe('a shard whose only copy is on a killed node', () => {
   it('searches answer 200 with fewer successful shards than total; the cluster layer raises ShardFailureError', async (t) => {
-    if (skip) return t.skip(skip);
     const victim = c.sourceNodes - 1;
     const lost = uniqueName('facts-lost');
     const kept = uniqueName('facts-kept');

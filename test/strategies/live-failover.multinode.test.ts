@@ -1,0 +1,70 @@
+// A live migration through what production clusters do: on a 3-node source with one replica, a replica's node
+// freezes (SIGSTOP) so it lags and holds the global checkpoint back, then the node holding a primary is killed
+// with -9 (its replica takes over) and restarted, all while the application writes and Ferry captures. Then the
+// application moves at "move the clients now" and keeps writing through verification and cleanup. The dest
+// must equal the oracle outside the reported conflicts, and Ferry's verdict must be clean.
+// Runs only on pairs whose source has 3 nodes or more (test/run.ts).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type TestClusters, testClusters } from '../harness/context.js';
+import { killNode, nodeIds, nodeName, pauseNode, restartNode } from '../harness/faults.js';
+import { liveScenario } from '../harness/live-scenario.js';
+import { assertNoProblems, summary } from '../harness/scenario-checks.js';
+
+let c: TestClusters;
+before(async () => {
+  c = await testClusters();
+  assert.ok(c.sourceNodes >= 3, `needs a source of 3 nodes or more (this pair has ${c.sourceNodes})`);
+});
+after(async () => {
+  await c.close();
+});
+
+/** The source node (1..n-1; node 0 serves Ferry's and the tests' HTTP) holding a copy of the index, primary first. */
+async function holder(index: string, primary: boolean): Promise<number | undefined> {
+  const names = new Map([...(await nodeIds(c.source))].map(([name, id]) => [id, name]));
+  for (const copy of await c.source.shardSeqNos(index)) {
+    if (copy.primary !== primary) continue;
+    for (let i = 1; i < c.sourceNodes; i++) if (names.get(copy.node) === nodeName('source', i)) return i;
+  }
+  return undefined;
+}
+
+describe('live migration through source faults', () => {
+  it('a frozen replica, then a killed primary node and its restart: nothing lost, verdict clean', async (t) => {
+    const faults: string[] = [];
+    const result = await liveScenario(c, {
+      // seed 4001: three shards, so primaries spread over the nodes
+      seed: 4001,
+      docs: 1500,
+      rate: 60,
+      sourceMs: 1000,
+      destMs: 1000,
+      move: 'after-move-now',
+      cleanup: true,
+      replicas: 1,
+      beforeSwitch: async (index) => {
+        const replica = await holder(index, false);
+        if (replica !== undefined) {
+          await (await pauseNode('source', replica, 4000)).resumed;
+          faults.push(`node ${replica} (a replica) frozen 4 s`);
+        }
+        const primary = (await holder(index, true)) ?? (await holder(index, false));
+        assert.ok(primary !== undefined, 'a copy of the index lives off node 0');
+        await killNode('source', primary);
+        faults.push(`node ${primary} killed`);
+        await new Promise((r) => setTimeout(r, 3000));
+        await restartNode('source', primary, { status: 'yellow' });
+        faults.push(`node ${primary} restarted`);
+      },
+    });
+    const { oracle, conflicts, outside } = result.comparison;
+    t.diagnostic(
+      `${faults.join(', ')}; ${oracle.checked} documents checked, ${conflicts.length} conflicts, outside them: ${summary(outside)}; ${result.report.errors.length} client errors`,
+    );
+    assertNoProblems(outside, 'dest vs oracle outside the reported conflicts');
+    assert.equal(result.verification?.unexplained, 0, JSON.stringify(result.verification));
+    assert.equal(result.cleanup?.code, 0, 'ferry cleanup did not complete');
+    assert.equal(result.sourceExistsAfter, false, 'the source index still exists after cleanup');
+  });
+});
