@@ -26,7 +26,7 @@ after(async () => {
 const DOCS = 6000;
 
 describe('delete scan by counting', () => {
-  it('finds exactly the source deletes, with few requests, and each ledger shard is the real shard', async () => {
+  it('finds exactly the source deletes, with few requests, and each ledger shard is the real shard', async (t) => {
     const index = uniqueName('deletes');
     const settings = { settings: { number_of_shards: 3, number_of_replicas: 0 } };
     await c.source.createIndex(index, settings);
@@ -93,6 +93,7 @@ describe('delete scan by counting', () => {
     assert.equal(round.deletesFound, new Set(deleted).size);
     assert.equal(round.unknownOnSource, 0, round.unknownIds.join(', '));
     assert.ok(round.scanRequests < 80, `the scan sent ${round.scanRequests} requests`);
+    t.diagnostic(`${DOCS} documents, ${round.deletesFound} deletes found with ${round.scanRequests} source requests`);
     assertSameDocuments(await allDocs(c.dest, index), await allDocs(c.source, index), 'dest after the scan');
     const quiet = await catchUp({ source: c.source, index, sync, scanDeletes: true });
     assert.equal(quiet.deletesFound, 0);
