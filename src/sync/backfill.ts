@@ -26,6 +26,8 @@ export interface BackfillOptions {
   cursors: Record<number, SliceCursor>;
   /** Called after each page is committed to the ledger: persist the cursor. */
   onCursor(cursor: SliceCursor): Promise<void>;
+  /** Asked between pages (`ferry pause`, Ctrl-C): true stops every slice after its current page. */
+  stopRequested?: () => Promise<boolean>;
   pageSize?: number;
 }
 
@@ -34,6 +36,8 @@ export interface BackfillResult extends ApplyResult {
   withoutSource: number;
   slices: number;
   readContext: ReadContextKind;
+  /** Stopped on request before every slice was read (cursors saved; run again to continue). */
+  stopped: boolean;
 }
 
 const KEEP_ALIVE = '10m';
@@ -51,6 +55,7 @@ export async function backfillIndex(o: BackfillOptions): Promise<BackfillResult>
     withoutSource: 0,
     slices: shards,
     readContext: kind,
+    stopped: false,
   };
   if (total === 0) return result;
   const task = o.progress.task(`backfill ${o.index}`, total, 'docs');
@@ -111,5 +116,9 @@ async function readSliceInto(
     add(result, await o.applier.apply(page.hits.map((h) => toChange(h, shard))));
     await o.onCursor(page.cursor);
     task.update(result.read);
+    if (result.stopped || (await o.stopRequested?.())) {
+      result.stopped = true;
+      return;
+    }
   }
 }

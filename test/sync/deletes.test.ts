@@ -93,7 +93,9 @@ describe('delete scan by counting', () => {
     assert.equal(round.deletesFound, new Set(deleted).size);
     assert.equal(round.unknownOnSource, 0, round.unknownIds.join(', '));
     assert.ok(round.scanRequests < 80, `the scan sent ${round.scanRequests} requests`);
-    t.diagnostic(`${DOCS} documents, ${round.deletesFound} deletes found with ${round.scanRequests} source requests`);
+    t.diagnostic(
+      `${DOCS} documents, ${round.deletesFound} deletes found with ${round.scanRequests} source requests`,
+    );
     assertSameDocuments(await allDocs(c.dest, index), await allDocs(c.source, index), 'dest after the scan');
     const quiet = await catchUp({ source: c.source, index, sync, scanDeletes: true });
     assert.equal(quiet.deletesFound, 0);

@@ -59,8 +59,13 @@ export const backfill: Step = {
           await ctx.save();
           ctx.checkpoint('cursor-saved');
         },
+        stopRequested: () => ctx.pauseRequested(),
       });
       data.cursors = cursors;
+      if (result.stopped) {
+        await ctx.save();
+        return { kind: 'paused' };
+      }
       data.read = result.read;
       await ctx.setResult('backfill', result);
       if (result.withoutSource > 0)
