@@ -154,16 +154,25 @@ function assertRefusalsExplained(
   }
   const WINDOW_MS = 5000;
   const movedAt = r.movedAt ?? Number.POSITIVE_INFINITY;
-  const late = new Set(
-    r.report.history
-      .filter((h) => h.side === 'source' && h.at >= movedAt - WINDOW_MS && h.at <= movedAt)
-      .map((h) => h.id),
-  );
-  const unexplained = refused.filter((e) => e.id === undefined || !late.has(e.id));
+  // A source write still in flight when the application moved finishes on the source after the move.
+  const late = (id: string | undefined, refusedAt: number) =>
+    r.report.history.some(
+      (h) => h.id === id && h.side === 'source' && h.at >= movedAt - WINDOW_MS && h.at <= refusedAt,
+    );
+  const unexplained = refused.filter((e) => e.id === undefined || !late(e.id, e.at));
+  const story = unexplained.map((e) => ({
+    id: e.id,
+    refusedAt: e.at - movedAt,
+    history: r.report.history
+      .filter((h) => h.id === e.id)
+      .map(
+        (h) => `${h.side} ${h.type} ${h.opId} at ${h.at - movedAt} ms ${h.source === null ? '(delete)' : ''}`,
+      ),
+  }));
   assert.deepEqual(
     unexplained,
     [],
-    `${mode}: version conflicts on the destination on documents the application did not change on the source just before it moved`,
+    `${mode}: version conflicts on the destination on documents the application did not change on the source just before it moved: ${JSON.stringify(story)}`,
   );
   if (refused.length > 0)
     t.diagnostic(
