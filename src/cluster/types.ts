@@ -33,6 +33,19 @@ export interface MgetDoc {
   error: { type: string; reason: string } | undefined;
 }
 
+/** One document of an `_mget` answer, `_source` included when asked for. */
+export interface MgetHit {
+  _id: string;
+  _routing?: string;
+  _version?: number;
+  _seq_no?: number;
+  _primary_term?: number;
+  _source?: unknown;
+  found: boolean;
+  /** An item error (e.g. routing required): the document's state is unknown, never "not found". */
+  error: { type: string; reason: string } | undefined;
+}
+
 export type BulkAction = 'index' | 'create' | 'update' | 'delete';
 
 export interface BulkItemResult {
