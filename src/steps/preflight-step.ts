@@ -1,10 +1,11 @@
 // The first step of every strategy: its read-only checks, printed, and a stop before anything changes if
 // one fails. `ferry run` runs the same checks before it even creates state; this step runs them again on
 // resume, because the clusters may have changed since.
-import { StepVerificationError } from '../cluster/errors.js';
+
 import { type CheckResult, formatChecks } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
 import type { Sides } from '../plan/preflight.js';
+import { StepVerificationError } from './errors.js';
 import { DONE, type Step } from './step.js';
 
 export function preflightStep(

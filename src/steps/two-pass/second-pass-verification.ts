@@ -1,7 +1,7 @@
 // Step 3.1: the seed's count check, count(source) + count(delta) vs count(dest). Kept and recorded; as the
 // report says, it double counts every document updated during the move, so it can fail on a correct copy and
 // pass on a broken one. A mismatch stops the run unless --accept-count-drift.
-import { StepVerificationError } from '../../cluster/errors.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 
 export const secondPassVerification: Step = {

@@ -1,7 +1,7 @@
 // Step 2.1: the seed compares document counts of source and dest. Kept, and recorded for the report; a
 // mismatch stops the run unless --accept-count-drift says to go on as the seed would. (Equal counts prove
 // little: `ferry verify` and the loss audit compare documents.)
-import { StepVerificationError } from '../../cluster/errors.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 
 export const verifyingSnapshotAndRestore: Step = {
