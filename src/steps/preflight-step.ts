@@ -19,6 +19,8 @@ export function preflightStep(
     async run(ctx) {
       const results = await checks(ctx.plan, ctx);
       for (const line of formatChecks(results)) ctx.progress.info(line);
+      ctx.data.checks = results.map((c) => ({ name: c.name, ok: c.ok }));
+      await ctx.save();
       const failed = results.filter((c) => !c.ok);
       if (failed.length > 0) {
         throw new StepVerificationError(
@@ -28,6 +30,16 @@ export function preflightStep(
       }
       return DONE;
     },
-    async verify() {},
+    async verify(ctx) {
+      const recorded = ctx.data.checks as { name: string; ok: boolean }[] | undefined;
+      if (!recorded?.length)
+        throw new StepVerificationError('no preflight check was recorded', 'Run `ferry resume`.');
+      const failed = recorded.filter((c) => !c.ok);
+      if (failed.length > 0)
+        throw new StepVerificationError(
+          `preflight recorded ${failed.length} failed check(s): ${failed.map((c) => c.name).join('; ')}`,
+          'Run `ferry resume` to check again.',
+        );
+    },
   };
 }

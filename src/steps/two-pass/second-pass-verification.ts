@@ -3,6 +3,7 @@
 // pass on a broken one. A mismatch stops the run unless --accept-count-drift.
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
+import { verifyCountRecord } from './count-record.js';
 
 export const secondPassVerification: Step = {
   name: 'second_pass_verification',
@@ -35,5 +36,7 @@ export const secondPassVerification: Step = {
     }
     return DONE;
   },
-  async verify() {},
+  async verify(ctx) {
+    verifyCountRecord(ctx, 'secondPassCounts', (c) => c.sourceCount! + c.deltaCount! === c.destCount);
+  },
 };

@@ -3,6 +3,7 @@
 // little: `ferry verify` and the loss audit compare documents.)
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
+import { verifyCountRecord } from './count-record.js';
 
 export const verifyingSnapshotAndRestore: Step = {
   name: 'verifying_snapshot_and_restore',
@@ -30,5 +31,14 @@ export const verifyingSnapshotAndRestore: Step = {
     }
     return DONE;
   },
-  async verify() {},
+  async verify(ctx) {
+    const counts = verifyCountRecord(ctx, 'firstPassCounts', (c) => c.sourceCount === c.destCount);
+    // Nothing writes to the dest index before the clients switch, so it still holds what was counted.
+    const now = await ctx.dest.count(ctx.plan.destIndex);
+    if (now !== counts.destCount)
+      throw new StepVerificationError(
+        `${ctx.plan.destIndex} on the dest holds ${now} documents, ${counts.destCount} were counted: something writes to it before the client switch`,
+        'Stop whatever writes to the dest index, then run `ferry resume`.',
+      );
+  },
 };
