@@ -34,13 +34,11 @@ export interface MgetDoc {
 }
 
 /** One document of an `_mget` answer, `_source` included when asked for. */
-export interface MgetHit {
-  _id: string;
-  _routing?: string;
-  _version?: number;
-  _seq_no?: number;
-  _primary_term?: number;
-  _source?: unknown;
+export interface MgetHit
+  extends Pick<
+    SearchHit<unknown>,
+    '_id' | '_routing' | '_version' | '_seq_no' | '_primary_term' | '_source'
+  > {
   found: boolean;
   /** An item error (e.g. routing required): the document's state is unknown, never "not found". */
   error: { type: string; reason: string } | undefined;
