@@ -1,7 +1,6 @@
 // The first step of every strategy: its read-only checks, printed, and a stop before anything changes if
 // one fails. `ferry run` runs the same checks before it even creates state; this step runs them again on
 // resume, because the clusters may have changed since.
-
 import { type CheckResult, formatChecks } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
 import type { Sides } from '../plan/preflight.js';
