@@ -2,8 +2,7 @@
 // and no field the documents must have, so documents the workload never wrote are found too.
 
 import type { ClusterClient } from '../cluster/client.js';
-import { enc } from '../cluster/client.js';
-import type { SearchResponse } from '../cluster/types.js';
+import { clearScroll, nextScrollPage, openScroll } from '../cluster/read-context.js';
 import type { DocSource } from './record.js';
 
 export async function scanIndex(
@@ -11,34 +10,15 @@ export async function scanIndex(
   index: string,
   onPage: (hits: { id: string; source: DocSource }[]) => void,
 ): Promise<void> {
-  let page = await client.json<SearchResponse<DocSource>>({
-    method: 'POST',
-    path: `/${enc(index)}/_search`,
-    query: { scroll: '2m' },
-    body: { size: 1000, sort: ['_doc'] },
-    idempotent: true,
-    what: `scan ${index}`,
-  });
+  const scroll = { keepAlive: '2m', what: `scan ${index}` };
+  let page = await openScroll<DocSource>(client, index, { size: 1000, sort: ['_doc'] }, scroll);
   try {
-    while (page.hits.hits.length > 0) {
-      onPage(page.hits.hits.map((h) => ({ id: h._id, source: h._source ?? {} })));
-      page = await client.json<SearchResponse<DocSource>>({
-        method: 'POST',
-        path: '/_search/scroll',
-        body: { scroll: '2m', scroll_id: page._scroll_id },
-        idempotent: true,
-        what: `scan ${index}`,
-      });
+    while (page.hits.length > 0) {
+      onPage(page.hits.map((h) => ({ id: h._id, source: h._source ?? {} })));
+      if (!page.scrollId) break;
+      page = await nextScrollPage<DocSource>(client, page.scrollId, scroll);
     }
   } finally {
-    if (page._scroll_id) {
-      await client.request({
-        method: 'DELETE',
-        path: '/_search/scroll',
-        body: { scroll_id: page._scroll_id },
-        okStatuses: [404],
-        what: 'clear scroll',
-      });
-    }
+    if (page.scrollId) await clearScroll(client, page.scrollId);
   }
 }

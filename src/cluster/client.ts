@@ -32,10 +32,12 @@ export class ClusterClient {
     return `${engineLabel(this.engine)} at ${this.transport.display}`;
   }
 
+  /** For the typed calls of src/cluster only; test/cluster/layer-boundary.unit.test.ts holds everyone else to them. */
   request<T = unknown>(options: RequestOptions): Promise<Response<T>> {
     return this.transport.request<T>(options);
   }
 
+  /** The body of `request`; src/cluster only, as above. */
   async json<T = unknown>(options: RequestOptions): Promise<T> {
     return (await this.transport.request<T>(options)).body;
   }

@@ -125,20 +125,3 @@ export function responseError(status: number, body: unknown, what: string): Resp
   if (status === 404) return new NotFoundError(args);
   return new ResponseError(args);
 }
-
-/** A step ran but its effect is not what it must be; the runner stops and says which step and why. */
-export class StepVerificationError extends FerryError {}
-
-/** A step failed; carries the step name and the cause (umzug style). */
-export class StepError extends FerryError {
-  readonly step: string;
-  constructor(step: string, cause: unknown) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    super(
-      `Step ${step} failed: ${message}`,
-      cause instanceof FerryError ? cause.hint : 'Fix the cause above, then run `ferry resume`.',
-      { cause },
-    );
-    this.step = step;
-  }
-}

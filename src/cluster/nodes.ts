@@ -70,3 +70,15 @@ export async function installedModules(client: ClusterClient): Promise<Set<strin
   }
   return names;
 }
+
+/** Ingest processor types available on any node (e.g. "set", "pipeline"). */
+export async function ingestProcessorTypes(client: ClusterClient): Promise<Set<string>> {
+  const body = await client.json<{ nodes: Record<string, { ingest?: { processors?: { type: string }[] } }> }>(
+    {
+      method: 'GET',
+      path: '/_nodes/ingest',
+      what: 'read ingest processors',
+    },
+  );
+  return new Set(Object.values(body.nodes).flatMap((n) => n.ingest?.processors?.map((p) => p.type) ?? []));
+}

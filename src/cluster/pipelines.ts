@@ -14,16 +14,18 @@ export async function getPipeline(
   return res.status === 404 ? undefined : res.body[id];
 }
 
+/** Creates or replaces a pipeline; `restore` puts back a definition Ferry read before changing it. */
 export async function putPipeline(
   client: ClusterClient,
   id: string,
-  body: Record<string, unknown>,
+  body: unknown,
+  purpose: 'create' | 'restore' = 'create',
 ): Promise<void> {
   await client.request({
     method: 'PUT',
     path: `/_ingest/pipeline/${enc(id)}`,
     body,
-    what: `create pipeline ${id}`,
+    what: `${purpose} pipeline ${id}`,
   });
 }
 

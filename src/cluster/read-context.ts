@@ -2,6 +2,9 @@
 // Elasticsearch and OpenSearch spell point-in-time differently; every difference is answered here.
 import type { ClusterClient } from './client.js';
 import { enc } from './client.js';
+import { ResponseError } from './errors.js';
+import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from './retry.js';
+import type { SearchHit, SearchResponse } from './types.js';
 
 /**
  * - `es-pit`: Elasticsearch 7.10+ with X-Pack (`POST idx/_pit`), sorts on `_shard_doc`.
@@ -150,4 +153,66 @@ export async function scrollRaw(client: ClusterClient, scrollId: string, keepAli
     what: 'scroll',
   });
   return res.body;
+}
+
+/** One page of a scroll: its hits, and the id to ask for the next page with. */
+export interface ScrollPage<S> {
+  scrollId: string | undefined;
+  hits: SearchHit<S>[];
+}
+
+export interface ScrollOptions {
+  keepAlive: string;
+  /** e.g. `_shards:3`, to read one shard. */
+  preference?: string | undefined;
+  what: string;
+}
+
+/** Opens a scroll over an index and returns its first page. */
+export async function openScroll<S>(
+  client: ClusterClient,
+  index: string,
+  body: unknown,
+  options: ScrollOptions,
+): Promise<ScrollPage<S>> {
+  const page = await client.json<SearchResponse<S>>({
+    method: 'POST',
+    path: `/${enc(index)}/_search`,
+    query: { scroll: options.keepAlive, preference: options.preference },
+    body,
+    idempotent: true,
+    what: options.what,
+  });
+  return { scrollId: page._scroll_id, hits: page.hits.hits };
+}
+
+const BUSY_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+/**
+ * A lost answer would skip a page, so a scroll page is not sent again blindly (no retry on a broken
+ * connection). A busy rejection (429, es_rejected_execution) means the server did not run it: that one is
+ * safe to send again, after a backoff, so a busy cluster slows the read down instead of failing it.
+ */
+export async function nextScrollPage<S>(
+  client: ClusterClient,
+  scrollId: string,
+  options: ScrollOptions,
+  sleep: Sleep = realSleep,
+): Promise<ScrollPage<S>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const page = await client.json<SearchResponse<S>>({
+        method: 'POST',
+        path: '/_search/scroll',
+        body: { scroll: options.keepAlive, scroll_id: scrollId },
+        idempotent: false,
+        what: options.what,
+      });
+      return { scrollId: page._scroll_id ?? scrollId, hits: page.hits.hits };
+    } catch (error) {
+      if (!(error instanceof ResponseError && error.retryable) || attempt + 1 >= BUSY_RETRY.attempts)
+        throw error;
+      await sleep(backoffDelay(BUSY_RETRY, attempt));
+    }
+  }
 }

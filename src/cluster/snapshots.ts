@@ -155,3 +155,13 @@ export async function recoveryProgress(
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Unregisters a repository (its files stay); one already gone is not an error. */
+export async function deleteRepository(client: ClusterClient, name: string): Promise<void> {
+  await client.request({
+    method: 'DELETE',
+    path: `/_snapshot/${enc(name)}`,
+    okStatuses: [404],
+    what: `unregister repository ${name}`,
+  });
+}

@@ -33,6 +33,17 @@ export interface MgetDoc {
   error: { type: string; reason: string } | undefined;
 }
 
+/** One document of an `_mget` answer, `_source` included when asked for. */
+export interface MgetHit
+  extends Pick<
+    SearchHit<unknown>,
+    '_id' | '_routing' | '_version' | '_seq_no' | '_primary_term' | '_source'
+  > {
+  found: boolean;
+  /** An item error (e.g. routing required): the document's state is unknown, never "not found". */
+  error: { type: string; reason: string } | undefined;
+}
+
 export type BulkAction = 'index' | 'create' | 'update' | 'delete';
 
 export interface BulkItemResult {

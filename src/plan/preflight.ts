@@ -1,8 +1,14 @@
 // Read-only checks run before anything changes (and by `ferry plan`). Each returns a CheckResult.
 import type { ClusterClient } from '../cluster/client.js';
-import { enc } from '../cluster/client.js';
 import { canRestoreSnapshot, engineLabel, remoteAllowlistSetting } from '../cluster/engine.js';
-import { dataNodeDisks, installedModules, nodeSettingValues } from '../cluster/nodes.js';
+import { shardCapacity } from '../cluster/health.js';
+import { resolveIndexNames, storeSizeBytes } from '../cluster/indices.js';
+import {
+  dataNodeDisks,
+  ingestProcessorTypes,
+  installedModules,
+  nodeSettingValues,
+} from '../cluster/nodes.js';
 import { literalTemplateValue, simulateSetIndex } from '../cluster/pipelines.js';
 import { getRepository } from '../cluster/snapshots.js';
 import { type CheckResult, fail, pass, warn } from './check.js';
@@ -16,19 +22,13 @@ export interface Sides {
 
 export async function checkSourceIndex(plan: Plan, { source }: Sides): Promise<CheckResult> {
   const name = 'source index exists';
-  const res = await source.request<Record<string, unknown>>({
-    method: 'GET',
-    path: `/${enc(plan.sourceIndex)}`,
-    okStatuses: [404],
-    what: 'read source index',
-  });
-  if (res.status === 404)
+  const names = await resolveIndexNames(source, plan.sourceIndex);
+  if (names === undefined)
     return fail(
       name,
       `${plan.sourceIndex} not found on ${source.label}`,
       'Check --source-index (GET _cat/indices on the source lists them).',
     );
-  const names = Object.keys(res.body);
   if (names.length !== 1 || names[0] !== plan.sourceIndex) {
     return fail(
       name,
@@ -76,12 +76,7 @@ export async function checkDeltaAbsent(plan: Plan, { source }: Sides): Promise<C
 /** The index with its replicas must fit under the dest's high disk watermark. */
 export async function checkDisk(plan: Plan, { source, dest }: Sides): Promise<CheckResult> {
   const name = 'dest disk space (with replicas, under the high watermark)';
-  const stats = await source.json<{ _all: { total: { store: { size_in_bytes: number } } } }>({
-    method: 'GET',
-    path: `/${enc(plan.sourceIndex)}/_stats/store`,
-    what: 'read index size',
-  });
-  const needed = stats._all.total.store.size_in_bytes;
+  const needed = await storeSizeBytes(source, plan.sourceIndex);
   const settings = await dest.clusterSettings();
   const enabled = String(settings['cluster.routing.allocation.disk.threshold_enabled'] ?? 'true') !== 'false';
   const high = String(settings['cluster.routing.allocation.disk.watermark.high'] ?? '90%');
@@ -108,13 +103,9 @@ export async function checkShardLimit(plan: Plan, { source, dest }: Sides): Prom
   const newShards = primaries * (1 + replicas);
   const destSettings = await dest.clusterSettings();
   const perNode = Number(destSettings['cluster.max_shards_per_node'] ?? 1000);
-  const health = await dest.json<{
-    number_of_data_nodes: number;
-    active_shards: number;
-    unassigned_shards: number;
-  }>({ method: 'GET', path: '/_cluster/health', what: 'read dest health' });
-  const limit = perNode * health.number_of_data_nodes;
-  const used = health.active_shards + health.unassigned_shards;
+  const capacity = await shardCapacity(dest);
+  const limit = perNode * capacity.dataNodes;
+  const used = capacity.shardCopies;
   const detail = `${newShards} new shard copies (${primaries} primaries x ${1 + replicas}); dest has ${used} of ${limit}`;
   return used + newShards <= limit
     ? pass(name, detail)
@@ -188,12 +179,7 @@ export async function checkRemoteAllowlist(plan: Plan, { dest }: Sides): Promise
 
 export async function checkPipelineSupport({ source }: Sides): Promise<CheckResult> {
   const name = 'source can run ingest pipelines';
-  const body = await source.json<{ nodes: Record<string, { ingest?: { processors?: { type: string }[] } }> }>(
-    { method: 'GET', path: '/_nodes/ingest', what: 'read ingest processors' },
-  );
-  const types = new Set(
-    Object.values(body.nodes).flatMap((n) => n.ingest?.processors?.map((p) => p.type) ?? []),
-  );
+  const types = await ingestProcessorTypes(source);
   return types.has('set') && types.has('pipeline')
     ? pass(name, 'set and pipeline processors are available')
     : fail(

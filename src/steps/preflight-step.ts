@@ -1,10 +1,10 @@
 // The first step of every strategy: its read-only checks, printed, and a stop before anything changes if
 // one fails. `ferry run` runs the same checks before it even creates state; this step runs them again on
 // resume, because the clusters may have changed since.
-import { StepVerificationError } from '../cluster/errors.js';
 import { type CheckResult, formatChecks } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
 import type { Sides } from '../plan/preflight.js';
+import { StepVerificationError } from './errors.js';
 import { DONE, type Step } from './step.js';
 
 export function preflightStep(
@@ -18,6 +18,8 @@ export function preflightStep(
     async run(ctx) {
       const results = await checks(ctx.plan, ctx);
       for (const line of formatChecks(results)) ctx.progress.info(line);
+      ctx.data.checks = results.map((c) => ({ name: c.name, ok: c.ok }));
+      await ctx.save();
       const failed = results.filter((c) => !c.ok);
       if (failed.length > 0) {
         throw new StepVerificationError(
@@ -27,6 +29,16 @@ export function preflightStep(
       }
       return DONE;
     },
-    async verify() {},
+    async verify(ctx) {
+      const recorded = ctx.data.checks as { name: string; ok: boolean }[] | undefined;
+      if (!recorded?.length)
+        throw new StepVerificationError('no preflight check was recorded', 'Run `ferry resume`.');
+      const failed = recorded.filter((c) => !c.ok);
+      if (failed.length > 0)
+        throw new StepVerificationError(
+          `preflight recorded ${failed.length} failed check(s): ${failed.map((c) => c.name).join('; ')}`,
+          'Run `ferry resume` to check again.',
+        );
+    },
   };
 }

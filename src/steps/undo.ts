@@ -1,8 +1,9 @@
 // Applies recorded undo actions, newest first. Each is removed from state once done, so an interrupted abort
 // can simply be run again. Every action tolerates "already undone".
 import type { ClusterClient } from '../cluster/client.js';
-import { enc } from '../cluster/client.js';
 import { ConfigError } from '../cluster/errors.js';
+import { deletePipeline, putPipeline } from '../cluster/pipelines.js';
+import { deleteRepository, deleteSnapshot } from '../cluster/snapshots.js';
 import type { Progress } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import type { StateStore } from '../state/state-store.js';
@@ -109,36 +110,16 @@ async function undoOne(action: UndoAction, client: ClusterClient): Promise<void>
       }
       return;
     case 'delete-pipeline':
-      await client.request({
-        method: 'DELETE',
-        path: `/_ingest/pipeline/${enc(action.pipeline)}`,
-        okStatuses: [404],
-        what: `delete pipeline ${action.pipeline}`,
-      });
+      await deletePipeline(client, action.pipeline);
       return;
     case 'restore-pipeline':
-      await client.request({
-        method: 'PUT',
-        path: `/_ingest/pipeline/${enc(action.pipeline)}`,
-        body: action.previous,
-        what: `restore pipeline ${action.pipeline}`,
-      });
+      await putPipeline(client, action.pipeline, action.previous, 'restore');
       return;
     case 'delete-repository':
-      await client.request({
-        method: 'DELETE',
-        path: `/_snapshot/${enc(action.repository)}`,
-        okStatuses: [404],
-        what: `unregister repository ${action.repository}`,
-      });
+      await deleteRepository(client, action.repository);
       return;
     case 'delete-snapshot':
-      await client.request({
-        method: 'DELETE',
-        path: `/_snapshot/${enc(action.repository)}/${enc(action.snapshot)}`,
-        okStatuses: [404],
-        what: `delete snapshot ${action.snapshot}`,
-      });
+      await deleteSnapshot(client, action.repository, action.snapshot);
       return;
   }
 }

@@ -1,13 +1,13 @@
 // Runs a strategy's flat list of steps in order, skipping those already done, saving state around each one,
 // and stopping cleanly at gates, on pause, or on the first failure (the failed step is re-run on resume).
 import type { ClusterClient } from '../cluster/client.js';
-import { StepError } from '../cluster/errors.js';
 import { realSleep } from '../cluster/retry.js';
 import type { Plan } from '../plan/options.js';
 import type { Progress } from '../report/progress.js';
 import { MIGRATION_STATUS, type MigrationState, type MigrationStatus } from '../state/migration-state.js';
 import { signalRaised } from '../state/operator-signal.js';
 import type { StateStore } from '../state/state-store.js';
+import { StepError } from '../steps/errors.js';
 import type { RunFlags, Step, StepContext, StepOutcome } from '../steps/step.js';
 
 export interface RunnerInput {

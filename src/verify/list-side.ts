@@ -3,10 +3,8 @@
 // for the server, and a per-shard `_seq_no` range is how `--since` picks the documents changed on that shard.
 // Why scroll and not point-in-time: it is the one read context every engine and version has.
 import type { ClusterClient } from '../cluster/client.js';
-import { enc } from '../cluster/client.js';
-import { ResponseError } from '../cluster/errors.js';
-import { clearScroll } from '../cluster/read-context.js';
-import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
+import { clearScroll, nextScrollPage, openScroll } from '../cluster/read-context.js';
+import type { Sleep } from '../cluster/retry.js';
 import { type RawHit, toRecord } from './hits.js';
 import { lookupRecords } from './lookup.js';
 import { inSample } from './partition.js';
@@ -28,7 +26,6 @@ export interface ListSideOptions {
 }
 
 const KEEP_ALIVE = '5m';
-const BUSY_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 export async function primaryShardCount(client: ClusterClient, index: string): Promise<number> {
   const settings = await client.getIndexSettings(index);
@@ -49,11 +46,6 @@ export async function listSide(options: ListSideOptions): Promise<number> {
   return listed;
 }
 
-interface ScrollPage {
-  _scroll_id?: string;
-  hits: { hits: RawHit[] };
-}
-
 async function listShard(options: ListSideOptions, shard: number): Promise<number> {
   const { client, index } = options;
   const checkpoint = options.since?.[shard];
@@ -65,52 +57,24 @@ async function listShard(options: ListSideOptions, shard: number): Promise<numbe
     seq_no_primary_term: true,
     query: checkpoint === undefined ? { match_all: {} } : { range: { _seq_no: { gt: checkpoint } } },
   };
-  let page = await client.json<ScrollPage>({
-    method: 'POST',
-    path: `/${enc(index)}/_search`,
-    query: { scroll: KEEP_ALIVE, preference: `_shards:${shard}` },
-    body,
-    idempotent: true,
+  const scroll = {
+    keepAlive: KEEP_ALIVE,
+    preference: `_shards:${shard}`,
     what: `list shard ${shard} of ${index}`,
-  });
+  };
+  let page = await openScroll<unknown>(client, index, body, scroll);
   let listed = 0;
-  let scrollId = page._scroll_id;
   try {
-    while (page.hits.hits.length > 0) {
-      const hits = page.hits.hits;
-      listed += hits.length;
-      await options.onPage(await pageRecords(options, hits), hits.length);
-      if (!scrollId) break;
-      page = await nextScrollPage(options, scrollId, `list shard ${shard} of ${index}`);
-      scrollId = page._scroll_id ?? scrollId;
+    while (page.hits.length > 0) {
+      listed += page.hits.length;
+      await options.onPage(await pageRecords(options, page.hits), page.hits.length);
+      if (!page.scrollId) break;
+      page = await nextScrollPage<unknown>(client, page.scrollId, scroll, options.sleep);
     }
   } finally {
-    if (scrollId) await clearScroll(client, scrollId);
+    if (page.scrollId) await clearScroll(client, page.scrollId);
   }
   return listed;
-}
-
-/**
- * A lost answer would skip a page, so a scroll page is not sent again blindly (no retry on a broken
- * connection). A busy rejection (429, es_rejected_execution) means the server did not run it: that one is
- * safe to send again, after a backoff, so a busy source slows verification down instead of failing it.
- */
-async function nextScrollPage(options: ListSideOptions, scrollId: string, what: string): Promise<ScrollPage> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await options.client.json<ScrollPage>({
-        method: 'POST',
-        path: '/_search/scroll',
-        body: { scroll: KEEP_ALIVE, scroll_id: scrollId },
-        idempotent: false,
-        what,
-      });
-    } catch (error) {
-      if (!(error instanceof ResponseError && error.retryable) || attempt + 1 >= BUSY_RETRY.attempts)
-        throw error;
-      await (options.sleep ?? realSleep)(backoffDelay(BUSY_RETRY, attempt));
-    }
-  }
 }
 
 /**

@@ -1,9 +1,9 @@
 // Fresh, real-time reads of single documents (mget reads the latest write even before a refresh), used to
 // re-check differences and, with `--since`, to find the dest copies of the source documents that changed.
 import type { ClusterClient } from '../cluster/client.js';
-import { enc } from '../cluster/client.js';
 import { FerryError } from '../cluster/errors.js';
-import { type RawHit, toRecord } from './hits.js';
+import { type MgetKey, mgetDocuments } from '../cluster/mget.js';
+import { toRecord } from './hits.js';
 import type { DocRecord } from './types.js';
 
 export class LookupError extends FerryError {
@@ -15,11 +15,8 @@ export class LookupError extends FerryError {
   }
 }
 
-export interface LookupKey {
-  id: string;
-  /** The routing the document is expected under; without it a custom-routed document is not found. */
-  routing: string | undefined;
-}
+/** A document id and the routing it is expected under. */
+export type LookupKey = MgetKey;
 
 const BATCH = 500;
 
@@ -33,23 +30,10 @@ export async function lookupRecords(
   const out: (DocRecord | undefined)[] = [];
   for (let from = 0; from < keys.length; from += BATCH) {
     const batch = keys.slice(from, from + BATCH);
-    const docs = batch.map((k) => ({
-      _id: k.id,
-      ...(k.routing !== undefined ? { routing: k.routing } : {}),
-      // Without _source, `_routing` comes back only as a stored field.
-      ...(deep ? { _source: true } : { _source: false, stored_fields: ['_routing'] }),
-    }));
-    const body = await client.json<{ docs: (RawHit & { error?: { type?: string; reason?: string } })[] }>({
-      method: 'POST',
-      path: `/${enc(index)}/_mget`,
-      query: { realtime: true },
-      body: { docs },
-      idempotent: true,
-      what: `look up ${batch.length} documents in ${index}`,
-    });
-    for (const doc of body.docs) {
+    const docs = await mgetDocuments(client, index, batch, deep);
+    for (const doc of docs) {
       // An item error (e.g. routing required) is not "no such document": reporting it missing would be a lie.
-      if (doc.error) throw new LookupError(index, doc._id, doc.error.type ?? 'error', doc.error.reason ?? '');
+      if (doc.error) throw new LookupError(index, doc._id, doc.error.type, doc.error.reason);
       out.push(doc.found ? toRecord(doc, deep) : undefined);
     }
   }

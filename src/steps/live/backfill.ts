@@ -3,11 +3,11 @@
 // Every document goes through the applier, so the ledger knows each destination write Ferry made, a client
 // that moved early keeps its writes, and a killed backfill resumes from its slice cursors (re-read pages are
 // skipped by the ledger).
-import { StepVerificationError } from '../../cluster/errors.js';
 import type { SliceCursor } from '../../copy/types.js';
 import { backfillIndex } from '../../sync/backfill.js';
 import { captureBounds } from '../../sync/capture.js';
 import { openSync } from '../../sync/open.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 
 const SAVE_EVERY_MS = 1000;

@@ -2,11 +2,11 @@
 // (--yes-delete-source): write-block the source (undo recorded first, so a kill before the delete leaves a
 // block that abort takes off), wait for its operations to settle, apply the last changes and deletes a late
 // client made (through the ledger, so a client's destination write still wins), and only then delete the source.
-import { StepVerificationError } from '../../cluster/errors.js';
 import { writeConflictsFile } from '../../sync/conflicts-file.js';
 import { blockSourceWrites, settledPositions } from '../../sync/cutover.js';
 import { openSync } from '../../sync/open.js';
 import { catchUp } from '../../sync/round.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 
 export const CLEANUP_GATE = 'delete-source';

@@ -1,7 +1,7 @@
 // Live step 2: the destination index, shaped like the source (mappings and the settings that matter), with
 // every change made reported. Ferry never lets the destination auto-create it with guessed mappings.
-import { StepVerificationError } from '../../cluster/errors.js';
 import { createDestIndexFrom } from '../../copy/dest-index.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 
 export const createDestIndex: Step = {

@@ -3,11 +3,11 @@
 // documents the ledger shows a client owns are counted and listed apart; everything else must match, and
 // anything that still differs after re-checks (a lost, resurrected, stale or changed document) fails the step.
 import { join } from 'node:path';
-import { StepVerificationError } from '../../cluster/errors.js';
 import { writeConflictsFile } from '../../sync/conflicts-file.js';
 import { openSync, type SyncSession } from '../../sync/open.js';
 import { catchUp } from '../../sync/round.js';
 import { type LiveVerifySummary, verifyLive } from '../../verify/live-verify.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step, type StepContext } from '../step.js';
 
 const RECHECK_ROUNDS = 3;

@@ -1,8 +1,8 @@
 // Step 1: new writes for the source index go to the delta index, through a default pipeline that sets _index.
 // Fixed from the seed: the delta index is created with the source's mappings first (no dynamic guesses), an
 // existing default pipeline is kept (called first), and the old setting is recorded so abort puts it back.
-import { StepVerificationError } from '../../cluster/errors.js';
 import { getPipeline, literalTemplateValue, putPipeline, simulateSetIndex } from '../../cluster/pipelines.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 
 export const changePipeline: Step = {

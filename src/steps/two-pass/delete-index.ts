@@ -1,7 +1,7 @@
 // Step 4: delete the source index and the delta index. Only when both count checks were clean (not merely
 // accepted) and the operator said yes; otherwise it lists what it would delete and waits.
-import { StepVerificationError } from '../../cluster/errors.js';
 import { deletePipeline } from '../../cluster/pipelines.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 
 export const DELETE_GATE = 'delete-source';

@@ -1,6 +1,6 @@
 // The seed's make_null: the dest must not carry the source's default pipeline. snaps already restores without
 // it; this checks, and clears it if it is there anyway (recording the old value first).
-import { StepVerificationError } from '../../cluster/errors.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 
 export const makeNull: Step = {

@@ -1,8 +1,8 @@
 // Step 3: the delta index is copied into the dest by reindex-from-remote, as a server task polled for progress.
 // The task id is saved, so a resumed run waits for the same task instead of starting another. Running it
 // again is safe in the seed's sense: the same delta is written again (op_type index).
-import { StepVerificationError } from '../../cluster/errors.js';
 import { getTask, startReindex } from '../../cluster/tasks.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step, type StepContext } from '../step.js';
 
 const POLL_MS = 500;

@@ -1,8 +1,9 @@
 // Step 3.1: the seed's count check, count(source) + count(delta) vs count(dest). Kept and recorded; as the
 // report says, it double counts every document updated during the move, so it can fail on a correct copy and
 // pass on a broken one. A mismatch stops the run unless --accept-count-drift.
-import { StepVerificationError } from '../../cluster/errors.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
+import { verifyCountRecord } from './count-record.js';
 
 export const secondPassVerification: Step = {
   name: 'second_pass_verification',
@@ -35,5 +36,7 @@ export const secondPassVerification: Step = {
     }
     return DONE;
   },
-  async verify() {},
+  async verify(ctx) {
+    verifyCountRecord(ctx, 'secondPassCounts', (c) => c.sourceCount! + c.deltaCount! === c.destCount);
+  },
 };

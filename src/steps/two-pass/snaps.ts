@@ -1,7 +1,6 @@
 // Step 2: snapshot only the source index into the shared repository and restore it on the dest under the
 // dest name, without the default pipeline setting (the seed restored it and had to null it afterwards).
 // Re-runnable: an existing good snapshot is reused, a failed one retaken, a restore in progress awaited.
-import { StepVerificationError } from '../../cluster/errors.js';
 import {
   deleteSnapshot,
   getRepository,
@@ -12,6 +11,7 @@ import {
   startRestore,
   startSnapshot,
 } from '../../cluster/snapshots.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step, type StepContext } from '../step.js';
 
 const POLL_MS = 500;

@@ -1,7 +1,8 @@
 // The seed's manual step: applications move from the source cluster to the dest. Ferry stops and says exactly
 // what to switch; `ferry resume --confirm-switch` goes on.
 import { redactUrl } from '../../cluster/connection.js';
-import { DONE, type Step } from '../step.js';
+import { StepVerificationError } from '../errors.js';
+import { DONE, type Step, type StepContext } from '../step.js';
 
 export const SWITCH_GATE = 'switch-clients';
 
@@ -12,7 +13,7 @@ export const switchClients: Step = {
   ],
   async run(ctx) {
     if (ctx.flags.confirmSwitch || ctx.state.confirmations[SWITCH_GATE]) {
-      ctx.state.confirmations[SWITCH_GATE] ??= new Date().toISOString();
+      ctx.state.confirmations[SWITCH_GATE] ??= ctx.now().toISOString();
       await ctx.save();
       return DONE;
     }
@@ -28,5 +29,23 @@ export const switchClients: Step = {
       ],
     };
   },
-  async verify() {},
+  async verify(ctx) {
+    verifyConfirmation(ctx);
+    if (!(await ctx.dest.indexExists(ctx.plan.destIndex)))
+      throw new StepVerificationError(
+        `the clients were switched to ${ctx.plan.destIndex}, which is missing on the dest`,
+        'Move the clients back to the source, then `ferry abort` and start again.',
+      );
+  },
 };
+
+/** The switch is recorded as the moment the operator confirmed it, which cannot be later than now. */
+function verifyConfirmation(ctx: StepContext): void {
+  const at = ctx.state.confirmations[SWITCH_GATE];
+  const time = at === undefined ? Number.NaN : Date.parse(at);
+  if (Number.isNaN(time) || time > ctx.now().getTime())
+    throw new StepVerificationError(
+      `the client switch is recorded as ${String(at)}, not as a past moment`,
+      `Run \`ferry resume --id ${ctx.plan.id} --confirm-switch\` once the clients are switched.`,
+    );
+}

@@ -1,8 +1,9 @@
 // Step 2.1: the seed compares document counts of source and dest. Kept, and recorded for the report; a
 // mismatch stops the run unless --accept-count-drift says to go on as the seed would. (Equal counts prove
 // little: `ferry verify` and the loss audit compare documents.)
-import { StepVerificationError } from '../../cluster/errors.js';
+import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
+import { verifyCountRecord } from './count-record.js';
 
 export const verifyingSnapshotAndRestore: Step = {
   name: 'verifying_snapshot_and_restore',
@@ -30,5 +31,14 @@ export const verifyingSnapshotAndRestore: Step = {
     }
     return DONE;
   },
-  async verify() {},
+  async verify(ctx) {
+    const counts = verifyCountRecord(ctx, 'firstPassCounts', (c) => c.sourceCount === c.destCount);
+    // Nothing writes to the dest index before the clients switch, so it still holds what was counted.
+    const now = await ctx.dest.count(ctx.plan.destIndex);
+    if (now !== counts.destCount)
+      throw new StepVerificationError(
+        `${ctx.plan.destIndex} on the dest holds ${now} documents, ${counts.destCount} were counted: something writes to it before the client switch`,
+        'Stop whatever writes to the dest index, then run `ferry resume`.',
+      );
+  },
 };

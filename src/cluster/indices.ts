@@ -1,0 +1,23 @@
+// Facts about one index name that preflight reads: what it resolves to and its size on disk.
+import { type ClusterClient, enc } from './client.js';
+
+/** The concrete indices a name (index, alias or pattern) resolves to; undefined when nothing has that name. */
+export async function resolveIndexNames(client: ClusterClient, name: string): Promise<string[] | undefined> {
+  const res = await client.request<Record<string, unknown>>({
+    method: 'GET',
+    path: `/${enc(name)}`,
+    okStatuses: [404],
+    what: `read index ${name}`,
+  });
+  return res.status === 404 ? undefined : Object.keys(res.body);
+}
+
+/** Bytes on disk of every copy (primaries and replicas) of an index. */
+export async function storeSizeBytes(client: ClusterClient, index: string): Promise<number> {
+  const body = await client.json<{ _all: { total: { store: { size_in_bytes: number } } } }>({
+    method: 'GET',
+    path: `/${enc(index)}/_stats/store`,
+    what: `read size of ${index}`,
+  });
+  return body._all.total.store.size_in_bytes;
+}
