@@ -90,7 +90,7 @@ interface SeqNo {
 }
 
 describe('one replica: checkpoints and what each copy shows', () => {
-  it('lists both copies in shard stats; at rest every copy has the same checkpoints and the same documents', async (t) => {
+  it('lists both copies in shard stats; at rest every copy has the same checkpoints and the same documents', async () => {
     const index = uniqueName('facts-copies');
     await seed(index, 30, { number_of_replicas: 1 });
     const copies = await c.source.shardSeqNos(index);
