@@ -133,36 +133,71 @@ export interface DiskWatermarks {
  * Sets the cluster's disk watermarks (transient) and has the disk monitor check every 10 s (its minimum). A flood
  * stage below the disk's use puts `index.blocks.read_only_allow_delete` on every index with a shard on the node,
  * and OpenSearch also sets `cluster.blocks.create_index` when every node is over it. `null` restores the defaults
- * and lifts both blocks at once rather than waiting for the disk monitor, so the next test finds a usable cluster.
+ * and returns once both blocks are lifted for good, so the next test finds a usable cluster.
  */
 export async function setDiskWatermark(client: ClusterClient, marks: DiskWatermarks | null): Promise<void> {
   const prefix = 'cluster.routing.allocation.disk';
   await putClusterSettings(client, {
     [`${prefix}.threshold_enabled`]: marks ? true : null,
-    'cluster.info.update.interval': marks ? '10s' : null,
+    // Kept fast through the reset too: the monitor lifts its blocks only on a later pass, and forgets that a
+    // node was over the high watermark only after a reroute (once a minute by default); until then it re-sets
+    // OpenSearch's create-index block on every pass.
+    'cluster.info.update.interval': '10s',
+    [`${prefix}.reroute_interval`]: '1s',
     [`${prefix}.watermark.low`]: marks?.low ?? null,
     [`${prefix}.watermark.high`]: marks?.high ?? null,
     [`${prefix}.watermark.flood_stage`]: marks?.floodStage ?? null,
   });
   if (marks) return;
-  await client.json({
-    method: 'PUT',
-    path: '/_all/_settings',
-    query: { expand_wildcards: 'all' },
-    body: { 'index.blocks.read_only_allow_delete': null },
-    what: 'lift the flood-stage index blocks',
+  // Lift the blocks until none came back for 15 s (more than one monitor pass).
+  const deadline = Date.now() + 120_000;
+  for (let quietSince = Date.now(); Date.now() - quietSince < 15_000; await sleep(2500)) {
+    if (Date.now() > deadline) throw new Error('The flood-stage blocks kept coming back for 120 s');
+    if (await liftDiskBlocks(client)) quietSince = Date.now();
+  }
+  await putClusterSettings(client, {
+    'cluster.info.update.interval': null,
+    [`${prefix}.reroute_interval`]: null,
   });
-  if (client.engine.distribution === 'opensearch') {
+}
+
+/** Lifts the flood-stage blocks (index read-only-allow-delete, OpenSearch's create-index); true when one was set. */
+async function liftDiskBlocks(client: ClusterClient): Promise<boolean> {
+  const key = 'index.blocks.read_only_allow_delete';
+  const indices = await client.json<Record<string, { settings: Record<string, unknown> }>>({
+    method: 'GET',
+    path: `/_all/_settings/${key}`,
+    query: { expand_wildcards: 'all', flat_settings: true },
+    what: 'read the flood-stage index blocks',
+  });
+  const blocked = Object.values(indices).some((i) => i.settings[key] !== undefined);
+  if (blocked)
     await client.json({
       method: 'PUT',
-      path: '/_cluster/settings',
-      body: {
-        persistent: { 'cluster.blocks.create_index': null },
-        transient: { 'cluster.blocks.create_index': null },
-      },
-      what: 'lift the flood-stage create-index block',
+      path: '/_all/_settings',
+      query: { expand_wildcards: 'all' },
+      body: { [key]: null },
+      what: 'lift the flood-stage index blocks',
     });
-  }
+  if (client.engine.distribution !== 'opensearch') return blocked;
+  const settings = await client.json<{
+    persistent: Record<string, unknown>;
+    transient: Record<string, unknown>;
+  }>({
+    method: 'GET',
+    path: '/_cluster/settings',
+    query: { flat_settings: true },
+    what: 'read the create-index block',
+  });
+  const block = 'cluster.blocks.create_index';
+  if (settings.persistent[block] === undefined && settings.transient[block] === undefined) return blocked;
+  await client.json({
+    method: 'PUT',
+    path: '/_cluster/settings',
+    body: { persistent: { [block]: null }, transient: { [block]: null } },
+    what: 'lift the flood-stage create-index block',
+  });
+  return true;
 }
 
 function putClusterSettings(client: ClusterClient, transient: Record<string, unknown>): Promise<unknown> {
@@ -170,7 +205,7 @@ function putClusterSettings(client: ClusterClient, transient: Record<string, unk
     method: 'PUT',
     path: '/_cluster/settings',
     body: { transient },
-    what: transient['cluster.info.update.interval'] ? 'set disk watermarks' : 'reset disk watermarks',
+    what: 'set disk watermarks',
   });
 }
 
