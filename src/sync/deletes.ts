@@ -26,6 +26,16 @@ export interface DeleteScan {
   recaptureFrom: Record<number, number>;
 }
 
+/** What one scan works with and what it finds; passed down the narrowing as one value. */
+interface ScanRun {
+  source: ClusterClient;
+  index: string;
+  ledger: Ledger;
+  scan: DeleteScan;
+  /** Ledger rows the source no longer lists: delete candidates, to be confirmed. */
+  candidates: LedgerRow[];
+}
+
 export async function findDeletes(
   source: ClusterClient,
   index: string,
@@ -39,44 +49,27 @@ export async function findDeletes(
     unknownIds: [],
     recaptureFrom: {},
   };
-  const candidates: LedgerRow[] = [];
-  for (const [shardKey, mark] of Object.entries(marks)) {
-    const shard = Number(shardKey);
-    await narrow(source, index, ledger, shard, -1, mark, scan, candidates, true);
-  }
-  scan.deletes = await confirmGone(source, index, candidates, scan);
+  const run: ScanRun = { source, index, ledger, scan, candidates: [] };
+  for (const [shard, mark] of Object.entries(marks)) await narrow(run, Number(shard), -1, mark, true);
+  scan.deletes = await confirmGone(run);
   return scan;
 }
 
 /** Counts (from, to] on both sides; recurses where they differ, lists ids where the range is small. */
-async function narrow(
-  source: ClusterClient,
-  index: string,
-  ledger: Ledger,
-  shard: number,
-  from: number,
-  to: number,
-  scan: DeleteScan,
-  out: LedgerRow[],
-  top: boolean,
-): Promise<void> {
+async function narrow(run: ScanRun, shard: number, from: number, to: number, top: boolean): Promise<void> {
   if (to <= from) return;
-  const expected = ledger.liveCount(shard, from, to);
-  if (top) {
-    const actual = await countRange(source, index, shard, from, to, scan);
-    if (actual === expected) return;
-  }
+  const expected = run.ledger.liveCount(shard, from, to);
+  if (top && (await countRange(run, shard, from, to)) === expected) return;
   if (expected <= LIST_BELOW || to - from <= BUCKETS) {
-    await listRange(source, index, ledger, shard, from, to, scan, out);
+    await listRange(run, shard, from, to);
     return;
   }
   const bounds = split(from, to);
-  const actual = await countBuckets(source, index, shard, bounds, scan);
+  const actual = await countBuckets(run, shard, bounds);
   for (let i = 0; i < bounds.length - 1; i++) {
     const lo = bounds[i]!;
     const hi = bounds[i + 1]!;
-    if (actual[i] !== ledger.liveCount(shard, lo, hi))
-      await narrow(source, index, ledger, shard, lo, hi, scan, out, false);
+    if (actual[i] !== run.ledger.liveCount(shard, lo, hi)) await narrow(run, shard, lo, hi, false);
   }
 }
 
@@ -88,17 +81,10 @@ function split(from: number, to: number): number[] {
   return bounds;
 }
 
-async function countRange(
-  source: ClusterClient,
-  index: string,
-  shard: number,
-  from: number,
-  to: number,
-  scan: DeleteScan,
-): Promise<number> {
-  scan.requests++;
-  const res = await source.search(
-    index,
+async function countRange(run: ScanRun, shard: number, from: number, to: number): Promise<number> {
+  run.scan.requests++;
+  const res = await run.source.search(
+    run.index,
     { size: 0, track_total_hits: true, query: { range: { _seq_no: { gt: from, lte: to } } } },
     { preference: `_shards:${shard}` },
   );
@@ -107,20 +93,14 @@ async function countRange(
 }
 
 /** Live documents per bucket (bounds[i], bounds[i+1]], in one request. */
-async function countBuckets(
-  source: ClusterClient,
-  index: string,
-  shard: number,
-  bounds: number[],
-  scan: DeleteScan,
-): Promise<number[]> {
-  scan.requests++;
+async function countBuckets(run: ScanRun, shard: number, bounds: number[]): Promise<number[]> {
+  run.scan.requests++;
   // A range aggregation's `from` is inclusive and `to` exclusive: (lo, hi] is [lo + 1, hi + 1).
   const ranges = bounds
     .slice(0, -1)
     .map((lo, i) => ({ key: String(i), from: lo + 1, to: bounds[i + 1]! + 1 }));
-  const res = await source.search(
-    index,
+  const res = await run.source.search(
+    run.index,
     {
       size: 0,
       query: { range: { _seq_no: { gt: bounds[0], lte: bounds.at(-1) } } },
@@ -133,22 +113,14 @@ async function countBuckets(
 }
 
 /** Lists the ids of a small range on the source; ledger rows not among them are candidates. */
-async function listRange(
-  source: ClusterClient,
-  index: string,
-  ledger: Ledger,
-  shard: number,
-  from: number,
-  to: number,
-  scan: DeleteScan,
-  out: LedgerRow[],
-): Promise<void> {
+async function listRange(run: ScanRun, shard: number, from: number, to: number): Promise<void> {
+  const { scan } = run;
   const present = new Map<string, number>();
   let after = from;
   for (;;) {
     scan.requests++;
-    const res = await source.search(
-      index,
+    const res = await run.source.search(
+      run.index,
       {
         size: LIST_BELOW,
         _source: false,
@@ -163,9 +135,9 @@ async function listRange(
     if (hits.length < LIST_BELOW) break;
     after = hits.at(-1)?._seq_no ?? to;
   }
-  const known = ledger.liveRows(shard, from, to);
+  const known = run.ledger.liveRows(shard, from, to);
   const knownIds = new Set(known.map((r) => r.id));
-  for (const r of known) if (!present.has(r.id)) out.push(r);
+  for (const r of known) if (!present.has(r.id)) run.candidates.push(r);
   for (const [id, seq] of present)
     if (!knownIds.has(id)) {
       scan.unknownOnSource++;
@@ -175,17 +147,12 @@ async function listRange(
 }
 
 /** Realtime reads of the source: only a document the source really no longer has becomes a delete. */
-async function confirmGone(
-  source: ClusterClient,
-  index: string,
-  candidates: LedgerRow[],
-  scan: DeleteScan,
-): Promise<SourceChange[]> {
+async function confirmGone(run: ScanRun): Promise<SourceChange[]> {
   const gone: SourceChange[] = [];
-  for (let i = 0; i < candidates.length; i += 500) {
-    const batch = candidates.slice(i, i + 500);
-    scan.requests++;
-    const docs = await source.mgetPositions(index, batch);
+  for (let i = 0; i < run.candidates.length; i += 500) {
+    const batch = run.candidates.slice(i, i + 500);
+    run.scan.requests++;
+    const docs = await run.source.mgetPositions(run.index, batch);
     docs.forEach((d, k) => {
       const r = batch[k]!;
       // An item error leaves the document's state unknown: it is not a delete.
