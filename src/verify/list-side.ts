@@ -39,7 +39,9 @@ export async function listSide(options: ListSideOptions): Promise<number> {
   let listed = 0;
   const worker = async () => {
     for (let shard = next++; shard < shards; shard = next++) {
-      listed += await listShard(options, shard);
+      // Not `listed += await ...`: that reads `listed` before the await and loses the other workers' counts.
+      const n = await listShard(options, shard);
+      listed += n;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, shards)) }, worker));

@@ -32,8 +32,14 @@ export interface SyncRecord {
   /** Sum of the source's max `_seq_no`s when last seen, to tell when it moved. */
   lastPositions: number;
   lastScanAt: number;
-  /** Epoch ms since when the destination has been behind without a break (lag age). */
-  behindSince?: number | undefined;
+  /**
+   * Source positions seen at the end of recent rounds that the destination has not reached yet, and when the
+   * latest reached one was seen: the oldest change not yet applied was written after that.
+   */
+  pendingSamples?: { at: number; max: Marks }[];
+  reachedAt?: number;
+  /** Age of the oldest source change not yet on the destination, in ms (0 when caught up). */
+  lagAgeMs?: number;
   switch?: SwitchRecord;
 }
 
@@ -147,9 +153,11 @@ async function round(
   }
   const max: Marks = {};
   for (const p of positions) max[p.shard] = p.maxSeqNo;
-  const lagOps = operationsBetween(sync.ledger.marks(), max);
-  if (lagOps > 0) data.behindSince ??= now();
-  else data.behindSince = undefined;
+  const marks = sync.ledger.marks();
+  const lagOps = operationsBetween(marks, max);
+  // Before any position is reached, the oldest change not applied may date from the backfill's marks.
+  data.reachedAt ??= Date.parse(ctx.state.steps.backfill?.startedAt ?? ctx.now().toISOString());
+  data.lagAgeMs = lagAge(data, marks, max, lagOps, now());
   await recordLag(ctx, data, r, lagOps);
   if (sw && !sw.syncedAt && r.deletesFound !== undefined && reached(sync.ledger.marks(), sw.positions))
     announceOrRefine(ctx, sw, max);
@@ -185,8 +193,19 @@ function announceOrRefine(ctx: StepContext, sw: SwitchRecord, max: Marks): void 
   );
 }
 
+/** Age of the oldest change not applied: time since the latest source position the marks have reached. */
+function lagAge(data: SyncRecord, marks: Marks, max: Marks, lagOps: number, now: number): number {
+  const samples = [...(data.pendingSamples ?? []), { at: now, max }];
+  let reachedAt = data.reachedAt ?? now;
+  for (const s of samples) if (reached(marks, s.max)) reachedAt = Math.max(reachedAt, s.at);
+  data.reachedAt = reachedAt;
+  // A few samples are enough: the round interval bounds the error of the age.
+  data.pendingSamples = samples.filter((s) => !reached(marks, s.max)).slice(-50);
+  return lagOps === 0 ? 0 : now - reachedAt;
+}
+
 async function recordLag(ctx: StepContext, data: SyncRecord, r: RoundResult, lagOps: number): Promise<void> {
-  const seconds = data.behindSince ? (ctx.now().getTime() - data.behindSince) / 1000 : 0;
+  const seconds = (data.lagAgeMs ?? 0) / 1000;
   const lag = (ctx.state.results.lag as LagSample[] | undefined) ?? [];
   lag.push({ at: ctx.now().toISOString(), ops: lagOps, seconds: Number(seconds.toFixed(3)) });
   if (lag.length > MAX_LAG_SAMPLES) lag.splice(0, lag.length - MAX_LAG_SAMPLES);
