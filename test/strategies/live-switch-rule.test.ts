@@ -56,7 +56,13 @@ describe('live switch-over rule', () => {
     const report = await ferryOn(m, 'report', ['--json']);
     const results = JSON.parse(report.stdout) as {
       sync: { conflicts: number; conflictsFile: string };
-      verification: { unexplained: number; clientOwned: number; byVerdict: Record<string, number> };
+      verification: {
+        unexplained: number;
+        clientOwned: number;
+        byVerdict: Record<string, number>;
+        sourceDocs: number;
+        destDocs: number;
+      };
     };
     const conflicts = (await readFile(results.sync.conflictsFile, 'utf8'))
       .split('\n')
@@ -73,6 +79,8 @@ describe('live switch-over rule', () => {
       'both sides of the conflict',
     );
     assert.equal(results.verification.unexplained, 0);
+    // Both listings count every shard: 50 less d4 on the source; 50 less d3 and d4, plus new1 on the dest.
+    assert.deepEqual([results.verification.sourceDocs, results.verification.destDocs], [49, 49]);
     // d1 and new1 written by a client on the dest, d3 deleted there: counted apart, not differences.
     assert.equal(results.verification.byVerdict.client_wrote, 2);
     assert.equal(results.verification.byVerdict.client_deleted, 1);
