@@ -90,16 +90,21 @@ interface SeqNo {
 }
 
 describe('one replica: checkpoints and what each copy shows', () => {
-  it('lists both copies in shard stats; at rest every copy has the same checkpoints and the same documents', async () => {
+  it('lists both copies in shard stats; at rest both copies hold every operation and the same documents', async (t) => {
     const index = uniqueName('facts-copies');
     await seed(index, 30, { number_of_replicas: 1 });
     const copies = await c.source.shardSeqNos(index);
     assert.deepEqual(copies.map((s) => s.primary).sort(), [false, true]);
+    t.diagnostic(
+      `at rest: ${JSON.stringify(copies.map((s) => [s.primary, s.maxSeqNo, s.localCheckpoint, s.globalCheckpoint]))}`,
+    );
     for (const copy of copies) {
       assert.equal(copy.maxSeqNo, 29);
       assert.equal(copy.localCheckpoint, 29);
-      assert.equal(copy.globalCheckpoint, 29);
     }
+    // The primary knows the global checkpoint; a replica learns it with the next write or the periodic sync
+    // (Elasticsearch 7.10 showed -1 on the replica right after the first bulk).
+    assert.equal(copies.find((s) => s.primary)?.globalCheckpoint, 29);
     for (const copy of copies) {
       const res = await c.source.search(
         index,
