@@ -3,7 +3,12 @@ import type { BulkItemResult } from '../cluster/types.js';
 
 export type ItemOutcome = 'written' | 'skipped_older' | 'retry' | 'drop';
 
-const BUSY_TYPES = new Set(['es_rejected_execution_exception', 'opensearch_rejected_execution_exception']);
+const BUSY_TYPES = new Set([
+  'es_rejected_execution_exception',
+  'opensearch_rejected_execution_exception',
+  // What OpenSearch 2.19 actually answers.
+  'rejected_execution_exception',
+]);
 
 export function itemOutcome(item: BulkItemResult | undefined): ItemOutcome {
   if (!item) return 'drop';
