@@ -69,7 +69,6 @@ CREATE TABLE IF NOT EXISTS conflicts (
   id TEXT NOT NULL, change TEXT NOT NULL, source_seq INTEGER NOT NULL, source_version INTEGER NOT NULL,
   dest_seq INTEGER, dest_version INTEGER, at TEXT NOT NULL, PRIMARY KEY (id, source_seq, change)
 );
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 interface DbRow {
@@ -187,12 +186,6 @@ export class Ledger {
     ).map(fromDb);
   }
 
-  /** Every row, in id order, a page at a time (verification joins it with both listings). */
-  *rowsAfter(afterId: string, limit: number): Generator<LedgerRow> {
-    const rows = this.db.prepare('SELECT * FROM docs WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit);
-    for (const r of rows as DbRow[]) yield fromDb(r);
-  }
-
   counts(): { docs: number; written: number; deleted: number; client: number; conflicts: number } {
     const byState = this.db.prepare('SELECT state, count(*) AS n FROM docs GROUP BY state').all() as {
       state: DocState;
@@ -221,22 +214,6 @@ export class Ledger {
         destVersion: r.dest_version as number | null,
         at: r.at as string,
       };
-  }
-
-  getMeta<T>(key: string): T | undefined {
-    const r = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
-    return r ? (JSON.parse(r.value) as T) : undefined;
-  }
-
-  setMeta(key: string, value: unknown): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta VALUES (?, ?)').run(key, JSON.stringify(value));
-  }
-
-  /** The raw database, for verification's joins in the same file. */
-  get database(): Database.Database {
-    return this.db;
   }
 }
 
