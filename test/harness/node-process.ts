@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { runnerClasspath } from './classpath.js';
 import { elasticsearchZipSpawn, prepareElasticsearchZip } from './elasticsearch-zip.js';
-import { ENGINES, type EngineId } from './engines.js';
+import { ENGINES, type EngineId, isSecured } from './engines.js';
 import { HARNESS_DIR } from './paths.js';
+import { bedFetch, prepareSecuredNode } from './secured-bed.js';
 
 export type NodeSettings = Record<string, string | number | boolean | string[]>;
 
@@ -58,7 +59,7 @@ export async function startNode(launch: NodeLaunch): Promise<RunningNode> {
   if (child.pid === undefined) throw new Error(`Could not spawn ${spec.command} for ${launch.engine}`);
   child.unref();
   if (launch.ownerPid !== undefined) startWatchdog(launch.ownerPid, child.pid);
-  const url = `http://127.0.0.1:${launch.httpPort}`;
+  const url = `${isSecured(launch.engine) ? 'https' : 'http'}://127.0.0.1:${launch.httpPort}`;
   let exited = false;
   child.on('exit', () => {
     exited = true;
@@ -125,11 +126,13 @@ async function spawnSpec(launch: NodeLaunch): Promise<SpawnSpec> {
   }
   const configDir = join(launch.dir, 'node_1', 'config');
   await mkdir(configDir, { recursive: true });
+  const secured = engine.securityPlugin ? await prepareSecuredNode(launch.dir, configDir) : undefined;
   const settings: NodeSettings = {
     'http.host': '127.0.0.1',
     'transport.host': '127.0.0.1',
     'transport.port': launch.transportPort,
     'path.repo': [launch.repoDir],
+    ...secured?.settings,
     ...launch.settings,
   };
   await writeFile(join(configDir, engine.configFile), stringify(settings));
@@ -142,6 +145,9 @@ async function spawnSpec(launch: NodeLaunch): Promise<SpawnSpec> {
       `-Xmx${launch.heapMb}m`,
       '-XX:+UseG1GC',
       '-Dlog4j2.formatMsgNoLookups=true',
+      ...(engine.securityPlugin
+        ? [`-Dferry.plugins=${engine.securityPlugin}`, ...(secured?.jvmArgs ?? [])]
+        : []),
       '-cp',
       classpath,
       join(HARNESS_DIR, 'java', 'FerryNode.java'),
@@ -181,7 +187,7 @@ async function waitForHealth(
     try {
       // A node of a multi-node cluster is up once it has joined a cluster, whatever the cluster's colour (after a
       // kill it may be red until this very node is back); the bed then waits for the colour it needs.
-      const res = await fetch(
+      const res = await bedFetch(
         launch.nodeName
           ? `${url}/_cluster/health?master_timeout=2s`
           : `${url}/_cluster/health?wait_for_status=yellow&timeout=2s`,
