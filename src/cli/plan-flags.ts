@@ -15,6 +15,16 @@ export function addPlanFlags(command: Command): Command {
       'dest cluster URL (credentials: FERRY_DEST_USERNAME/PASSWORD/API_KEY, CA: FERRY_DEST_CA)',
     )
     .option('--source-index <name>', 'index to move')
+    .option('--source-ca <file>', "PEM file of the CA that signed the source cluster's certificate")
+    .option('--dest-ca <file>', "PEM file of the CA that signed the dest cluster's certificate")
+    .option('--source-cert <file>', 'client certificate (PEM) for the source (with --source-key)')
+    .option('--source-key <file>', "the source client certificate's private key (PEM)")
+    .option('--dest-cert <file>', 'client certificate (PEM) for the dest (with --dest-key)')
+    .option('--dest-key <file>', "the dest client certificate's private key (PEM)")
+    .option(
+      '--insecure',
+      "do not verify the clusters' TLS certificates (warned on every command; use --*-ca)",
+    )
     .option('--dest-index <name>', 'name on the dest (default: same)')
     .option('--delta-index <name>', 'two-pass: index on the source that takes writes during the move')
     .option('--repository <name>', 'snapshot repository registered on both clusters (default: ferry)')
@@ -40,7 +50,14 @@ export function addConnectionFlags(command: Command): Command {
       'the YAML plan file of the run, for its credentials (FERRY_* variables work too)',
     )
     .option('--source-url <url>', 'source cluster URL, if it changed or carries the credentials')
-    .option('--dest-url <url>', 'dest cluster URL, if it changed or carries the credentials');
+    .option('--dest-url <url>', 'dest cluster URL, if it changed or carries the credentials')
+    .option('--source-ca <file>', "PEM file of the CA that signed the source cluster's certificate")
+    .option('--dest-ca <file>', "PEM file of the CA that signed the dest cluster's certificate")
+    .option('--source-cert <file>', 'client certificate (PEM) for the source (with --source-key)')
+    .option('--source-key <file>', "the source client certificate's private key (PEM)")
+    .option('--dest-cert <file>', 'client certificate (PEM) for the dest (with --dest-key)')
+    .option('--dest-key <file>', "the dest client certificate's private key (PEM)")
+    .option('--insecure', "do not verify the clusters' TLS certificates (warned on every command)");
 }
 
 /** Options that may change when a migration is resumed. */

@@ -4,7 +4,7 @@ import { ClusterClient } from '../cluster/client.js';
 import type { ConnectionOptions } from '../cluster/connection.js';
 import { ConfigError } from '../cluster/errors.js';
 import { defaultMigrationId } from '../plan/names.js';
-import { loadPlan, type Plan, type PlanFlags } from '../plan/options.js';
+import { loadPlan, type Plan, type PlanFlags, stripUserInfo } from '../plan/options.js';
 import { rebuildPlan } from '../plan/saved-plan.js';
 import { createProgress, type Progress, type ProgressMode } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
@@ -30,6 +30,8 @@ export async function connectSides(plan: {
   source: ConnectionOptions;
   dest: ConnectionOptions;
 }): Promise<{ source: ClusterClient; dest: ClusterClient; close(): Promise<void> }> {
+  warnInsecure('source', plan.source);
+  warnInsecure('dest', plan.dest);
   const source = await ClusterClient.connect(plan.source);
   let dest: ClusterClient;
   try {
@@ -39,6 +41,16 @@ export async function connectSides(plan: {
     throw error;
   }
   return { source, dest, close: async () => void (await Promise.all([source.close(), dest.close()])) };
+}
+
+/** Unverified TLS is the operator's explicit choice, and said loudly every time a command connects. */
+function warnInsecure(side: 'source' | 'dest', options: ConnectionOptions): void {
+  if (!options.insecure) return;
+  console.error(
+    `WARNING: --insecure: the ${side} cluster's TLS certificate is NOT verified. Anyone on the network path can ` +
+      `pose as ${stripUserInfo(options.url)} and read the credentials and every document Ferry moves. ` +
+      `Give its CA instead: --${side}-ca <file> (FERRY_${side.toUpperCase()}_CA, or ${side}.ca_file in the plan).`,
+  );
 }
 
 /**
@@ -109,5 +121,7 @@ export function withSecrets(url: string, prefix: string, env: NodeJS.ProcessEnv)
     password: env[`${prefix}_PASSWORD`],
     apiKey: env[`${prefix}_API_KEY`],
     caFile: env[`${prefix}_CA`],
+    certFile: env[`${prefix}_CERT`],
+    keyFile: env[`${prefix}_KEY`],
   };
 }

@@ -1,5 +1,6 @@
 // How to reach one cluster, and how to name it without ever showing a secret.
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { ConfigError } from './errors.js';
 
 export interface ConnectionOptions {
@@ -11,7 +12,10 @@ export interface ConnectionOptions {
   apiKey?: string | undefined;
   /** PEM file of the CA that signed the cluster's certificate. */
   caFile?: string | undefined;
-  /** Skip TLS verification (tests only). */
+  /** PEM files of a client certificate and its private key, for clusters that authenticate by certificate. */
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+  /** Skip TLS verification: the operator asked for it (--insecure), and is warned every time. */
   insecure?: boolean | undefined;
 }
 
@@ -21,6 +25,9 @@ export interface ResolvedConnection {
   basePath: string;
   authorization: string | undefined;
   ca: string | undefined;
+  /** Client certificate and key (PEM), both or neither. */
+  cert: string | undefined;
+  key: string | undefined;
   insecure: boolean;
   /** What logs and messages may show: origin and path, no credentials. */
   display: string;
@@ -47,17 +54,15 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
   if (options.apiKey && username) {
     throw new ConfigError('Both an API key and a username were given for one cluster.', 'Use one of them.');
   }
-  let ca: string | undefined;
-  if (options.caFile) {
-    try {
-      ca = readFileSync(options.caFile, 'utf8');
-    } catch {
-      throw new ConfigError(
-        `Cannot read the CA file ${options.caFile}.`,
-        'Check the path and its permissions.',
-      );
-    }
-  }
+  const ca = options.caFile ? readPem(options.caFile, 'CA file') : undefined;
+  if ((options.certFile === undefined) !== (options.keyFile === undefined))
+    throw new ConfigError(
+      'A client certificate needs both its certificate file and its key file; only one was given.',
+      'Give both: --source-cert and --source-key (or --dest-cert and --dest-key, FERRY_<SIDE>_CERT and FERRY_<SIDE>_KEY, cert_file and key_file in the plan).',
+    );
+  const cert = options.certFile ? readPem(options.certFile, 'client certificate file') : undefined;
+  const key = options.keyFile ? readPem(options.keyFile, 'client key file') : undefined;
+  checkTlsMaterial(ca, cert, key, options);
   const authorization = options.apiKey
     ? `ApiKey ${options.apiKey}`
     : username !== undefined
@@ -69,9 +74,42 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
     basePath,
     authorization,
     ca,
+    cert,
+    key,
     insecure: options.insecure ?? false,
     display: `${url.origin}${basePath}`,
   };
+}
+
+function readPem(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`Cannot read the ${what} ${path}.`, 'Check the path and its permissions.');
+  }
+}
+
+/** A CA, certificate or key that TLS cannot use is bad input, said before any connection is tried. */
+function checkTlsMaterial(
+  ca: string | undefined,
+  cert: string | undefined,
+  key: string | undefined,
+  options: ConnectionOptions,
+): void {
+  try {
+    createSecureContext({ ca, cert, key });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    // OpenSSL's reason names no file content, only what was wrong.
+    const reason = ((error as Error).message ?? '').replace(/^error:[0-9A-F]+:/, '');
+    const files = [options.caFile, options.certFile, options.keyFile].filter(Boolean).join(', ');
+    throw new ConfigError(
+      code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH'
+        ? `The client key ${options.keyFile} does not belong to the client certificate ${options.certFile}.`
+        : `TLS cannot use ${files}: ${reason}.`,
+      'Give PEM files: the CA certificate(s), the client certificate and its unencrypted private key.',
+    );
+  }
 }
 
 /** Removes user info from anything that looks like a URL, for messages about input we could not parse. */

@@ -27,6 +27,9 @@ export class ConfigError extends FerryError {}
 /** The URL reaches a server, but not an Elasticsearch or OpenSearch cluster: bad input. */
 export class NotASearchServerError extends ConfigError {}
 
+/** The TLS handshake failed on a certificate (wrong or expired CA, host name, client certificate): bad input. */
+export class TlsError extends ConfigError {}
+
 /** Could not reach the cluster at all (refused, DNS, TLS, timeout): retryable. */
 export class ConnectionError extends FerryError {
   readonly retryable = true;
@@ -94,7 +97,8 @@ export class AuthenticationError extends ResponseError {}
 export class NotFoundError extends ResponseError {}
 
 function hintFor(status: number): string {
-  if (status === 401) return 'Check the credentials (username/password or API key) for this cluster.';
+  if (status === 401)
+    return 'Check the credentials for this cluster: FERRY_SOURCE_USERNAME/FERRY_SOURCE_PASSWORD (FERRY_DEST_* for the dest), the API key (FERRY_*_API_KEY), username/password in the plan file, or the client certificate (--source-cert/--source-key).';
   if (status === 403) return 'The user lacks a privilege for this call: grant it, or use a user that has it.';
   if (status === 404) return 'Check the index or resource name.';
   if (RETRYABLE_STATUSES.has(status))
@@ -120,7 +124,9 @@ export function responseError(status: number, body: unknown, what: string): Resp
   const errorType = typeof error === 'object' ? error.type : undefined;
   const reason =
     typeof error === 'object' ? (error.reason ?? error.root_cause?.[0]?.reason ?? '') : String(error ?? '');
-  const args = { status, errorType, reason: reason.slice(0, 500), what, body };
+  // A secured cluster answers 401 with no JSON body: say what it means.
+  const said = reason || (status === 401 ? 'the cluster did not accept the credentials' : '');
+  const args = { status, errorType, reason: said.slice(0, 500), what, body };
   if (status === 401 || status === 403) return new AuthenticationError(args);
   if (status === 404) return new NotFoundError(args);
   return new ResponseError(args);

@@ -6,6 +6,7 @@ import { ConnectionError, responseError } from './errors.js';
 import { trackScroll } from './open-scrolls.js';
 import { DEFAULT_RETRY, type RetryPolicy, realSleep, type Sleep, withRetry } from './retry.js';
 import { assertAllShards, rawShardsHeader } from './shard-failures.js';
+import { tlsError, tlsOptions } from './tls.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -58,13 +59,7 @@ export class Transport {
     this.pool = new Pool(this.connection.origin, {
       connections: transportOptions.connections ?? 16,
       keepAliveTimeout: 30_000,
-      connect:
-        this.connection.ca || this.connection.insecure
-          ? {
-              ...(this.connection.ca ? { ca: this.connection.ca } : {}),
-              rejectUnauthorized: !this.connection.insecure,
-            }
-          : undefined,
+      connect: tlsOptions(this.connection),
     });
   }
 
@@ -109,6 +104,8 @@ export class Transport {
       status = res.statusCode;
       text = await res.body.text();
     } catch (error) {
+      const tls = tlsError(error, what, this.display);
+      if (tls) throw tls;
       throw new ConnectionError(
         `${what}: cannot reach ${this.display} (${(error as { code?: string }).code ?? (error as Error).name})`,
         'Check the URL, that the cluster is up, and any proxy, firewall or TLS settings (a private CA: FERRY_SOURCE_CA / FERRY_DEST_CA, or ca_file in the plan file).',

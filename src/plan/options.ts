@@ -20,6 +20,9 @@ export const clusterSchema = z
     password: z.string().optional(),
     api_key: z.string().optional(),
     ca_file: z.string().optional(),
+    /** A client certificate and its key (PEM files), for clusters that authenticate by certificate. */
+    cert_file: z.string().optional(),
+    key_file: z.string().optional(),
     insecure: z.boolean().optional(),
   })
   .strict();
@@ -89,6 +92,13 @@ export interface PlanFlags {
   writeBlock?: boolean;
   quietSeconds?: string;
   reconcileSeconds?: string;
+  sourceCa?: string;
+  destCa?: string;
+  sourceCert?: string;
+  sourceKey?: string;
+  destCert?: string;
+  destKey?: string;
+  insecure?: boolean;
 }
 
 export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env): Plan {
@@ -144,6 +154,8 @@ export interface SideAccess {
   auth: AuthKind;
   /** A CA file was given (its path is asked for again, like the credentials). */
   ca: boolean;
+  /** A client certificate was given (asked for again too). Optional: older states have none. */
+  cert?: boolean;
   insecure: boolean;
 }
 
@@ -155,7 +167,12 @@ export function sideAccess(c: ConnectionOptions): SideAccess {
     // An invalid URL is reported where it is parsed.
   }
   const auth: AuthKind = c.apiKey ? 'api-key' : c.username !== undefined || userInUrl ? 'basic' : 'none';
-  return { auth, ca: c.caFile !== undefined, insecure: c.insecure ?? false };
+  return {
+    auth,
+    ca: c.caFile !== undefined,
+    cert: c.certFile !== undefined,
+    insecure: c.insecure ?? false,
+  };
 }
 
 /** A URL without its user info at all (not even "***", which a later parse would take as a user name). */
@@ -188,6 +205,8 @@ export function connection(c: z.infer<typeof clusterSchema>): ConnectionOptions 
     password: c.password,
     apiKey: c.api_key,
     caFile: c.ca_file,
+    certFile: c.cert_file,
+    keyFile: c.key_file,
     insecure: c.insecure,
   };
 }
@@ -227,6 +246,8 @@ export function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
       password: env[`${prefix}_PASSWORD`],
       api_key: env[`${prefix}_API_KEY`],
       ca_file: env[`${prefix}_CA`],
+      cert_file: env[`${prefix}_CERT`],
+      key_file: env[`${prefix}_KEY`],
     });
   return prune({ source: side('FERRY_SOURCE'), dest: side('FERRY_DEST') });
 }
@@ -235,8 +256,20 @@ export function fromFlags(f: PlanFlags): Record<string, unknown> {
   return prune({
     id: f.id,
     strategy: f.strategy,
-    source: prune({ url: f.sourceUrl }),
-    dest: prune({ url: f.destUrl }),
+    source: prune({
+      url: f.sourceUrl,
+      ca_file: f.sourceCa,
+      cert_file: f.sourceCert,
+      key_file: f.sourceKey,
+      insecure: f.insecure,
+    }),
+    dest: prune({
+      url: f.destUrl,
+      ca_file: f.destCa,
+      cert_file: f.destCert,
+      key_file: f.destKey,
+      insecure: f.insecure,
+    }),
     source_index: f.sourceIndex,
     dest_index: f.destIndex,
     delta_index: f.deltaIndex,

@@ -146,17 +146,26 @@ function sideConnection(side: Side, saved: SavedPlan, raw: Raw, checkAccess: boo
       missing === 'api-key'
         ? `${prefix}_API_KEY, or ${side}.api_key in a --plan file`
         : missing === 'ca'
-          ? `${prefix}_CA, or ${side}.ca_file in a --plan file`
-          : `${prefix}_USERNAME and ${prefix}_PASSWORD, ${side}.username/password in a --plan file, or user info in --${side}-url`;
+          ? `--${side}-ca, ${prefix}_CA, or ${side}.ca_file in a --plan file`
+          : missing === 'cert'
+            ? `--${side}-cert and --${side}-key, ${prefix}_CERT and ${prefix}_KEY, or ${side}.cert_file and ${side}.key_file in a --plan file`
+            : `${prefix}_USERNAME and ${prefix}_PASSWORD, ${side}.username/password in a --plan file, or user info in --${side}-url`;
     throw new ConfigError(
-      `The ${side} cluster was reached with ${missing === 'api-key' ? 'an API key' : missing === 'ca' ? 'a CA file' : 'a username and password'} when this migration ran, and none was given now (Ferry never stores them).`,
+      `The ${side} cluster was reached with ${ACCESS_NAMES[missing]} when this migration ran, and none was given now (Ferry never stores them).`,
       `Give it again as for ferry run: ${sources}.`,
     );
   }
   return options;
 }
 
-function missingAccess(options: Plan['source'], access: SideAccess): 'basic' | 'api-key' | 'ca' | undefined {
+const ACCESS_NAMES = {
+  basic: 'a username and password',
+  'api-key': 'an API key',
+  ca: 'a CA file',
+  cert: 'a client certificate',
+} as const;
+
+function missingAccess(options: Plan['source'], access: SideAccess): keyof typeof ACCESS_NAMES | undefined {
   const url = new URL(options.url);
   const username = options.username ?? (url.username || undefined);
   const password = options.password ?? (url.password || undefined);
@@ -164,5 +173,6 @@ function missingAccess(options: Plan['source'], access: SideAccess): 'basic' | '
     return 'basic';
   if (access.auth === 'api-key' && !options.apiKey && username === undefined) return 'api-key';
   if (access.ca && !options.caFile) return 'ca';
+  if (access.cert && !options.certFile) return 'cert';
   return undefined;
 }
