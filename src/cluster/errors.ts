@@ -121,9 +121,17 @@ export function responseError(status: number, body: unknown, what: string): Resp
       | { error?: { type?: string; reason?: string; root_cause?: { reason?: string }[] } | string }
       | undefined
   )?.error;
-  const errorType = typeof error === 'object' ? error.type : undefined;
+  // A broadcast call (refresh, stats) refused on every shard has no `error`, only its shards' failures.
+  const shardFailure = (
+    body as { _shards?: { failures?: { reason?: { type?: string; reason?: string } }[] } } | undefined
+  )?._shards?.failures?.[0]?.reason;
+  const errorType = typeof error === 'object' ? error.type : shardFailure?.type;
   const reason =
-    typeof error === 'object' ? (error.reason ?? error.root_cause?.[0]?.reason ?? '') : String(error ?? '');
+    typeof error === 'object'
+      ? (error.reason ?? error.root_cause?.[0]?.reason ?? '')
+      : error === undefined
+        ? (shardFailure?.reason ?? '')
+        : String(error);
   // A secured cluster answers 401 with no JSON body: say what it means.
   const said = reason || (status === 401 ? 'the cluster did not accept the credentials' : '');
   const args = { status, errorType, reason: said.slice(0, 500), what, body };

@@ -10,6 +10,7 @@ import {
   nodeSettingValues,
 } from '../cluster/nodes.js';
 import { literalTemplateValue, simulateSetIndex } from '../cluster/pipelines.js';
+import { missingPrivileges } from '../cluster/privileges.js';
 import { getRepository } from '../cluster/snapshots.js';
 import { type CheckResult, fail, pass, warn } from './check.js';
 import { formatBytes, headroomBytes } from './disk-headroom.js';
@@ -264,4 +265,27 @@ function globMatch(pattern: string, value: string): boolean {
       .join('.*')}$`,
   );
   return regex.test(value);
+}
+
+/**
+ * The user on each side has every privilege the live strategy needs that can be probed without a change (see
+ * src/cluster/privileges.ts); a missing one is named with the steps that need it.
+ */
+export async function checkLivePrivileges(plan: Plan, sides: Sides): Promise<CheckResult> {
+  const name = 'privileges';
+  const missing = await missingPrivileges(sides, { source: plan.sourceIndex, dest: plan.destIndex });
+  if (missing.length === 0)
+    return pass(
+      name,
+      `the users may read ${plan.sourceIndex} on the source and create and write ${plan.destIndex} on the dest`,
+    );
+  const lines = missing.map(
+    (m) =>
+      `${m.privilege.side} user lacks ${m.privilege.name} on ${m.privilege.side === 'source' ? plan.sourceIndex : plan.destIndex} (needed by ${m.privilege.neededBy})`,
+  );
+  return fail(
+    name,
+    lines.join('; '),
+    `Grant ${[...new Set(missing.map((m) => m.privilege.name))].join(', ')} to the role of the user Ferry connects as (README, "Privileges", lists them per step), or connect as a user that has them. Nothing was changed.`,
+  );
 }

@@ -4,6 +4,7 @@ import type { Plan } from '../plan/options.js';
 import {
   checkDestAbsent,
   checkDisk,
+  checkLivePrivileges,
   checkShardLimit,
   checkSourceEnabled,
   checkSourceIndex,
@@ -11,9 +12,13 @@ import {
 } from '../plan/preflight.js';
 
 export async function liveChecks(plan: Plan, sides: Sides): Promise<CheckResult[]> {
+  // First: a user without a privilege would fail the other checks with a less helpful refusal.
+  const privileges = await checkLivePrivileges(plan, sides);
+  if (!privileges.ok) return [privileges];
   const sourceIndex = await checkSourceIndex(plan, sides);
-  if (!sourceIndex.ok) return [sourceIndex];
+  if (!sourceIndex.ok) return [privileges, sourceIndex];
   return [
+    privileges,
     sourceIndex,
     await checkDestAbsent(plan, sides),
     await checkDisk(plan, sides),
