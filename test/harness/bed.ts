@@ -4,7 +4,7 @@
 // `npm run clusters -- status|down` from another shell, and fault tools in a test process, find what `up` started.
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ENGINES, type EngineId, type EnginePair, pairName } from './engines.js';
+import { ENGINES, type EngineId, type EnginePair, isSecured, pairName } from './engines.js';
 import {
   groupAlive,
   type NodeLaunch,
@@ -16,6 +16,7 @@ import {
 } from './node-process.js';
 import { BED_ROOT, TRANSPORT_OFFSET } from './paths.js';
 import { bedFetch } from './secured-bed.js';
+import { newSecuredPasswords, saveSecuredPasswords, setUpSecuredUsers } from './secured-users.js';
 
 export type Side = 'source' | 'dest';
 export const SIDES: readonly Side[] = ['source', 'dest'];
@@ -93,11 +94,21 @@ export async function bedUp(pair: EnginePair, ownerPid: number | undefined): Pro
   await writeFile(STATE_FILE, JSON.stringify(bed, null, 2));
   try {
     await Promise.all(SIDES.map((side) => waitForCluster(bed, side, 'green', 240_000)));
+    await setUpUsers(bed, pair);
   } catch (error) {
     await bedDown();
     throw error;
   }
   return bed;
+}
+
+/** A secured side gets the tests' users (secured-users.ts), with the same passwords on both sides. */
+async function setUpUsers(bed: Bed, pair: EnginePair): Promise<void> {
+  const secured = SIDES.filter((side) => isSecured(pair[side]));
+  if (secured.length === 0) return;
+  const passwords = newSecuredPasswords();
+  for (const side of secured) await setUpSecuredUsers(bed[side].url, passwords);
+  await saveSecuredPasswords(passwords);
 }
 
 function sideLaunches(

@@ -1,7 +1,10 @@
 // What a cluster test gets: clients for the test bed's source and dest, and unique names.
 import { randomBytes } from 'node:crypto';
 import { ClusterClient } from '../../src/cluster/client.js';
+import type { ConnectionOptions } from '../../src/cluster/connection.js';
+import { bedCertificates } from './certificates.js';
 import type { EngineId } from './engines.js';
+import { BED_ADMIN } from './secured-bed.js';
 
 export interface TestClusters {
   source: ClusterClient;
@@ -21,8 +24,8 @@ export async function testClusters(): Promise<TestClusters> {
   const sourceUrl = required('FERRY_TEST_SOURCE_URL');
   const destUrl = required('FERRY_TEST_DEST_URL');
   const [source, dest] = await Promise.all([
-    ClusterClient.connect({ url: sourceUrl }),
-    ClusterClient.connect({ url: destUrl }),
+    ClusterClient.connect(asBedAdmin(sourceUrl)),
+    ClusterClient.connect(asBedAdmin(destUrl)),
   ]);
   return {
     source,
@@ -38,6 +41,12 @@ export async function testClusters(): Promise<TestClusters> {
       await Promise.all([source.close(), dest.close()]);
     },
   };
+}
+
+/** A secured bed (https) is reached through its CA as its administrator; a plain one as it is. */
+export function asBedAdmin(url: string): ConnectionOptions {
+  if (!url.startsWith('https:')) return { url };
+  return { url, caFile: bedCertificates().ca, ...BED_ADMIN };
 }
 
 /** Lower-case, unique per call, so tests share the clusters without stepping on each other. */
