@@ -1,0 +1,135 @@
+// The live strategy's privileges on secured clusters: a user with exactly the least privileges passes preflight
+// (and migrates: test/strategies/live.secured.test.ts), and a user lacking any one privilege preflight can probe
+// is refused before anything changes, with the privilege named. Runs only on secured pairs (test/run.ts).
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { LIVE_PRIVILEGES } from '../../src/cluster/privileges.js';
+import { bedCertificates } from '../harness/certificates.js';
+import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { runFerry } from '../harness/ferry-cli.js';
+import { clusterFingerprint } from '../harness/fingerprint.js';
+import {
+  LIMITED_ROLE_NAME,
+  LIMITED_USER,
+  LIVE_ROLE,
+  putRole,
+  type RoleGrants,
+  securedPasswords,
+} from '../harness/secured-users.js';
+
+let c: TestClusters;
+let index: string;
+let password: string;
+
+before(async () => {
+  c = await testClusters();
+  password = (await securedPasswords())[LIMITED_USER] ?? '';
+  index = uniqueName('sec-priv');
+  await c.source.createIndex(index, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
+  await c.source.bulk(`${JSON.stringify({ index: { _index: index, _id: '1' } })}\n{"n":1}\n`, {
+    refresh: 'true',
+  });
+});
+
+after(async () => {
+  await setLimitedRole(LIVE_ROLE);
+  await c.close();
+});
+
+/** Each privilege preflight probes, and the grant of the live role that gives it. */
+const WITHOUT: { privilege: string; cluster?: string[]; index?: string[] }[] = [
+  { privilege: 'indices:admin/get', index: ['indices:admin/get'] },
+  { privilege: 'indices:data/read/search', index: ['indices:data/read/search'] },
+  { privilege: 'indices:admin/mappings/get', index: ['indices:admin/mappings/get'] },
+  { privilege: 'indices:monitor/settings/get', index: ['indices:monitor/settings/get'] },
+  { privilege: 'indices:monitor/stats', index: ['indices:monitor/stats'] },
+  { privilege: 'indices:admin/refresh*', index: ['indices:admin/refresh*'] },
+  { privilege: 'indices:data/read/mget*', index: ['indices:data/read/mget*'] },
+  {
+    privilege: 'indices:data/read/point_in_time/create + delete',
+    index: ['indices:data/read/point_in_time/create'],
+  },
+  { privilege: 'indices:data/read/scroll + scroll/clear (cluster)', cluster: ['indices:data/read/scroll'] },
+  { privilege: 'indices:admin/create', index: ['indices:admin/create'] },
+  { privilege: 'indices:data/write/index', index: ['indices:data/write/index'] },
+  { privilege: 'indices:data/write/delete', index: ['indices:data/write/delete'] },
+];
+
+describe('live strategy privileges', () => {
+  it('every privilege preflight probes has a case here', () => {
+    assert.deepEqual(
+      WITHOUT.map((w) => w.privilege).sort(),
+      [...new Set(LIVE_PRIVILEGES.map((p) => p.name))].sort(),
+    );
+  });
+
+  it('the least-privilege role passes preflight', async () => {
+    await setLimitedRole(LIVE_ROLE);
+    const res = await runFerry(['plan', ...baseArgs(await tmp())], env());
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.match(res.stdout, /\[ ok \] privileges: the users may read/);
+  });
+
+  for (const w of WITHOUT) {
+    it(`without ${w.privilege}: refused before anything changes, the privilege named`, async () => {
+      await setLimitedRole({
+        cluster: LIVE_ROLE.cluster.filter((p) => !w.cluster?.includes(p)),
+        index: LIVE_ROLE.index.filter((p) => !w.index?.includes(p)),
+      });
+      const stateDir = await tmp();
+      const before = await fingerprints();
+      const res = await runFerry(['run', ...baseArgs(stateDir), '--quiet'], env());
+      const output = res.stdout + res.stderr;
+      assert.equal(res.code, 2, output);
+      assert.match(output, new RegExp(`user lacks ${escape(w.privilege)} on ${index} \\(needed by `));
+      assert.match(output, /Nothing was changed/);
+      assert.ok(!output.includes(password), 'the password appeared in the output');
+      assert.deepEqual(await fingerprints(), before);
+      assert.deepEqual(await readdir(stateDir), [], 'no state may be written for a run that never started');
+    });
+  }
+});
+
+async function setLimitedRole(grants: RoleGrants): Promise<void> {
+  await Promise.all([c.sourceUrl, c.destUrl].map((url) => putRole(url, LIMITED_ROLE_NAME, grants)));
+}
+
+function env(): Record<string, string> {
+  const ca = bedCertificates().ca;
+  return {
+    FERRY_SOURCE_USERNAME: LIMITED_USER,
+    FERRY_SOURCE_PASSWORD: password,
+    FERRY_DEST_USERNAME: LIMITED_USER,
+    FERRY_DEST_PASSWORD: password,
+    FERRY_SOURCE_CA: ca,
+    FERRY_DEST_CA: ca,
+  };
+}
+
+function baseArgs(stateDir: string): string[] {
+  return [
+    '--source-url',
+    c.sourceUrl,
+    '--dest-url',
+    c.destUrl,
+    '--source-index',
+    index,
+    '--state-dir',
+    stateDir,
+  ];
+}
+
+function tmp(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'ferry-priv-'));
+}
+
+function fingerprints() {
+  return Promise.all([clusterFingerprint(c.source, index), clusterFingerprint(c.dest, index)]);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
