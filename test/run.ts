@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { bedDown, bedUp } from './harness/bed.js';
-import { type EnginePair, pairName, parseEnginePair } from './harness/engines.js';
+import { type EnginePair, isSecured, pairName, parseEnginePair } from './harness/engines.js';
 import { REPO_ROOT } from './harness/paths.js';
 
 const DEFAULT_PAIRS = [
@@ -19,6 +19,8 @@ const DEFAULT_PAIRS = [
   'opensearch-3',
   'elasticsearch-7:opensearch-2',
   'elasticsearch-8:elasticsearch-9',
+  // TLS from a private CA, passwords, client certificates, least privileges: only the *.secured.test.ts files.
+  'opensearch-2-secure',
 ];
 const FULL_MATRIX = [
   'opensearch-2',
@@ -32,6 +34,7 @@ const FULL_MATRIX = [
   'elasticsearch-7:elasticsearch-8',
   'elasticsearch-8:elasticsearch-9',
   'elasticsearch-8:opensearch-2',
+  'opensearch-2-secure',
 ];
 
 async function main(): Promise<number> {
@@ -52,9 +55,7 @@ async function main(): Promise<number> {
           `\n== ${pairName(pair)}: source ${bed.source.url} (${bed.source.startupSeconds.toFixed(1)} s), dest ${bed.dest.url} (${bed.dest.startupSeconds.toFixed(1)} s), up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
         try {
-          // Tests that need several nodes (faults, replicas) run where the source has 3 or more; elsewhere they
-          // are not part of the run at all, rather than counted as skipped.
-          const files = cluster.filter((f) => pair.sourceNodes >= 3 || !f.endsWith('.multinode.test.ts'));
+          const files = pairFiles(cluster, pair);
           return await runNodeTest(files, {
             FERRY_TEST_SOURCE_URL: bed.source.url,
             FERRY_TEST_DEST_URL: bed.dest.url,
@@ -78,6 +79,21 @@ async function main(): Promise<number> {
   for (const r of results)
     console.log(`${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(34)} ${r.seconds.toFixed(0)} s`);
   return results.every((r) => r.ok) ? 0 : 1;
+}
+
+/**
+ * The cluster test files a pair runs; the others are not part of its run at all rather than counted as skipped.
+ * Tests that need several nodes (faults, replicas) run where the source has 3 or more. A secured pair (HTTPS and
+ * users on both sides) runs only the *.secured.test.ts files, and only it runs them: the other tests reach the
+ * clusters without credentials.
+ */
+function pairFiles(cluster: string[], pair: EnginePair): string[] {
+  const secured = isSecured(pair.source) || isSecured(pair.dest);
+  return cluster.filter(
+    (f) =>
+      f.endsWith('.secured.test.ts') === secured &&
+      (pair.sourceNodes >= 3 || !f.endsWith('.multinode.test.ts')),
+  );
 }
 
 function selectedPairs(): EnginePair[] {
