@@ -93,6 +93,41 @@ describe('rebuildPlan', () => {
     assert.equal(authOf(again.dest), 'ApiKey a2V5');
   });
 
+  it('a client certificate at run time: asked for again on resume, by flag or variable', () => {
+    const state = savedFrom({ ...run, destCert: '/certs/client.pem', destKey: '/certs/client-key.pem' });
+    const env = { FERRY_SOURCE_USERNAME: 'ferry', FERRY_SOURCE_PASSWORD: SECRET };
+    refused(
+      () => rebuildPlan(state, '.ferry', { id: state.id }, env),
+      /dest cluster was reached with a client certificate[\s\S]*--dest-cert and --dest-key, FERRY_DEST_CERT and FERRY_DEST_KEY/,
+    );
+    const byFlags = rebuildPlan(
+      state,
+      '.ferry',
+      { id: state.id, destCert: '/certs/client.pem', destKey: '/certs/client-key.pem' },
+      env,
+    ).plan;
+    assert.equal(byFlags.dest.certFile, '/certs/client.pem');
+    assert.equal(byFlags.dest.keyFile, '/certs/client-key.pem');
+    const byEnv = rebuildPlan(
+      state,
+      '.ferry',
+      { id: state.id },
+      {
+        ...env,
+        FERRY_DEST_CERT: '/c.pem',
+        FERRY_DEST_KEY: '/k.pem',
+      },
+    ).plan;
+    assert.equal(byEnv.dest.certFile, '/c.pem');
+  });
+
+  it('a certificate without its key (or a key without its certificate) is refused', () => {
+    refused(
+      () => resolveConnection({ url: 'https://old:9200', certFile: '/certs/client.pem' }),
+      /needs both its certificate file and its key file[\s\S]*--source-cert and --source-key/,
+    );
+  });
+
   it('commands that only read the state need no credentials', () => {
     const state = savedFrom(run);
     const { plan } = rebuildPlan(state, '.ferry', { id: state.id }, {}, false);

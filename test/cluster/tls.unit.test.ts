@@ -1,0 +1,31 @@
+// A failed TLS handshake becomes bad input with its fix (never retried); other socket errors are left alone.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isRetryable, TlsError } from '../../src/cluster/errors.js';
+import { tlsError } from '../../src/cluster/tls.js';
+
+describe('tlsError', () => {
+  const cases: [string, RegExp][] = [
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', /not signed by a trusted CA[\s\S]*--source-ca <file>/],
+    ['SELF_SIGNED_CERT_IN_CHAIN', /untrusted CA[\s\S]*--dest-ca <file>/],
+    ['CERT_HAS_EXPIRED', /has expired[\s\S]*Renew/],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', /not issued for this host name[\s\S]*subject alternative names/],
+    ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', /handshake[\s\S]*--source-cert/],
+  ];
+  for (const [code, expected] of cases)
+    it(code, () => {
+      // undici may wrap the socket's error: the code is looked for in the causes too.
+      const error = tlsError(
+        { cause: Object.assign(new Error('x'), { code }) },
+        'detect engine',
+        'https://h:9200',
+      );
+      assert.ok(error instanceof TlsError);
+      assert.match(`${error.message}\n${error.hint}`, expected);
+      assert.equal(isRetryable(error), false);
+    });
+
+  it('leaves other connection errors to the retrying path', () => {
+    assert.equal(tlsError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), 'w', 'd'), undefined);
+  });
+});
