@@ -44,8 +44,21 @@ export function bedCertificates(): BedCertificates {
   };
 }
 
-/** Makes the certificates unless a complete set is there already (they are valid for ten years). */
-export async function ensureBedCertificates(): Promise<BedCertificates> {
+let making: Promise<BedCertificates> | undefined;
+
+/**
+ * Makes the certificates unless a complete set is there already (they are valid for ten years). The nodes of a
+ * bed start at once: they share one making, or each would get certificates from another CA.
+ */
+export function ensureBedCertificates(): Promise<BedCertificates> {
+  making ??= makeBedCertificates().catch((error: unknown) => {
+    making = undefined;
+    throw error;
+  });
+  return making;
+}
+
+async function makeBedCertificates(): Promise<BedCertificates> {
   const certs = bedCertificates();
   const done = join(TLS_DIR, '.complete');
   if (await exists(done)) return certs;
