@@ -84,7 +84,7 @@ describe('live strategy privileges', () => {
       const res = await runFerry(['run', ...baseArgs(stateDir), '--quiet'], env());
       const output = res.stdout + res.stderr;
       assert.equal(res.code, 2, output);
-      assert.match(output, new RegExp(`user lacks ${escape(w.privilege)} on ${index} \\(needed by `));
+      assert.match(output, new RegExp(`user lacks ${literal(w.privilege)} on ${index} \\(needed by `));
       assert.match(output, /Nothing was changed/);
       assert.ok(!output.includes(password), 'the password appeared in the output');
       assert.deepEqual(await fingerprints(), before);
@@ -130,6 +130,6 @@ function fingerprints() {
   return Promise.all([clusterFingerprint(c.source, index), clusterFingerprint(c.dest, index)]);
 }
 
-function escape(text: string): string {
+function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
