@@ -9,7 +9,20 @@ import { BED_ROOT, HARNESS_DIR } from './paths.js';
 const run = promisify(execFile);
 const POM = join(HARNESS_DIR, 'java', 'pom.xml');
 
-export async function runnerClasspath(engine: EngineId): Promise<string> {
+const resolving = new Map<EngineId, Promise<string>>();
+
+/** The nodes of a bed start at once: they share one resolution (and one unpacking of a plugin zip). */
+export function runnerClasspath(engine: EngineId): Promise<string> {
+  let classpath = resolving.get(engine);
+  if (!classpath) {
+    classpath = resolveClasspath(engine);
+    classpath.catch(() => resolving.delete(engine));
+    resolving.set(engine, classpath);
+  }
+  return classpath;
+}
+
+async function resolveClasspath(engine: EngineId): Promise<string> {
   const out = join(BED_ROOT, 'classpath', `${engine}.txt`);
   const [pomTime, outTime] = await Promise.all([mtime(POM), mtime(out)]);
   if (outTime === undefined || pomTime === undefined || outTime < pomTime) {
