@@ -2,7 +2,8 @@
 // security plugin check a privilege before they look at the request, so a refusal (403) means the privilege is
 // missing and any other answer means it is there. No probe changes anything: reads, a create-index with an
 // invalid shard count, a document write that may only go to an alias (the dest index is no alias, so never
-// written), a conditional delete no document can match, and a point-in-time and a scroll closed at once.
+// written), a conditional delete no document can match, a settings change with a value the server rejects,
+// and a point-in-time and a scroll closed at once. Deleting an index has no such probe.
 // OpenSearch's security plugin has no has-privileges call (Elasticsearch's `_security/user/_has_privileges`
 // would not cover OpenSearch), hence probes rather than a question.
 import type { ClusterClient } from './client.js';
@@ -64,6 +65,15 @@ export const LIVE_PRIVILEGES: readonly Privilege[] = [
   ),
   read('indices:data/read/scroll + scroll/clear (cluster)', 'verification (listing each shard)', (c, i) =>
     scrollProbe(c, i),
+  ),
+  read('indices:admin/settings/update', 'cleanup (the source write block)', (c, i) =>
+    c.request({
+      method: 'PUT',
+      path: `/${enc(i)}/_settings`,
+      body: { index: { 'blocks.write': PROBE_ID } },
+      okStatuses: [400],
+      what: `change settings of ${i} (privilege probe, refused by its own value)`,
+    }),
   ),
   dest('indices:admin/create', 'create_dest_index', (c, i) =>
     c.request({

@@ -22,9 +22,8 @@ export const LIVE_ROLE: RoleGrants = {
     'cluster:monitor/main', // engine detection (GET /)
     'cluster:monitor/health',
     'cluster:monitor/state', // cluster uuid, cluster settings (disk watermarks)
-    'cluster:monitor/nodes/info', // versions and modules
     'cluster:monitor/nodes/stats', // dest disk space
-    'indices:data/write/bulk', // the bulk request itself; its items need the index privileges below
+    'indices:data/write/bulk', // bulk requests (single-document writes run as one); items need the index privileges
     'indices:data/read/mget',
     'indices:data/read/scroll',
     'indices:data/read/scroll/clear',
@@ -36,7 +35,6 @@ export const LIVE_ROLE: RoleGrants = {
     'indices:monitor/stats',
     'indices:admin/refresh*', // with the shard-level refresh[s]
     'indices:data/read/search',
-    'indices:data/read/get',
     'indices:data/read/mget*',
     'indices:data/read/point_in_time/create',
     'indices:data/read/point_in_time/delete',

@@ -53,6 +53,7 @@ const WITHOUT: { privilege: string; cluster?: string[]; index?: string[] }[] = [
     index: ['indices:data/read/point_in_time/create'],
   },
   { privilege: 'indices:data/read/scroll + scroll/clear (cluster)', cluster: ['indices:data/read/scroll'] },
+  { privilege: 'indices:admin/settings/update', index: ['indices:admin/settings/update'] },
   { privilege: 'indices:admin/create', index: ['indices:admin/create'] },
   { privilege: 'indices:data/write/index', index: ['indices:data/write/index'] },
   { privilege: 'indices:data/write/delete', index: ['indices:data/write/delete'] },
