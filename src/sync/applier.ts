@@ -118,7 +118,7 @@ export class Applier {
       } else if (a?.status === 409) refused.push(p);
       else {
         rows.push(p.before ?? placeholder(p.change));
-        failed.push({ id: p.change.id, status: a?.status ?? 0, reason: a?.error?.type ?? 'no answer' });
+        failed.push({ id: p.change.id, status: a?.status ?? 0, reason: itemReason(a?.error) });
       }
     });
     const destNow = await this.destVersions(refused);
@@ -420,4 +420,13 @@ function dedupe(changes: readonly SourceChange[]): SourceChange[] {
 
 function range(start: number, end: number): number[] {
   return Array.from({ length: end - start }, (_, i) => start + i);
+}
+
+/**
+ * A failed item's error type; a refused privilege also says which one (the server names it and the user, no
+ * secret). Other reasons are left out: they may quote document content.
+ */
+function itemReason(error: { type: string; reason: string } | undefined): string {
+  if (!error) return 'no answer';
+  return error.type === 'security_exception' ? `${error.type}: ${error.reason}` : error.type;
 }
