@@ -19,19 +19,27 @@ function harness(graceMs: number) {
     (code) => exited(code),
   );
   // The handler's timer is unref'd (it must not keep ferry alive); the test keeps the loop alive itself.
+  // A failed assertion must not leave it running (the file would never end): `remove` clears it too.
   const keepAlive = setInterval(() => {}, 1000);
   void exit.finally(() => clearInterval(keepAlive));
-  return { events, exit, handle };
+  const remove = () => {
+    clearInterval(keepAlive);
+    handle.remove();
+  };
+  return { events, exit, handle: { ...handle, remove } };
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 20));
+/** Signals arrive asynchronously; on a loaded machine 20 ms is not always enough, so wait for the effect. */
+async function until(check: () => boolean): Promise<void> {
+  for (let waited = 0; !check() && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+}
 
 describe('onInterrupt', () => {
   it('first signal asks for a stop at the next checkpoint; a second one stops at once', async () => {
     const { events, exit, handle } = harness(60_000);
     try {
       process.kill(process.pid, 'SIGINT');
-      await tick();
+      await until(() => events.includes('requestStop'));
       assert.deepEqual(
         events.filter((e) => !e.startsWith('say')),
         ['requestStop'],
