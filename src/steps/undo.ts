@@ -1,5 +1,6 @@
 // Applies recorded undo actions, newest first. Each is removed from state once done, so an interrupted abort
 // can simply be run again. Every action tolerates "already undone".
+import { putIndexAliases } from '../cluster/aliases.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { ConfigError } from '../cluster/errors.js';
 import { deletePipeline, putPipeline } from '../cluster/pipelines.js';
@@ -121,6 +122,9 @@ async function undoOne(action: UndoAction, client: ClusterClient): Promise<void>
       if (await client.indexExists(action.index)) {
         await client.putIndexSettings(action.index, { [action.setting]: action.previous ?? null });
       }
+      return;
+    case 'restore-aliases':
+      if (await client.indexExists(action.index)) await putIndexAliases(client, action.index, action.aliases);
       return;
     case 'delete-pipeline':
       await deletePipeline(client, action.pipeline);
