@@ -18,7 +18,7 @@ export interface UndoControl {
   /** Asked between actions (Ctrl-C, SIGTERM): true stops before the next one. */
   stopRequested?: () => boolean;
   /** Called after each action is applied and dropped from the saved state. */
-  afterEach?: () => void;
+  afterEach?: () => Promise<void>;
 }
 
 /** Returns false when stopped before the end (the rest stays in state.undo, for the next run). */
@@ -41,7 +41,7 @@ export async function applyUndo(
     }
     state.undo.pop();
     await store.save(state);
-    control.afterEach?.();
+    await control.afterEach?.();
   }
   return true;
 }

@@ -132,13 +132,15 @@ function abortMessage(state: MigrationState): string {
  * Test hook: FERRY_TEST_SIGNAL_AFTER_UNDO=<n>[:<signal>,...] makes the process send itself the signals (SIGINT
  * by default) once n undo actions are applied, exactly as an operator's Ctrl-C (or kill) at that moment.
  */
-function testSignalAfterUndo(): (() => void) | undefined {
+function testSignalAfterUndo(): (() => Promise<void>) | undefined {
   const spec = process.env.FERRY_TEST_SIGNAL_AFTER_UNDO;
   if (!spec) return undefined;
   const [n, signals = 'SIGINT'] = spec.split(':');
   let applied = 0;
-  return () => {
+  return async () => {
     if (++applied !== Number(n)) return;
     for (const signal of signals.split(',')) process.kill(process.pid, signal as NodeJS.Signals);
+    // Signals arrive through the event loop: let them, as they would while the next request was on its way.
+    await new Promise((resolve) => setTimeout(resolve, 200));
   };
 }
