@@ -16,7 +16,8 @@ export interface StatusFacts {
 
 export interface StepView {
   name: string;
-  status: StepRecord['status'];
+  /** The step's record, or `stopped` for one left running by a migration that no longer runs. */
+  status: StepRecord['status'] | 'stopped';
   /** One line of progress (counts, rate, ETA, lag, duration), empty when there is nothing to say. */
   progress: string;
   /** Numbers behind the line, for --json. */
@@ -153,7 +154,9 @@ function stepView(name: string, step: StepRecord, state: MigrationState, facts: 
   if (took) parts.push(took);
   if (step.attempts > 1) parts.push(`${step.attempts} attempts`);
   if (step.error) parts.push(`error: ${step.error}`);
-  const view: StepView = { name, status: step.status, progress: parts.join(', ') };
+  // A step left `running` by a migration that is not running (paused, stopped) is not moving.
+  const status = step.status === 'running' && state.status !== 'running' ? 'stopped' : step.status;
+  const view: StepView = { name, status, progress: parts.join(', ') };
   if (numbers) view.numbers = numbers;
   return view;
 }
@@ -257,7 +260,7 @@ export function renderStatus(v: StatusView): string[] {
   lines.push(`phase: ${v.phase}`, 'steps:');
   const width = Math.max(...v.steps.map((s) => s.name.length));
   for (const s of v.steps)
-    lines.push(`  ${s.status.padEnd(8)} ${s.name.padEnd(width)}${s.progress ? `  ${s.progress}` : ''}`);
+    lines.push(`  ${s.status.padEnd(8)} ${s.progress ? `${s.name.padEnd(width)}  ${s.progress}` : s.name}`);
   if (v.lag)
     lines.push(
       `lag: now ${v.lag.nowOps} operations / ${v.lag.nowSeconds.toFixed(1)} s; max ${v.lag.maxOps} / ${v.lag.maxSeconds.toFixed(1)} s (last ${v.lag.rounds} rounds)`,
