@@ -150,6 +150,7 @@ describe('credentials of a saved migration', () => {
     const id = `${index}-to-${index}`;
     const run = await runFerry(['run', ...a]);
     assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: the source URL \S+ carries credentials;[^\n]*FERRY_SOURCE_USERNAME/);
     const stateText = await readFile(join(stateDir, id, 'state.json'), 'utf8');
     for (const secret of [SECRET, encodeURIComponent(SECRET), '***'])
       assert.ok(!stateText.includes(secret), `state holds ${secret}`);
