@@ -63,6 +63,11 @@ async function abort(flags: AbortFlags): Promise<void> {
         state.results.keptDestIndex = plan.destIndex;
       }
       await checkTwoPassAbort(state, plan, sides.source, choices);
+      if (stopAsked) {
+        console.error(`abort of ${state.id} stopped before it changed anything (state: ${state.status}).`);
+        process.exitCode = 130;
+        return;
+      }
       state.status = 'aborting';
       await store.save(state);
       const finished = await applyUndo(state, store, sides, progressFor(flags), {
