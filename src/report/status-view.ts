@@ -142,6 +142,8 @@ function stepView(name: string, step: StepRecord, state: MigrationState, facts: 
       `${v.sourceDocs} source / ${v.destDocs} dest documents, ${v.unexplained} unexplained difference(s)`,
     );
   }
+  if (typeof step.data.taskId === 'string' && step.status !== 'done')
+    parts.push(`task ${step.data.taskId} on the dest (a resumed run waits for it)`);
   // Two-pass: the count checks and the reindex task record their numbers in the step's data.
   const result = step.data.result as Record<string, unknown> | undefined;
   if (result && typeof result === 'object')

@@ -100,12 +100,16 @@ describe('live: aliases and what is not carried', () => {
     // 2. An index on the dest with an alias's name: refused, exit 2, nothing changed, no state.
     await c.dest.createIndex(a('read'), { settings: { number_of_shards: 1, number_of_replicas: 0 } });
     const clashBefore = await bothSides(index);
-    const clash = await runFerry(['run', ...m.runArgs]);
-    assert.equal(clash.code, 2, clash.stdout + clash.stderr);
-    assert.match(
-      clash.stderr,
-      new RegExp(`an index named ${a('read')} exists on the dest[\\s\\S]*fix: Free those names on the dest`),
-    );
+    for (const command of ['plan', 'run']) {
+      const clash = await runFerry([command, ...m.runArgs]);
+      assert.equal(clash.code, 2, `${command}: ${clash.stdout}${clash.stderr}`);
+      assert.match(
+        clash.stdout + clash.stderr,
+        new RegExp(
+          `an index named ${a('read')} exists on the dest[\\s\\S]*fix: Free those names on the dest`,
+        ),
+      );
+    }
     assert.deepEqual(await bothSides(index), clashBefore, 'a refused run changed a cluster');
     assert.deepEqual(await readdir(m.stateDir), [], 'a refused run left state');
     await c.dest.deleteIndex(a('read'));
