@@ -105,9 +105,7 @@ function refuseAborting(state: MigrationState): void {
 }
 
 function existingMigration(plan: Plan, previous: MigrationState): ConfigError {
-  if (previous.status === 'aborting') {
-    refuseAborting(previous);
-  }
+  refuseAborting(previous);
   const next =
     previous.status === 'done'
       ? `It is done: see ferry report --id ${plan.id}. To move it again, give a new --id, or drop the old record with ferry forget --id ${plan.id}.`
