@@ -113,6 +113,17 @@ describe('ferry status view', () => {
     assert.match(text, /next:\n {2}Run: ferry cleanup --id orders-to-orders --yes-delete-source/);
   });
 
+  it('a failed step: the error first, then fix-and-resume or abort', () => {
+    const s = liveState();
+    s.status = 'failed';
+    s.steps.backfill = { status: 'failed', attempts: 2, data: {}, error: 'dest rejected 3 documents' };
+    const text = renderStatus(statusView(s, { now: NOW })).join('\n');
+    assert.match(text, /^ {2}! backfill failed: dest rejected 3 documents$/m);
+    assert.match(text, /^phase: failed at step 3\/6 backfill$/m);
+    assert.match(text, /failed\s+backfill\s+2 attempts, error: dest rejected 3 documents/);
+    assert.match(text, /next:\n {2}fix what the error says, then: ferry resume --id orders-to-orders/);
+  });
+
   it('a run whose process is gone says so, and an abort stopped part-way says to run it again', () => {
     const s = liveState();
     s.steps.backfill = { status: 'running', attempts: 1, data: {} };

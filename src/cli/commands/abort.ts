@@ -121,7 +121,7 @@ function refuseWhatCannotBeUndone(
 }
 
 function stoppedMessage(state: MigrationState): string {
-  return `abort of ${state.id} stopped with ${state.undo.length} change(s) still to undo (state: aborting; nothing is half-done that a second run does not finish). Finish it with the same command: ferry abort --id ${state.id}`;
+  return `abort of ${state.id} stopped with ${state.undo.length} change(s) still to undo (state: aborting: resume and cleanup refuse it). Finish it with the same command: ferry abort --id ${state.id}`;
 }
 
 function abortMessage(state: MigrationState): string {
