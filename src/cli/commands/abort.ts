@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import { RunLock } from '../../state/run-lock.js';
+import { allGuards, liveAbortGuard } from '../../steps/live-abort-guard.js';
 import { applyUndo, checkTwoPassAbort, twoPassAbortGuard } from '../../steps/undo.js';
 import { onInterrupt, stopGraceMs } from '../interrupt.js';
 import { addConnectionFlags } from '../plan-flags.js';
@@ -62,7 +63,10 @@ async function abort(flags: AbortFlags): Promise<void> {
         state.undo = state.undo.filter((a) => !(a.kind === 'delete-index' && a.side === 'dest'));
         state.results.keptDestIndex = plan.destIndex;
       }
+      const liveGuard = liveAbortGuard(state, plan, sides.dest, choices.deleteDest, () => ledgerCounts(plan));
+      // Before anything changes, so that a refusal leaves everything as it was; and again at each action.
       await checkTwoPassAbort(state, plan, sides.source, choices);
+      for (const action of state.undo) await liveGuard(action);
       if (stopAsked) {
         console.error(`abort of ${state.id} stopped before it changed anything (state: ${state.status}).`);
         process.exitCode = 130;
@@ -71,7 +75,7 @@ async function abort(flags: AbortFlags): Promise<void> {
       state.status = 'aborting';
       await store.save(state);
       const finished = await applyUndo(state, store, sides, progressFor(flags), {
-        guard: twoPassAbortGuard(state, plan, sides.source, choices),
+        guard: allGuards(twoPassAbortGuard(state, plan, sides.source, choices), liveGuard),
         stopRequested: () => stopAsked,
         afterEach: testSignalAfterUndo(),
       });
