@@ -45,6 +45,14 @@ describe('live abort after an unseen client write on the dest', () => {
     ]);
     assert.deepEqual(before[0], sourceBefore, 'the migration left the source as it was');
 
+    // The dest URL now reaches another cluster (the source): named, and refused before anything.
+    const otherCluster = await ferryOn(m, 'abort', ['--dest-url', c.sourceUrl]);
+    assert.equal(otherCluster.code, 2, otherCluster.stdout + otherCluster.stderr);
+    assert.match(
+      otherCluster.stderr,
+      /The dest URL \S+ reaches another cluster \(uuid \S+\) than the one migration \S+ started on[\s\S]*fix: Give the URL of the original dest cluster/,
+    );
+
     const refused = await ferryOn(m, 'abort');
     assert.equal(refused.code, 2, refused.stdout + refused.stderr);
     assert.match(

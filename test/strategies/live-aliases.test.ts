@@ -148,6 +148,15 @@ describe('live: aliases and what is not carried', () => {
 
     // 5. Ctrl-C during abort: the first stops after the change in hand (state aborting, resume refused),
     //    a double Ctrl-C stops at once; the same abort again finishes; both clusters are as before the run.
+    // After the switch, a plain abort would delete what clients may have written on the dest: refused.
+    const afterSwitch = await bothSides(index);
+    const plainAbort = await ferryOn(m, 'abort');
+    assert.equal(plainAbort.code, 2, plainAbort.stdout + plainAbort.stderr);
+    assert.match(
+      plainAbort.stderr,
+      /clients may have written to \S+ on the dest, and an abort would delete it[\s\S]*fix: Run: ferry abort --id \S+ --keep-dest/,
+    );
+    assert.deepEqual(await bothSides(index), afterSwitch, 'a refused abort changed a cluster');
     const abortArgs = ['--delete-dest'];
     const first = await ferryOn(m, 'abort', abortArgs, { FERRY_TEST_SIGNAL_AFTER_UNDO: '1' });
     assert.equal(first.code, 130, first.stdout + first.stderr);
