@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AuthenticationError, ConfigError, ConnectionError, FerryError } from '../cluster/errors.js';
+import { registerAbortCommand } from './commands/abort.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerStatusCommands } from './commands/status.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerPlanCommand(program);
   registerRunCommands(program);
   registerStatusCommands(program);
+  registerAbortCommand(program);
   registerSwitchCommand(program);
   registerVerifyCommand(program);
   return program;

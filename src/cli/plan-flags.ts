@@ -35,6 +35,10 @@ export function addPlanFlags(command: Command): Command {
     .option('--pipeline <name>', 'two-pass: name of the rerouting pipeline')
     .option('--state-dir <dir>', 'where progress is saved (default: .ferry)')
     .option('--write-block', 'live: at the switch, block source writes for a bounded, measured final drain')
+    .option(
+      '--move-aliases',
+      "live: at the switch, the source index's aliases stop taking writes (reads still work), so a client left on the old cluster gets an error; the dest carries them from the start",
+    )
     .option('--quiet-seconds <n>', 'live: drain once the source had no write for this long (default 10)')
     .option(
       '--reconcile-seconds <n>',

@@ -9,6 +9,7 @@ import { rebuildPlan } from '../plan/saved-plan.js';
 import { createProgress, type Progress, type ProgressMode } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import { StateStore } from '../state/state-store.js';
+import { warnCredentialsInUrl } from './url-credentials.js';
 
 export interface CommonFlags extends PlanFlags {
   json?: boolean;
@@ -40,6 +41,8 @@ export async function connectSides(plan: {
     await source.close();
     throw error;
   }
+  warnCredentialsInUrl('source', plan.source);
+  warnCredentialsInUrl('dest', plan.dest);
   return { source, dest, close: async () => void (await Promise.all([source.close(), dest.close()])) };
 }
 

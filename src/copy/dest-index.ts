@@ -1,6 +1,7 @@
 // Creates the destination index from the source's mappings and the settings that shape data (shards,
 // analysis, routing, sorting), dropping what the server owns or what ties an index to its old cluster.
 // Every change is returned so the operator sees it (users' second most common complaint about other tools).
+import type { AliasDefinition } from '../cluster/aliases.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { ConfigError } from '../cluster/errors.js';
 
@@ -52,12 +53,16 @@ export function planDestSettings(flat: Record<string, unknown>): {
   return { settings, changes };
 }
 
-/** Creates `dstIndex` on `dest` shaped like `srcIndex` on `source`; fails if it already exists. */
+/**
+ * Creates `dstIndex` on `dest` shaped like `srcIndex` on `source`, with `aliases` (dest-aliases.ts); fails if it
+ * already exists.
+ */
 export async function createDestIndexFrom(
   source: ClusterClient,
   dest: ClusterClient,
   srcIndex: string,
   dstIndex: string,
+  aliases: Record<string, AliasDefinition> = {},
 ): Promise<IndexChange[]> {
   if (await dest.indexExists(dstIndex)) {
     throw new ConfigError(
@@ -70,6 +75,6 @@ export async function createDestIndexFrom(
     source.getIndexSettings(srcIndex, true),
   ]);
   const { settings, changes } = planDestSettings(flat);
-  await dest.createIndex(dstIndex, { settings, mappings: definition.mappings });
+  await dest.createIndex(dstIndex, { settings, mappings: definition.mappings, aliases });
   return changes;
 }

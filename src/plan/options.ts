@@ -50,6 +50,8 @@ export const planSchema = z
     state_dir: z.string().default('.ferry'),
     /** live: block source writes for a bounded final drain instead of a window where both sides take writes. */
     write_block: z.boolean().default(false),
+    /** live: at the switch, the source index's aliases stop taking writes (the dest carries them from the start). */
+    move_aliases: z.boolean().default(false),
     /** live: the source counts as quiet after this long without a write; then the final drain runs. */
     quiet_seconds: z.number().positive().default(10),
     /** live: the longest time between two delete scans before the switch (each costs a count per shard). */
@@ -71,6 +73,7 @@ export interface Plan {
   pipeline: string;
   stateDir: string;
   writeBlock: boolean;
+  moveAliases: boolean;
   quietSeconds: number;
   reconcileSeconds: number;
 }
@@ -90,6 +93,7 @@ export interface PlanFlags {
   pipeline?: string;
   stateDir?: string;
   writeBlock?: boolean;
+  moveAliases?: boolean;
   quietSeconds?: string;
   reconcileSeconds?: string;
   sourceCa?: string;
@@ -123,6 +127,11 @@ export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env)
       `The migration id "${id.slice(0, 60)}..." made from the index names ${idProblem}.`,
       'Give a shorter one with --id <id> (letters, digits, ".", "_" and "-").',
     );
+  if (p.move_aliases && p.strategy !== 'live')
+    throw new ConfigError(
+      'move_aliases (--move-aliases) is for the live strategy: two-pass leaves aliases to the operator.',
+      'Leave --move-aliases out, or use --strategy live.',
+    );
   const deltaIndex = p.delta_index ?? `${p.source_index}-ferry-delta`;
   const deltaProblem = indexNameProblem(deltaIndex);
   if (deltaProblem)
@@ -142,6 +151,7 @@ export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env)
     pipeline: p.pipeline ?? `ferry-reroute-${p.source_index}`,
     stateDir: p.state_dir,
     writeBlock: p.write_block,
+    moveAliases: p.move_aliases,
     quietSeconds: p.quiet_seconds,
     reconcileSeconds: p.reconcile_seconds,
   };
@@ -277,6 +287,7 @@ export function fromFlags(f: PlanFlags): Record<string, unknown> {
     pipeline: f.pipeline,
     state_dir: f.stateDir,
     write_block: f.writeBlock,
+    move_aliases: f.moveAliases,
     quiet_seconds: f.quietSeconds === undefined ? undefined : Number(f.quietSeconds),
     reconcile_seconds: f.reconcileSeconds === undefined ? undefined : Number(f.reconcileSeconds),
   });

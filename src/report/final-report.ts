@@ -1,17 +1,14 @@
 // The report a migration ends with, built only from its saved state: what ran, how long each step took,
 // what was copied, the lag, the switch-over conflicts and the verification.
 
+import type { AliasDefinition } from '../cluster/aliases.js';
+import { describeAlias, type NotCarried } from '../copy/dest-aliases.js';
 import type { MigrationState } from '../state/migration-state.js';
 import { describeUndo } from '../state/undo-action.js';
 import type { LiveVerifySummary } from '../verify/live-verify.js';
+import { type LagSample, summariseLagSamples } from './lag-summary.js';
 import { formatLossAudit, type LossAudit } from './loss-audit.js';
 import { formatDuration } from './progress.js';
-
-interface LagSample {
-  at: string;
-  ops: number;
-  seconds: number;
-}
 
 export function renderReport(state: MigrationState): string {
   const lines: string[] = [];
@@ -31,16 +28,13 @@ export function renderReport(state: MigrationState): string {
     );
   }
   const r = state.results;
+  lines.push(...carriedLines(r));
   if (r.backfill) lines.push('', `backfill: ${JSON.stringify(r.backfill)}`);
-  const lag = r.lag as LagSample[] | undefined;
-  if (lag && lag.length > 0) {
-    const maxOps = Math.max(...lag.map((l) => l.ops));
-    const maxSeconds = Math.max(...lag.map((l) => l.seconds));
-    const last = lag[lag.length - 1]!;
+  const lag = summariseLagSamples((r.lag as LagSample[] | undefined) ?? []);
+  if (lag)
     lines.push(
-      `change capture: ${lag.length} rounds; lag max ${maxOps} operations / ${maxSeconds.toFixed(1)} s, last ${last.ops} / ${last.seconds.toFixed(1)} s`,
+      `change capture: lag max ${lag.maxOps} operations / ${lag.maxSeconds.toFixed(1)} s, last ${lag.nowOps} / ${lag.nowSeconds.toFixed(1)} s (over the last ${lag.rounds} rounds)`,
     );
-  }
   if (r.readyAt) lines.push(`caught up at ${String(r.readyAt)}`);
   if (r.switchAcknowledgedAt)
     lines.push(
@@ -82,4 +76,28 @@ export function renderReport(state: MigrationState): string {
     for (const u of [...state.undo].reverse()) lines.push(`  - ${describeUndo(u)}`);
   }
   return lines.join('\n');
+}
+
+/** What the dest index got from the source besides documents, and every setting, pipeline or alias it did not. */
+function carriedLines(r: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  const aliases = r.aliasesCarried as Record<string, AliasDefinition> | undefined;
+  if (aliases) {
+    const names = Object.entries(aliases).map(([a, d]) => describeAlias(a, d));
+    lines.push(
+      '',
+      `aliases carried to the dest: ${names.length > 0 ? names.join(', ') : 'none (the source had none)'}`,
+    );
+  }
+  const moved = r.aliasesMoved as { at: string; aliases: string[] } | undefined;
+  if (moved)
+    lines.push(
+      `aliases moved at the switch (${moved.at}): ${moved.aliases.join(', ')} no longer take writes on the source`,
+    );
+  const missing = r.notCarried as NotCarried[] | undefined;
+  if (missing && missing.length > 0) {
+    lines.push('not carried to the dest (set them there yourself if still wanted):');
+    for (const m of missing) lines.push(`  - ${m.what} = ${JSON.stringify(m.value)}: ${m.why}`);
+  } else if (missing) lines.push('not carried to the dest: nothing beyond what the dest server sets itself');
+  return lines;
 }

@@ -17,6 +17,8 @@ export const MIGRATION_STATUS = {
   paused: 'paused',
   failed: 'failed',
   done: 'done',
+  /** `ferry abort` started and has not finished (stopped part-way): only `ferry abort` goes on from here. */
+  aborting: 'aborting',
   aborted: 'aborted',
 } as const;
 export type MigrationStatus = (typeof MIGRATION_STATUS)[keyof typeof MIGRATION_STATUS];

@@ -38,6 +38,12 @@ export class RunLock {
   }
 }
 
+/** Who holds the lock, for `ferry status`: a lock whose process is gone means nothing is running. */
+export async function lockHolder(dir: string): Promise<{ pid: number; alive: boolean } | undefined> {
+  const pid = Number(await readFile(join(dir, 'run.lock'), 'utf8').catch(() => '0'));
+  return pid ? { pid, alive: processAlive(pid) } : undefined;
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

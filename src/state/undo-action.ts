@@ -1,6 +1,8 @@
 // What it takes to put one change back. Recorded before the change is made (DESIGN: nothing destructive
 // without first recording how to undo it), so a kill between "record" and "change" only leaves an undo
 // that is harmless to apply.
+import type { AliasDefinition } from '../cluster/aliases.js';
+
 export type ClusterSide = 'source' | 'dest';
 
 export type UndoAction =
@@ -21,6 +23,14 @@ export type UndoAction =
   | { kind: 'restore-pipeline'; side: ClusterSide; pipeline: string; previous: unknown; reason: string }
   /** A snapshot repository Ferry registered: unregister it (the files stay). */
   | { kind: 'delete-repository'; side: ClusterSide; repository: string; reason: string }
+  /** Aliases Ferry changed on an index: set them back to these definitions. */
+  | {
+      kind: 'restore-aliases';
+      side: ClusterSide;
+      index: string;
+      aliases: Record<string, AliasDefinition>;
+      reason: string;
+    }
   /** A snapshot Ferry took: delete it. */
   | { kind: 'delete-snapshot'; side: ClusterSide; repository: string; snapshot: string; reason: string };
 
@@ -36,6 +46,8 @@ export function describeUndo(action: UndoAction): string {
       return `restore pipeline ${action.pipeline} on ${action.side} (${action.reason})`;
     case 'delete-repository':
       return `unregister repository ${action.repository} on ${action.side} (${action.reason})`;
+    case 'restore-aliases':
+      return `set aliases ${Object.keys(action.aliases).join(', ')} of ${action.side}:${action.index} back as they were (${action.reason})`;
     case 'delete-snapshot':
       return `delete snapshot ${action.repository}/${action.snapshot} on ${action.side} (${action.reason})`;
   }

@@ -1,5 +1,6 @@
 // Applies recorded undo actions, newest first. Each is removed from state once done, so an interrupted abort
 // can simply be run again. Every action tolerates "already undone".
+import { putIndexAliases } from '../cluster/aliases.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { ConfigError } from '../cluster/errors.js';
 import { deletePipeline, putPipeline } from '../cluster/pipelines.js';
@@ -12,14 +13,25 @@ import { describeUndo, type UndoAction } from '../state/undo-action.js';
 /** Asked before each action: apply it, or drop it without applying (the operator chose to keep that change). */
 export type UndoGuard = (action: UndoAction) => Promise<'apply' | 'keep'>;
 
+export interface UndoControl {
+  guard?: UndoGuard;
+  /** Asked between actions (Ctrl-C, SIGTERM): true stops before the next one. */
+  stopRequested?: () => boolean;
+  /** Called after each action is applied and dropped from the saved state. */
+  afterEach?: () => Promise<void>;
+}
+
+/** Returns false when stopped before the end (the rest stays in state.undo, for the next run). */
 export async function applyUndo(
   state: MigrationState,
   store: StateStore,
   clients: { source: ClusterClient; dest: ClusterClient },
   progress: Progress,
-  guard: UndoGuard = async () => 'apply',
-): Promise<void> {
+  control: UndoControl = {},
+): Promise<boolean> {
+  const guard = control.guard ?? (async () => 'apply');
   while (state.undo.length > 0) {
+    if (control.stopRequested?.()) return false;
     const action = state.undo[state.undo.length - 1]!;
     if ((await guard(action)) === 'apply') {
       progress.info(`undo: ${describeUndo(action)}`);
@@ -29,7 +41,9 @@ export async function applyUndo(
     }
     state.undo.pop();
     await store.save(state);
+    await control.afterEach?.();
   }
+  return true;
 }
 
 /** What the operator decided for indices that hold writes of the applications (two-pass abort). */
@@ -108,6 +122,9 @@ async function undoOne(action: UndoAction, client: ClusterClient): Promise<void>
       if (await client.indexExists(action.index)) {
         await client.putIndexSettings(action.index, { [action.setting]: action.previous ?? null });
       }
+      return;
+    case 'restore-aliases':
+      if (await client.indexExists(action.index)) await putIndexAliases(client, action.index, action.aliases);
       return;
     case 'delete-pipeline':
       await deletePipeline(client, action.pipeline);

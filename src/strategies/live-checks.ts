@@ -1,4 +1,5 @@
 // The preflight of the live strategy.
+import { checkCarried } from '../plan/carry-check.js';
 import type { CheckResult } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
 import {
@@ -24,5 +25,6 @@ export async function liveChecks(plan: Plan, sides: Sides): Promise<CheckResult[
     await checkDisk(plan, sides),
     await checkShardLimit(plan, sides),
     await checkSourceEnabled(plan, sides),
+    ...(await checkCarried(plan, sides)),
   ];
 }

@@ -41,6 +41,7 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
     record.attempts += 1;
     record.startedAt ??= new Date().toISOString();
     delete record.error;
+    delete record.data.instructions;
     await store.save(state);
     progress.info(`step ${step.name}${record.attempts > 1 ? ` (resumed, attempt ${record.attempts})` : ''}`, {
       step: step.name,
@@ -61,6 +62,8 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
     if (outcome.kind === 'wait') {
       record.status = 'pending';
       record.data.waitingFor = outcome.gate;
+      // For `ferry status`, which shows them as the next thing to do.
+      record.data.instructions = outcome.instructions;
       return stop(input, MIGRATION_STATUS.waiting, outcome.instructions);
     }
     if (outcome.kind === 'paused') return stop(input, MIGRATION_STATUS.paused);

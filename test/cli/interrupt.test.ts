@@ -73,7 +73,11 @@ describe('Ctrl-C during a live migration', () => {
     assert.equal((await readState(stateDir, id))?.status, 'paused');
     assert.equal(await lockExists(dir), false, 'the lock is released');
     const status = await runFerry(['status', ...stateArgs]);
-    assert.match(status.stdout, /: paused,/);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^migration \S+ \(live\): paused$/m);
+    assert.match(status.stdout, /^phase: paused at step 4\/6 sync$/m);
+    assert.match(status.stdout, /done\s+backfill\s+400 docs copied/);
+    assert.match(status.stdout, new RegExp(`next:\n  ferry resume --id ${id}   \\(continue\\)`));
 
     // 2. No grace: the resumed run stops at once (the path a second Ctrl-C takes; see interrupt.unit.test.ts),
     //    still paused, lock released, contexts closed.
@@ -103,6 +107,27 @@ describe('Ctrl-C during a live migration', () => {
     const last = startFerry(['resume', ...stateArgs, '--quiet', '--quiet-seconds', '2']);
     await waitForState(stateDir, id, (s) => s.status === 'running' && (s.steps.sync?.attempts ?? 0) >= 3);
     assert.equal((await readState(stateDir, id))?.plan.quietSeconds, 2, 'a tuning option changed on resume');
+    // ferry status while it runs, caught up: the phase, lag now and max, conflicts, the next command.
+    await waitForState(stateDir, id, (s) => typeof s.results.readyAt === 'string');
+    const running = await runFerry(['status', ...stateArgs]);
+    assert.equal(running.code, 0, running.stderr);
+    assert.match(
+      running.stdout,
+      /^phase: caught up: capturing changes, waiting for `ferry switch` \(step 4\/6 sync\)$/m,
+    );
+    assert.match(
+      running.stdout,
+      /^lag: now \d+ operations \/ [\d.]+ s; max \d+ \/ [\d.]+ s \(last \d+ rounds\)$/m,
+    );
+    assert.match(running.stdout, /^conflicts: 0 /m);
+    assert.match(running.stdout, /^source write block: off$/m);
+    assert.match(running.stdout, new RegExp(`next:\n  ferry switch --id ${id}`));
+    const json = JSON.parse((await runFerry(['status', ...stateArgs, '--json'])).stdout) as {
+      steps: Record<string, unknown>;
+      summary: { phase: string; lag: { rounds: number }; next: string[] };
+    };
+    assert.ok(json.steps.sync, '--json keeps the whole state');
+    assert.ok(json.summary.lag.rounds > 0 && json.summary.next.length > 0, JSON.stringify(json.summary));
     const sw = await runFerry(['switch', ...stateArgs]);
     assert.equal(sw.code, 0, sw.stderr);
     const end = await last.done;

@@ -39,6 +39,13 @@ describe('ferry pause during the backfill', () => {
     assert.equal(first.code, 0, first.stderr);
     const state = await waitForState(m.stateDir, m.id, (s) => s.status === 'paused');
     assert.notEqual(state.steps.backfill?.status, 'done', 'the pause came after the backfill had finished');
+    const status = await ferryOn(m, 'status');
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^phase: paused at step 3\/6 backfill$/m);
+    assert.match(
+      status.stdout,
+      new RegExp(`stopped\\s+backfill\\s+\\d+/${DOCS} docs \\(\\d+\\.\\d%\\), \\d+ docs/s`),
+    );
 
     const resumed = startOn(m, 'resume');
     await waitForState(m.stateDir, m.id, (s) => typeof s.results.readyAt === 'string');

@@ -127,6 +127,26 @@ describe('two-pass on an index whose name holds "{{...}}"', () => {
     assert.equal(rest.code, 0, rest.stderr);
     await c.dest.refresh(index);
     assert.equal(await c.dest.count(index), 11);
+    // The applications were switched to the dest: abort refuses to delete it unless told, changing nothing.
+    const switched = await runFerry([
+      'abort',
+      '--id',
+      id,
+      '--state-dir',
+      a[a.indexOf('--state-dir') + 1]!,
+      '--delete-delta',
+    ]);
+    assert.equal(switched.code, 2, switched.stdout + switched.stderr);
+    assert.match(
+      switched.stderr,
+      /applications were switched to .* on the dest \(.*\); deleting it would lose what they wrote there[\s\S]*--delete-dest/,
+    );
+    assert.equal(await c.dest.count(index), 11, 'a refused abort changed the dest');
+    assert.equal(
+      await c.source.indexExists(`${index}-ferry-delta`),
+      true,
+      'a refused abort changed the source',
+    );
     const abort = await runFerry([
       'abort',
       '--id',
@@ -150,6 +170,7 @@ describe('credentials of a saved migration', () => {
     const id = `${index}-to-${index}`;
     const run = await runFerry(['run', ...a]);
     assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: the source URL \S+ carries credentials;[^\n]*FERRY_SOURCE_USERNAME/);
     const stateText = await readFile(join(stateDir, id, 'state.json'), 'utf8');
     for (const secret of [SECRET, encodeURIComponent(SECRET), '***'])
       assert.ok(!stateText.includes(secret), `state holds ${secret}`);

@@ -61,6 +61,7 @@ export function registerRunCommands(program: Command): void {
     ),
   ).action(async (flags: RunCommandFlags) => {
     const { plan, state, store, changes } = await loadSaved(flags, { connect: true });
+    refuseAborting(state);
     if (state.status === 'aborted')
       throw new ConfigError(
         `Migration "${plan.id}" was aborted; there is nothing to resume.`,
@@ -84,6 +85,7 @@ export function registerRunCommands(program: Command): void {
       .option('--quiet', 'no progress output'),
   ).action(async (flags: RunCommandFlags) => {
     const { plan, state, store } = await loadSaved(flags, { connect: true });
+    refuseAborting(state);
     if (state.status === 'aborted')
       throw new ConfigError(
         `Migration "${plan.id}" was aborted; the source stays.`,
@@ -93,7 +95,17 @@ export function registerRunCommands(program: Command): void {
   });
 }
 
+/** An abort stopped part-way has undone some of Ferry's changes: only finishing it leads anywhere safe. */
+function refuseAborting(state: MigrationState): void {
+  if (state.status === 'aborting')
+    throw new ConfigError(
+      `Migration "${state.id}" is being aborted (an abort started and stopped with ${state.undo.length} change(s) still to undo).`,
+      `Finish it with: ferry abort --id ${state.id}   (the same command again; then ferry run starts it anew)`,
+    );
+}
+
 function existingMigration(plan: Plan, previous: MigrationState): ConfigError {
+  refuseAborting(previous);
   const next =
     previous.status === 'done'
       ? `It is done: see ferry report --id ${plan.id}. To move it again, give a new --id, or drop the old record with ferry forget --id ${plan.id}.`

@@ -37,7 +37,7 @@ export function registerSwitchCommand(program: Command): void {
           if (flags.run) process.exitCode = await runHook(flags.run, now);
           return;
         }
-        if (now?.status === 'failed' || now?.status === 'aborted') {
+        if (now?.status === 'failed' || now?.status === 'aborted' || now?.status === 'aborting') {
           console.log(
             `switch requested for ${state.id}, but the migration is ${now.status}; do not move the clients. See: ferry status --id ${state.id}`,
           );

@@ -19,6 +19,14 @@ export interface BackfillRecord {
   marksRecorded?: boolean;
   /** Documents read from the source by the finished copy. */
   read?: number;
+  /** Documents the source held when the copy started: the total `ferry status` measures progress against. */
+  total?: number;
+  /** Documents read so far (saved with the cursors), and where this attempt started: rate and ETA come from it. */
+  progress?: { read: number; at: string; attemptRead: number; attemptAt: string };
+}
+
+function readSoFar(cursors: Record<number, SliceCursor>): number {
+  return Object.values(cursors).reduce((sum, c) => sum + c.read, 0);
 }
 
 export const backfill: Step = {
@@ -44,6 +52,9 @@ export const backfill: Step = {
       }
       ctx.checkpoint('watermarks-recorded');
       const cursors = data.cursors ?? {};
+      data.total ??= await source.count(plan.sourceIndex);
+      const started = { attemptRead: readSoFar(cursors), attemptAt: ctx.now().toISOString() };
+      data.progress = { read: started.attemptRead, at: started.attemptAt, ...started };
       let lastSave = 0;
       const result = await backfillIndex({
         source,
@@ -54,6 +65,7 @@ export const backfill: Step = {
         onCursor: async (cursor) => {
           cursors[cursor.slice] = cursor;
           data.cursors = cursors;
+          data.progress = { ...started, read: readSoFar(cursors), at: ctx.now().toISOString() };
           if (ctx.now().getTime() - lastSave < SAVE_EVERY_MS) return;
           lastSave = ctx.now().getTime();
           await ctx.save();

@@ -1,5 +1,7 @@
 // Live step 2: the destination index, shaped like the source (mappings and the settings that matter), with
 // every change made reported. Ferry never lets the destination auto-create it with guessed mappings.
+import { getIndexAliases } from '../../cluster/aliases.js';
+import { describeAlias, notCarried, planDestAliases } from '../../copy/dest-aliases.js';
 import { createDestIndexFrom } from '../../copy/dest-index.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
@@ -7,7 +9,7 @@ import { DONE, type Step } from '../step.js';
 export const createDestIndex: Step = {
   name: 'create_dest_index',
   describe: (plan) => [
-    `create ${plan.destIndex} on the dest from ${plan.sourceIndex}'s mappings and settings (every change reported)`,
+    `create ${plan.destIndex} on the dest from ${plan.sourceIndex}'s mappings, settings and aliases (what is not carried is listed above and in the report)`,
   ],
   async run(ctx) {
     const { plan, source, dest } = ctx;
@@ -30,9 +32,22 @@ export const createDestIndex: Step = {
       index: plan.destIndex,
       reason: 'created by create_dest_index',
     });
-    const changes = await createDestIndexFrom(source, dest, plan.sourceIndex, plan.destIndex);
+    const aliases = planDestAliases(await getIndexAliases(source, plan.sourceIndex), plan.destIndex);
+    const changes = await createDestIndexFrom(
+      source,
+      dest,
+      plan.sourceIndex,
+      plan.destIndex,
+      aliases.carried,
+    );
     await ctx.setResult('indexChanges', changes);
-    for (const c of changes) ctx.progress.info(`dest index: ${JSON.stringify(c)}`);
+    await ctx.setResult('aliasesCarried', aliases.carried);
+    const missing = notCarried(changes, aliases);
+    await ctx.setResult('notCarried', missing);
+    const names = Object.entries(aliases.carried).map(([a, d]) => describeAlias(a, d));
+    if (names.length > 0) ctx.progress.info(`dest index: aliases carried: ${names.join(', ')}`);
+    for (const m of missing)
+      ctx.progress.warn(`dest index: not carried: ${m.what}=${JSON.stringify(m.value)} (${m.why})`);
     return DONE;
   },
   async verify(ctx) {

@@ -14,6 +14,7 @@ import { reached, recordSwitch, type SwitchRecord } from '../../sync/cutover.js'
 import { openSync, type SyncSession } from '../../sync/open.js';
 import { catchUp, type RoundResult } from '../../sync/round.js';
 import { DONE, type Step, type StepContext, type StepOutcome } from '../step.js';
+import { stopSourceAliasWrites } from './move-aliases.js';
 
 const ROUND_PAUSE_MS = 250;
 const READY_OPS = 100;
@@ -58,6 +59,11 @@ export const sync: Step = {
     plan.writeBlock
       ? 'at `ferry switch`: set index.blocks.write on the source (undo recorded), drain to its final positions, say "clients may write to the destination now" with the measured pause'
       : 'at `ferry switch`: record the source positions, catch up to them, say "move the clients now"',
+    ...(plan.moveAliases
+      ? [
+          "at the switch, before the clients move: the source index's aliases stop taking writes (is_write_index: false, undo recorded)",
+        ]
+      : []),
     plan.writeBlock
       ? 'done once drained'
       : `done once the source had no write for ${plan.quietSeconds}s and nothing is left`,
@@ -159,8 +165,11 @@ async function round(
   data.reachedAt ??= Date.parse(ctx.state.steps.backfill?.startedAt ?? ctx.now().toISOString());
   data.lagAgeMs = lagAge(data, marks, max, lagOps, now());
   await recordLag(ctx, data, r, lagOps);
-  if (sw && !sw.syncedAt && r.deletesFound !== undefined && reached(sync.ledger.marks(), sw.positions))
+  if (sw && !sw.syncedAt && r.deletesFound !== undefined && reached(sync.ledger.marks(), sw.positions)) {
+    // Before "move the clients now": from then on the source's aliases must not take writes (if asked).
+    if (sw.blockedAt || sw.refined) await stopSourceAliasWrites(ctx);
     announceOrRefine(ctx, sw, max);
+  }
   await ctx.save();
   ctx.checkpoint(sw ? 'window-round' : 'round');
   const quiet = (now() - data.lastChangeAt) / 1000 >= plan.quietSeconds;

@@ -1,6 +1,6 @@
 // The seed's manual step: applications move from the source cluster to the dest. Ferry stops and says exactly
 // what to switch; `ferry resume --confirm-switch` goes on.
-import { redactUrl } from '../../cluster/connection.js';
+import { stripUserInfo } from '../../plan/options.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step, type StepContext } from '../step.js';
 
@@ -22,8 +22,8 @@ export const switchClients: Step = {
       kind: 'wait',
       gate: SWITCH_GATE,
       instructions: [
-        `Switch every application that reads or writes index "${plan.sourceIndex}" on ${redactUrl(plan.source.url)}`,
-        `to index "${plan.destIndex}" on ${redactUrl(plan.dest.url)}.`,
+        `Switch every application that reads or writes index "${plan.sourceIndex}" on ${stripUserInfo(plan.source.url)}`,
+        `to index "${plan.destIndex}" on ${stripUserInfo(plan.dest.url)}.`,
         'Writes still reaching the source go to the delta index and are copied by the next step.',
         `Then run: ferry resume --id ${plan.id} --confirm-switch`,
       ],
