@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type TestClusters, testClusters } from '../harness/context.js';
 import { allDocs } from '../harness/documents.js';
-import { killNode, nodeIds, nodeName, pauseNode, restartNode } from '../harness/faults.js';
+import { copyHolder, killNode, pauseNode, restartNode } from '../harness/faults.js';
 import { liveScenario } from '../harness/live-scenario.js';
 import { assertNoProblems, summary } from '../harness/scenario-checks.js';
 
@@ -22,14 +22,8 @@ after(async () => {
   await c.close();
 });
 
-/** The source node (1..n-1; node 0 serves Ferry's and the tests' HTTP) holding a copy of the index, primary first. */
-async function holder(index: string, primary: boolean): Promise<number | undefined> {
-  const names = new Map([...(await nodeIds(c.source))].map(([name, id]) => [id, name]));
-  for (const copy of await c.source.shardSeqNos(index)) {
-    if (copy.primary !== primary) continue;
-    for (let i = 1; i < c.sourceNodes; i++) if (names.get(copy.node) === nodeName('source', i)) return i;
-  }
-  return undefined;
+function holder(index: string, primary: boolean): Promise<number | undefined> {
+  return copyHolder(c.source, 'source', index, primary);
 }
 
 describe('live migration through source faults', () => {

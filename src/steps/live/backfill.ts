@@ -60,6 +60,11 @@ export const backfill: Step = {
           ctx.checkpoint('cursor-saved');
         },
         stopRequested: () => ctx.pauseRequested(),
+        sleep: ctx.sleep,
+        // Test hook: small pages make a backfill last long enough for a fault test to strike in the middle.
+        ...(process.env.FERRY_TEST_BACKFILL_PAGE
+          ? { pageSize: Number(process.env.FERRY_TEST_BACKFILL_PAGE) }
+          : {}),
       });
       data.cursors = cursors;
       if (result.stopped) {
