@@ -116,7 +116,7 @@ describe('live migration through faults (acceptance list)', () => {
   it('a source replica frozen 10 s while the source takes writes, then a source primary relocated mid-capture', async (t) => {
     const faults = new FaultTimeline();
     const result = await scenario({
-      seed: 4104,
+      seed: 4109,
       beforeSwitch: async (index) => {
         await faults.run('source replica frozen 10 s', async () => {
           const node = await copyHolder(c.source, 'source', index, false);

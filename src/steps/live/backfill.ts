@@ -38,7 +38,8 @@ export const backfill: Step = {
           `ledger: resolved writes of the stopped run: ${recovered.landed} landed, ${recovered.notLanded} not, ${recovered.client} overwritten by clients`,
         );
       if (!data.marksRecorded) {
-        sync.ledger.commit({ marks: await captureBounds(source, plan.sourceIndex) });
+        const bounds = await captureBounds(source, plan.sourceIndex);
+        sync.ledger.commit({ marks: bounds.marks, histories: bounds.histories });
         data.marksRecorded = true;
         await ctx.save();
       }
