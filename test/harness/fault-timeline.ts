@@ -27,7 +27,12 @@ export class FaultTimeline {
     return this.spans.map((s) => {
       const back = recoveredAt(state, s.endedAt);
       const took = back === undefined ? 'not seen' : `${((back - s.startedAt) / 1000).toFixed(1)} s`;
-      return `${s.name}: lasted ${((s.endedAt - s.startedAt) / 1000).toFixed(1)} s, Ferry caught up ${took} after it struck`;
+      const during = lagSamples(state).filter((l) => {
+        const at = Date.parse(l.at);
+        return at >= s.startedAt && at <= (back ?? s.endedAt);
+      });
+      const worst = during.reduce((m, l) => (l.ops > m.ops ? l : m), { ops: 0, seconds: 0 });
+      return `${s.name}: lasted ${((s.endedAt - s.startedAt) / 1000).toFixed(1)} s, Ferry caught up ${took} after it struck (${during.length} sync rounds meanwhile, worst lag ${worst.ops} ops / ${worst.seconds} s)`;
     });
   }
 
@@ -40,9 +45,12 @@ export class FaultTimeline {
   }
 }
 
+function lagSamples(state: MigrationState | undefined): LagSample[] {
+  return (state?.results.lag as LagSample[] | undefined) ?? [];
+}
+
 /** The first caught-up round at or after `after` (epoch ms). */
 function recoveredAt(state: MigrationState | undefined, after: number): number | undefined {
-  const lag = (state?.results.lag as LagSample[] | undefined) ?? [];
-  const sample = lag.find((l) => Date.parse(l.at) >= after && l.ops <= CAUGHT_UP_OPS);
+  const sample = lagSamples(state).find((l) => Date.parse(l.at) >= after && l.ops <= CAUGHT_UP_OPS);
   return sample ? Date.parse(sample.at) : undefined;
 }
