@@ -66,6 +66,7 @@ export async function* changedPages(
   shard: number,
   from: number,
   to: number,
+  copyForTests?: string,
 ): AsyncGenerator<CopyHit[]> {
   let after = from;
   while (after < to) {
@@ -79,7 +80,7 @@ export async function* changedPages(
         query: { range: { _seq_no: { gt: after, lte: to } } },
         sort: [{ _seq_no: 'asc' }],
       },
-      { preference: `_shards:${shard}` },
+      { preference: `_shards:${shard}${copyForTests ? `|${copyForTests}` : ''}` },
     );
     const page = parseRawPage(text);
     if (page.withoutSource.length > 0)
@@ -110,6 +111,8 @@ export interface CaptureOptions {
   applier: Applier;
   /** Called after each durable ledger commit (kill tests hook in here). */
   onCommit?: () => void;
+  /** Test seam: which copy answers (a preference such as `_only_nodes:<id>`); the server picks otherwise. */
+  copyForTests?: string;
 }
 
 /** Applies one shard's changes in (from, to]; the mark moves with each page's ledger commit. */
@@ -120,7 +123,7 @@ export async function captureShard(
   to: number,
 ): Promise<ApplyResult & { changes: number }> {
   const total = { written: 0, deleted: 0, skipped: 0, conflicts: 0, changes: 0 };
-  for await (const page of changedPages(o.source, o.index, shard, from, to)) {
+  for await (const page of changedPages(o.source, o.index, shard, from, to, o.copyForTests)) {
     const last = page.at(-1)?.seqNo ?? to;
     add(
       total,
