@@ -168,6 +168,20 @@ export async function writeRejections(client: ClusterClient, side: Side, i: numb
   return Object.values(body.nodes)[0]?.thread_pool.write.rejected ?? 0;
 }
 
+/**
+ * Puts (or lifts) the block the flood-stage disk watermark puts on an index, at once rather than on the disk
+ * monitor's next pass: writes get 429 cluster_block_exception while it is set. The disk monitor lifts it by itself
+ * on its next pass (30 s by default) when the index's nodes are under the high watermark: set it again to hold it.
+ */
+export async function floodStageBlock(client: ClusterClient, index: string, on: boolean): Promise<void> {
+  await client.json({
+    method: 'PUT',
+    path: `/${index}/_settings`,
+    body: { 'index.blocks.read_only_allow_delete': on ? true : null },
+    what: `${on ? 'set' : 'lift'} the flood-stage block of ${index}`,
+  });
+}
+
 export interface DiskWatermarks {
   /** Each as a used share ("85%") or as free space left ("500mb"), all three of one kind. */
   low: string;

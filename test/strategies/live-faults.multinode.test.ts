@@ -12,6 +12,7 @@ import { FaultTimeline } from '../harness/fault-timeline.js';
 import {
   copyHolder,
   fillWriteQueue,
+  floodStageBlock,
   killNode,
   moveShard,
   nodeIds,
@@ -188,5 +189,29 @@ describe('live migration through faults (acceptance list)', () => {
       await setDiskWatermark(c.dest, null).catch(() => undefined);
       if (squeezed) await restartNode('dest', 1).catch(() => undefined);
     }
+  });
+
+  it('a flood-stage block on the dest held 45 s mid-backfill (past the write retries): Ferry stops saying why, resume reaches the end', async (t) => {
+    const faults = new FaultTimeline();
+    const result = await scenario({
+      seed: 4107,
+      runEnv: { FERRY_TEST_BACKFILL_PAGE: '50' },
+      duringBackfill: (index) =>
+        faults.run('dest index blocked (flood stage) for 45 s', async () => {
+          // Set again every 2 s, as the disk monitor does while a disk stays over the flood stage: it lifts a
+          // block by itself on a node under the high watermark (every node of the bed is).
+          try {
+            for (const until = Date.now() + 45_000; Date.now() < until; await sleep(2000))
+              await floodStageBlock(c.dest, index, true);
+          } finally {
+            await floodStageBlock(c.dest, index, false);
+          }
+        }),
+    });
+    assert.equal(result.faultDuringBackfill, true, 'the block was set while the backfill ran');
+    await judge(t, result, faults);
+    assert.ok((result.stops ?? []).length >= 1, 'Ferry stopped while the dest refused every write');
+    assert.match(result.stops?.[0]?.message ?? '', /could not be written to the destination/);
+    assert.match(result.stops?.[0]?.message ?? '', /ferry resume/);
   });
 });
