@@ -72,8 +72,9 @@ export async function backfillIndex(o: BackfillOptions): Promise<BackfillResult>
       let from = o.cursors[s];
       if (from?.done) return;
       for (let attempt = 1; ; attempt++) {
-        const pitId = kind === 'scroll' ? undefined : await contexts.current();
+        let pitId: string | undefined;
         try {
+          pitId = kind === 'scroll' ? undefined : await contexts.current();
           await readSliceInto(o, { kind, pitId, slice: s, slices: shards, from }, result, task);
           return;
         } catch (error) {
@@ -142,7 +143,8 @@ class PointsInTime {
 
   /** Opens a new one unless another slice has already replaced `broken`. */
   async replace(broken: string | undefined): Promise<void> {
-    if (this.id && (await this.id) !== broken) return;
+    // A failed open leaves a rejected id: that one is replaced too.
+    if (this.id && (await this.id.catch(() => undefined)) !== broken) return;
     this.id = this.open();
     await this.id;
   }
