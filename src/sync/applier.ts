@@ -7,7 +7,7 @@
 // intents behind, which recover() resolves against the destination before anything else runs.
 import { createHash } from 'node:crypto';
 import type { ClusterClient } from '../cluster/client.js';
-import { isRetryable } from '../cluster/errors.js';
+import { FerryError, isRetryable } from '../cluster/errors.js';
 import { searchRaw } from '../cluster/read-context.js';
 import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
 import type { BulkItemResult } from '../cluster/types.js';
@@ -36,18 +36,24 @@ export interface ApplyResult {
 }
 
 /** Thrown after the rest of a batch was recorded: these changes could not be written at all. */
-export class ApplyError extends Error {
+export class ApplyError extends FerryError {
   /** Only busy or unavailable-shard refusals: the next round may well succeed. */
   get transient(): boolean {
     return this.failed.every((f) => f.status === 429 || f.status === 503);
   }
 
   constructor(readonly failed: { id: string; status: number; reason: string }[]) {
+    const busy = failed.every((f) => f.status === 429 || f.status === 503);
     super(
       `${failed.length} change(s) could not be written to the destination, e.g. ${failed
         .slice(0, 3)
         .map((f) => `${f.id}: ${f.status} ${f.reason}`)
         .join('; ')}`,
+      busy
+        ? 'The destination kept refusing writes as busy or blocked after every retry: check its health, write ' +
+            'queues and disk watermarks (GET _cluster/health, _cat/thread_pool/write, _cat/allocation; a flood-stage ' +
+            'block is index.blocks.read_only_allow_delete), then run `ferry resume`: nothing written is lost.'
+        : 'Read the destination reasons above (mapping, document size), fix them, then run `ferry resume`.',
     );
   }
 }

@@ -4,13 +4,14 @@
 // s on every engine (the servers' SliceBuilder), which gives each ledger row its source shard for the
 // delete scan.
 import type { ClusterClient } from '../cluster/client.js';
-import { NotFoundError } from '../cluster/errors.js';
+import { isRetryable, NotFoundError, ResponseError } from '../cluster/errors.js';
 import {
   closePointInTime,
   detectReadContext,
   openPointInTime,
   type ReadContextKind,
 } from '../cluster/read-context.js';
+import { realSleep, type Sleep } from '../cluster/retry.js';
 import { readSlice } from '../copy/sliced-reader.js';
 import type { SliceCursor } from '../copy/types.js';
 import type { Progress } from '../report/progress.js';
@@ -29,6 +30,7 @@ export interface BackfillOptions {
   /** Asked between pages (`ferry pause`, Ctrl-C): true stops every slice after its current page. */
   stopRequested?: () => Promise<boolean>;
   pageSize?: number;
+  sleep?: Sleep;
 }
 
 export interface BackfillResult extends ApplyResult {
@@ -38,6 +40,8 @@ export interface BackfillResult extends ApplyResult {
   readContext: ReadContextKind;
   /** Stopped on request before every slice was read (cursors saved; run again to continue). */
   stopped: boolean;
+  /** Documents each slice handed out in this run. */
+  readBySlice: Record<number, number>;
 }
 
 const KEEP_ALIVE = '10m';
@@ -56,23 +60,35 @@ export async function backfillIndex(o: BackfillOptions): Promise<BackfillResult>
     slices: shards,
     readContext: kind,
     stopped: false,
+    readBySlice: {},
   };
   if (total === 0) return result;
   const task = o.progress.task(`backfill ${o.index}`, total, 'docs');
+  const contexts = new PointsInTime(o.source, kind, o.index);
   const saved = Object.values(o.cursors).find((c) => c.contextId && !c.done)?.contextId;
-  let pitId =
-    kind === 'scroll' ? undefined : (saved ?? (await openPointInTime(o.source, kind, o.index, KEEP_ALIVE)));
+  if (saved) contexts.adopt(saved);
   try {
     const slice = async (s: number) => {
-      const from = o.cursors[s];
+      let from = o.cursors[s];
       if (from?.done) return;
-      try {
-        await readSliceInto(o, { kind, pitId, slice: s, slices: shards, from }, result, task);
-      } catch (error) {
-        // The saved context expired: read the slice again in a new one; re-read documents are skipped.
-        if (!from || !(error instanceof NotFoundError) || kind === 'scroll') throw error;
-        pitId = await openPointInTime(o.source, kind, o.index, KEEP_ALIVE);
-        await readSliceInto(o, { kind, pitId, slice: s, slices: shards, from: undefined }, result, task);
+      for (let attempt = 1; ; attempt++) {
+        let pitId: string | undefined;
+        try {
+          pitId = kind === 'scroll' ? undefined : await contexts.current();
+          await readSliceInto(o, { kind, pitId, slice: s, slices: shards, from }, result, task);
+          return;
+        } catch (error) {
+          // A node holding a copy the point-in-time reads left (killed, restarted): its contexts are gone for
+          // good. The slice is read again in a new point-in-time; documents already copied are skipped.
+          if (kind === 'scroll' || !readContextLost(error) || attempt > MAX_REOPENS) throw error;
+          o.progress.warn(
+            `backfill: slice ${s} lost its point-in-time (${String(error)}); reading the slice again in a new one (${attempt}/${MAX_REOPENS})`,
+          );
+          result.read -= readBySlice(result, s);
+          await (o.sleep ?? realSleep)(Math.min(30_000, 1000 * 2 ** attempt));
+          await contexts.replace(from?.contextId ?? pitId);
+          from = undefined;
+        }
       }
     };
     await Promise.all(Array.from({ length: shards }, (_, s) => slice(s)));
@@ -81,10 +97,71 @@ export async function backfillIndex(o: BackfillOptions): Promise<BackfillResult>
     );
     return result;
   } finally {
-    if (pitId && kind !== 'scroll')
-      await closePointInTime(o.source, kind, pitId).catch((error: unknown) =>
-        o.progress.warn(
-          `could not close the point-in-time on ${o.index} (it expires on its own): ${String(error)}`,
+    await contexts.closeAll(o.progress);
+  }
+}
+
+/** Attempts to read a slice again in a new point-in-time before the step fails (and `ferry resume` goes on). */
+const MAX_REOPENS = 5;
+
+/** An error that means the point-in-time cannot answer for a shard any more (or did not answer this time). */
+function readContextLost(error: unknown): boolean {
+  return (
+    error instanceof NotFoundError ||
+    isRetryable(error) ||
+    (error instanceof ResponseError && error.errorType === 'search_phase_execution_exception')
+  );
+}
+
+/** Documents one slice handed out in this run (to be read again when the slice starts over). */
+function readBySlice(result: BackfillResult, slice: number): number {
+  const n = result.readBySlice[slice] ?? 0;
+  result.readBySlice[slice] = 0;
+  return n;
+}
+
+/** The point-in-time the slices share; replaced once when several slices find it broken at the same time. */
+class PointsInTime {
+  private id: Promise<string> | undefined;
+  private readonly opened = new Set<string>();
+
+  constructor(
+    private readonly client: ClusterClient,
+    private readonly kind: ReadContextKind,
+    private readonly index: string,
+  ) {}
+
+  adopt(id: string): void {
+    this.id = Promise.resolve(id);
+    this.opened.add(id);
+  }
+
+  current(): Promise<string> {
+    this.id ??= this.open();
+    return this.id;
+  }
+
+  /** Opens a new one unless another slice has already replaced `broken`. */
+  async replace(broken: string | undefined): Promise<void> {
+    // A failed open leaves a rejected id: that one is replaced too.
+    if (this.id && (await this.id.catch(() => undefined)) !== broken) return;
+    this.id = this.open();
+    await this.id;
+  }
+
+  private async open(): Promise<string> {
+    if (this.kind === 'scroll') throw new Error('a scroll has no point-in-time');
+    const id = await openPointInTime(this.client, this.kind, this.index, KEEP_ALIVE);
+    this.opened.add(id);
+    return id;
+  }
+
+  async closeAll(progress: Progress): Promise<void> {
+    if (this.kind === 'scroll') return;
+    for (const id of this.opened)
+      await closePointInTime(this.client, this.kind, id).catch((error: unknown) =>
+        progress.warn(
+          `could not close a point-in-time on ${this.index} (it expires on its own): ${String(error)}`,
         ),
       );
   }
@@ -110,7 +187,9 @@ async function readSliceInto(
     ...plan,
   });
   for await (const page of pages) {
-    result.read += page.hits.length + page.withoutSource.length;
+    const count = page.hits.length + page.withoutSource.length;
+    result.read += count;
+    result.readBySlice[plan.slice] = (result.readBySlice[plan.slice] ?? 0) + count;
     result.withoutSource += page.withoutSource.length;
     const shard = plan.slice % plan.slices;
     add(result, await o.applier.apply(page.hits.map((h) => toChange(h, shard))));

@@ -4,37 +4,49 @@
 // the search has them, and a failover can never roll them back (both engines' own cross-cluster replication
 // stop there for the same reason). Deletes leave no document to find; deletes.ts finds those.
 import type { ClusterClient } from '../cluster/client.js';
+import { type PrimaryPosition, primaryPositions } from '../cluster/primary-positions.js';
 import { searchRaw } from '../cluster/read-context.js';
 import { parseRawPage } from '../copy/raw-hits.js';
 import type { CopyHit } from '../copy/types.js';
 import type { Applier, ApplyResult, SourceChange } from './applier.js';
+import type { ShardHistory } from './ledger.js';
 
 /** Per source shard number, a `_seq_no`. */
 export type Marks = Record<number, number>;
 
-export interface ShardPosition {
-  shard: number;
-  /** Every operation at or below it is on every in-sync copy. */
-  globalCheckpoint: number;
-  /** The highest `_seq_no` the primary has issued. */
-  maxSeqNo: number;
+export type ShardPosition = PrimaryPosition;
+
+/** The primaries' positions, read from their own nodes (a frozen replica's node cannot hold the read up). */
+export function shardPositions(client: ClusterClient, index: string): Promise<ShardPosition[]> {
+  return primaryPositions(client, index);
 }
 
-/** The primaries' positions. */
-export async function shardPositions(client: ClusterClient, index: string): Promise<ShardPosition[]> {
-  const stats = await client.shardSeqNos(index);
-  return stats
-    .filter((s) => s.primary)
-    .map((s) => ({ shard: s.shard, globalCheckpoint: s.globalCheckpoint, maxSeqNo: s.maxSeqNo }));
+/**
+ * Which checkpoint bounds a round. Only `globalCheckpoint` is safe; `localCheckpointForTests` is the old bound,
+ * kept so a test can show what it loses when a replica lags (test/sync/capture-bound.multinode.test.ts).
+ */
+export type CaptureBound = 'globalCheckpoint' | 'localCheckpointForTests';
+
+export interface CaptureBounds {
+  marks: Marks;
+  /** Each shard's primary term and history UUID when the bounds were read. */
+  histories: Record<number, ShardHistory>;
 }
 
 /** Reads each shard's global checkpoint, then refreshes, so everything at or below it is searchable. */
-export async function captureBounds(client: ClusterClient, index: string): Promise<Marks> {
+export async function captureBounds(
+  client: ClusterClient,
+  index: string,
+  bound: CaptureBound = 'globalCheckpoint',
+): Promise<CaptureBounds> {
   const positions = await shardPositions(client, index);
   await client.refresh(index);
-  const marks: Marks = {};
-  for (const p of positions) marks[p.shard] = p.globalCheckpoint;
-  return marks;
+  const out: CaptureBounds = { marks: {}, histories: {} };
+  for (const p of positions) {
+    out.marks[p.shard] = bound === 'globalCheckpoint' ? p.globalCheckpoint : p.localCheckpoint;
+    out.histories[p.shard] = { primaryTerm: p.primaryTerm, historyUuid: p.historyUuid };
+  }
+  return out;
 }
 
 /** Operations between two sets of marks: the lag in operations (deletes included). */
@@ -54,6 +66,7 @@ export async function* changedPages(
   shard: number,
   from: number,
   to: number,
+  copyForTests?: string,
 ): AsyncGenerator<CopyHit[]> {
   let after = from;
   while (after < to) {
@@ -67,7 +80,7 @@ export async function* changedPages(
         query: { range: { _seq_no: { gt: after, lte: to } } },
         sort: [{ _seq_no: 'asc' }],
       },
-      { preference: `_shards:${shard}` },
+      { preference: `_shards:${shard}${copyForTests ? `|${copyForTests}` : ''}` },
     );
     const page = parseRawPage(text);
     if (page.withoutSource.length > 0)
@@ -98,6 +111,8 @@ export interface CaptureOptions {
   applier: Applier;
   /** Called after each durable ledger commit (kill tests hook in here). */
   onCommit?: () => void;
+  /** Test seam: which copy answers (a preference such as `_only_nodes:<id>`); the server picks otherwise. */
+  copyForTests?: string;
 }
 
 /** Applies one shard's changes in (from, to]; the mark moves with each page's ledger commit. */
@@ -108,7 +123,7 @@ export async function captureShard(
   to: number,
 ): Promise<ApplyResult & { changes: number }> {
   const total = { written: 0, deleted: 0, skipped: 0, conflicts: 0, changes: 0 };
-  for await (const page of changedPages(o.source, o.index, shard, from, to)) {
+  for await (const page of changedPages(o.source, o.index, shard, from, to, o.copyForTests)) {
     const last = page.at(-1)?.seqNo ?? to;
     add(
       total,

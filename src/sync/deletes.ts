@@ -50,7 +50,8 @@ export async function findDeletes(
     recaptureFrom: {},
   };
   const run: ScanRun = { source, index, ledger, scan, candidates: [] };
-  for (const [shard, mark] of Object.entries(marks)) await narrow(run, Number(shard), -1, mark, true);
+  // From -2: rows a new shard history set back to -1 (shard-history.ts) are counted too.
+  for (const [shard, mark] of Object.entries(marks)) await narrow(run, Number(shard), -2, mark, true);
   scan.deletes = await confirmGone(run);
   return scan;
 }

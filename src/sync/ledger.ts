@@ -45,6 +45,12 @@ export interface Intent {
   shard: number;
 }
 
+/** Where a source shard's `_seq_no`s come from: a new primary term or history UUID can reuse them. */
+export interface ShardHistory {
+  primaryTerm: number;
+  historyUuid: string;
+}
+
 /** A source change Ferry did not apply because a client owns the destination document. */
 export interface ConflictRow {
   id: string;
@@ -65,6 +71,9 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE INDEX IF NOT EXISTS docs_by_shard_seq ON docs (shard, src_seq) WHERE src_live = 1;
 CREATE TABLE IF NOT EXISTS intents (batch INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS marks (shard INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS shard_history (
+  shard INTEGER PRIMARY KEY, primary_term INTEGER NOT NULL, history_uuid TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS conflicts (
   id TEXT NOT NULL, change TEXT NOT NULL, source_seq INTEGER NOT NULL, source_version INTEGER NOT NULL,
   dest_seq INTEGER, dest_version INTEGER, at TEXT NOT NULL, PRIMARY KEY (id, source_seq, change)
@@ -130,10 +139,15 @@ export class Ledger {
   commit(change: {
     rows?: readonly LedgerRow[];
     marks?: Readonly<Record<number, number>>;
+    histories?: Readonly<Record<number, ShardHistory>>;
     conflicts?: readonly ConflictRow[];
     settles?: number;
   }): void {
     this.db.transaction(() => {
+      for (const [shard, h] of Object.entries(change.histories ?? {}))
+        this.db
+          .prepare('INSERT OR REPLACE INTO shard_history VALUES (?, ?, ?)')
+          .run(Number(shard), h.primaryTerm, h.historyUuid);
       if (change.settles !== undefined)
         this.db.prepare('DELETE FROM intents WHERE batch = ?').run(change.settles);
       for (const row of change.rows ?? []) this.putRow.run(toDb(row));
@@ -157,6 +171,37 @@ export class Ledger {
     for (const r of this.db.prepare('SELECT shard, seq FROM marks').all() as { shard: number; seq: number }[])
       out[r.shard] = r.seq;
     return out;
+  }
+
+  /** Per source shard, the primary term and history UUID recorded with the marks. */
+  histories(): Record<number, ShardHistory> {
+    const out: Record<number, ShardHistory> = {};
+    const rows = this.db.prepare('SELECT * FROM shard_history').all() as {
+      shard: number;
+      primary_term: number;
+      history_uuid: string;
+    }[];
+    for (const r of rows) out[r.shard] = { primaryTerm: r.primary_term, historyUuid: r.history_uuid };
+    return out;
+  }
+
+  /**
+   * A shard's history changed: what Ferry saw of it above `safe` may never have happened (operations rolled back
+   * by a failover, their `_seq_no`s reused). Its rows there are set back to `safe`, so any source change above it
+   * is applied again and the delete scan checks the rest; the mark goes back to `safe`; `history` is recorded.
+   * Returns the rows set back.
+   */
+  distrustAbove(shard: number, safe: number, history: ShardHistory): number {
+    return this.db.transaction(() => {
+      const r = this.db
+        .prepare('UPDATE docs SET src_seq = ? WHERE shard = ? AND src_seq > ?')
+        .run(safe, shard, safe);
+      this.putMark.run(shard, safe);
+      this.db
+        .prepare('INSERT OR REPLACE INTO shard_history VALUES (?, ?, ?)')
+        .run(shard, history.primaryTerm, history.historyUuid);
+      return r.changes;
+    })();
   }
 
   /** Intent batches Ferry sent and never saw answered (a killed process): resolve them before anything else. */

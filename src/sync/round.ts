@@ -6,6 +6,7 @@ import type { ApplyResult } from './applier.js';
 import { add, captureBounds, captureShard, type Marks, operationsBetween } from './capture.js';
 import { findDeletes } from './deletes.js';
 import type { SyncSession } from './open.js';
+import { type HistoryReset, resetMovedHistories } from './shard-history.js';
 
 export interface RoundResult extends ApplyResult {
   /** Source changes read (writes). */
@@ -20,6 +21,8 @@ export interface RoundResult extends ApplyResult {
   unknownOnSource: number;
   unknownIds: string[];
   marks: Marks;
+  /** Shards whose primary term or history UUID moved since the last round: read again above the safe point. */
+  historyResets: HistoryReset[];
 }
 
 export interface RoundOptions {
@@ -31,8 +34,10 @@ export interface RoundOptions {
 }
 
 export async function catchUp(o: RoundOptions): Promise<RoundResult> {
+  const bounds = await captureBounds(o.source, o.index);
+  const historyResets = resetMovedHistories(o.sync.ledger, bounds.histories);
   const from = o.sync.ledger.marks();
-  const to = await captureBounds(o.source, o.index);
+  const to = bounds.marks;
   const result: RoundResult = {
     written: 0,
     deleted: 0,
@@ -45,6 +50,7 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     unknownOnSource: 0,
     unknownIds: [],
     marks: to,
+    historyResets,
   };
   const capture = { source: o.source, index: o.index, applier: o.sync.applier, onCommit: o.onCommit };
   await Promise.all(

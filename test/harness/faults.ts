@@ -122,6 +122,66 @@ export async function fillWriteQueue(side: Side, i: number): Promise<() => Promi
   };
 }
 
+/**
+ * Concurrent bulks for `ms` into a scratch index whose primaries sit on node i of the client's cluster: with
+ * fillWriteQueue's one-slot pool, everyone writing to a primary on that node gets 429s meanwhile. Returns the
+ * 429 items the storm itself got.
+ */
+export async function writeStorm(client: ClusterClient, side: Side, i: number, ms: number): Promise<number> {
+  const index = `ferry-storm-${Date.now().toString(36)}`;
+  await client.createIndex(index, {
+    settings: {
+      number_of_shards: 2,
+      number_of_replicas: 0,
+      'index.routing.allocation.require._name': nodeName(side, i),
+    },
+  });
+  let rejected = 0;
+  const until = Date.now() + ms;
+  const lines = Array.from({ length: 200 }, (_, k) => `{"index":{"_index":"${index}"}}\n{"k":${k}}\n`).join(
+    '',
+  );
+  const writer = async () => {
+    while (Date.now() < until) {
+      const answer = await client.bulk(lines).catch(() => undefined);
+      rejected += answer?.items.filter((item) => item.index?.status === 429).length ?? 0;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: 8 }, writer));
+  } finally {
+    await client.deleteIndex(index);
+  }
+  return rejected;
+}
+
+/** Write-pool rejections node i has counted since it started. */
+export async function writeRejections(client: ClusterClient, side: Side, i: number): Promise<number> {
+  const id = (await nodeIds(client)).get(nodeName(side, i));
+  const body = await client.json<{ nodes: Record<string, { thread_pool: { write: { rejected: number } } }> }>(
+    {
+      method: 'GET',
+      path: `/_nodes/${id}/stats/thread_pool`,
+      what: 'read write-pool rejections',
+    },
+  );
+  return Object.values(body.nodes)[0]?.thread_pool.write.rejected ?? 0;
+}
+
+/**
+ * Puts (or lifts) the block the flood-stage disk watermark puts on an index, at once rather than on the disk
+ * monitor's next pass: writes get 429 cluster_block_exception while it is set. The disk monitor lifts it by itself
+ * on its next pass (30 s by default) when the index's nodes are under the high watermark: set it again to hold it.
+ */
+export async function floodStageBlock(client: ClusterClient, index: string, on: boolean): Promise<void> {
+  await client.json({
+    method: 'PUT',
+    path: `/${index}/_settings`,
+    body: { 'index.blocks.read_only_allow_delete': on ? true : null },
+    what: `${on ? 'set' : 'lift'} the flood-stage block of ${index}`,
+  });
+}
+
 export interface DiskWatermarks {
   /** Each as a used share ("85%") or as free space left ("500mb"), all three of one kind. */
   low: string;
@@ -236,6 +296,25 @@ export async function waitForSide(side: Side, status: HealthStatus, timeoutMs = 
   const bed = await readBed();
   if (!bed) throw new Error('The test bed is down');
   await waitForCluster(bed, side, status, timeoutMs);
+}
+
+/**
+ * The node of `side` (1..n-1: node 0 serves Ferry's and the tests' HTTP, and holds the dest's vote) that holds a
+ * primary (or a replica) of some shard of `index`; undefined when every such copy is on node 0.
+ */
+export async function copyHolder(
+  client: ClusterClient,
+  side: Side,
+  index: string,
+  primary: boolean,
+): Promise<number | undefined> {
+  const names = new Map([...(await nodeIds(client))].map(([name, id]) => [id, name]));
+  const nodes = (await readBed())?.nodes[side].length ?? 1;
+  for (const copy of await client.shardSeqNos(index)) {
+    if (copy.primary !== primary) continue;
+    for (let i = 1; i < nodes; i++) if (names.get(copy.node) === nodeName(side, i)) return i;
+  }
+  return undefined;
 }
 
 /** Node name to node id, for `_only_nodes:` preferences and allocation filters. */

@@ -56,6 +56,19 @@ export interface ScenarioOptions {
   extraArgs?: string[];
   /** Runs after Ferry caught up, before the move or switch, while the application writes (e.g. a fault). */
   beforeSwitch?: (index: string) => Promise<void>;
+  /**
+   * Never-stop moves after the backfill: starts the moment the backfill step runs, while Ferry copies and the
+   * application writes (e.g. a node killed mid-copy); the switch waits until it settled.
+   */
+  duringBackfill?: (index: string, m: Migration) => Promise<void>;
+  /** A run that stops with a failed step is resumed (`ferry resume`), as an operator would, up to 3 times. */
+  resumeAfterStop?: boolean;
+}
+
+/** A Ferry run that stopped on its own with a failed step: when, and what it told the operator. */
+export interface FerryStop {
+  at: number;
+  message: string;
 }
 
 export interface ScenarioResult {
@@ -74,6 +87,10 @@ export interface ScenarioResult {
   movedAt?: number;
   /** Whether the backfill step was still running when the application moved ('during-backfill'). */
   movedDuringBackfill?: boolean;
+  /** Whether the backfill step was still running when `duringBackfill` had struck (its first await returned). */
+  faultDuringBackfill?: boolean;
+  /** Runs that stopped with a failed step and were resumed (resumeAfterStop). */
+  stops?: FerryStop[];
   /** Ferry's final verification as saved in the state. */
   verification?: { unexplained?: number; clientOwned?: unknown };
   stateStatus?: string;
@@ -180,7 +197,9 @@ async function neverStopFlow(r: Run, move: Exclude<Move, 'paused-at-switch'>) {
     await sleep(o.sourceMs + r.rng.int(1000));
     await operatorSwitch(r, undefined);
   } else {
-    await waitUntilReady(m);
+    const fault = o.duringBackfill ? strikeDuringBackfill(r, o.duringBackfill) : undefined;
+    await waitUntilReady(m, 300_000, o.resumeAfterStop);
+    await fault;
     await sleep(o.sourceMs + r.rng.int(1000));
     await o.beforeSwitch?.(m.index);
     if (move === 'before-switch') {
@@ -213,15 +232,7 @@ async function neverStopFlow(r: Run, move: Exclude<Move, 'paused-at-switch'>) {
 
 /** Moves the application at a random moment while the backfill step runs (watched in state.json). */
 async function moveDuringBackfill(r: Run, moveApp: () => void): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const state = await readState(r.m.stateDir, r.m.id);
-    const backfill = state?.steps.backfill?.status;
-    if (backfill === 'running') break;
-    if (backfill === 'done' || state?.status === 'failed' || Date.now() > deadline)
-      throw new Error(`never saw the backfill running (backfill ${backfill}, migration ${state?.status})`);
-    await sleep(20);
-  }
+  await backfillRunning(r);
   // A short random delay: the backfill of the test index lasts a second or two.
   await sleep(r.rng.int(150));
   moveApp();
@@ -230,6 +241,39 @@ async function moveDuringBackfill(r: Run, moveApp: () => void): Promise<void> {
   r.result.movedDuringBackfill =
     after?.steps.backfill?.status === 'running' ||
     (Number.isFinite(finished) && finished > (r.result.movedAt ?? 0));
+}
+
+/**
+ * Runs the fault once the backfill has copied its first page (its read context is open); records whether the
+ * backfill was still running after the first strike.
+ */
+async function strikeDuringBackfill(
+  r: Run,
+  fault: (index: string, m: Migration) => Promise<void>,
+): Promise<void> {
+  await backfillRunning(r, true);
+  let struck = false;
+  const done = fault(r.m.index, r.m).finally(() => {
+    struck = true;
+  });
+  // The fault's first action (a kill, a restart's stop) happens before its first await returns.
+  await sleep(0);
+  const state = await readState(r.m.stateDir, r.m.id);
+  r.result.faultDuringBackfill = state?.steps.backfill?.status !== 'done' && !struck;
+  await done;
+}
+
+async function backfillRunning(r: Run, copying = false): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const state = await readState(r.m.stateDir, r.m.id);
+    const backfill = state?.steps.backfill?.status;
+    const cursors = Object.keys(state?.steps.backfill?.data.cursors ?? {}).length;
+    if (backfill === 'running' && (!copying || cursors > 0)) return;
+    if (backfill === 'done' || state?.status === 'failed' || Date.now() > deadline)
+      throw new Error(`never saw the backfill running (backfill ${backfill}, migration ${state?.status})`);
+    await sleep(20);
+  }
 }
 
 /**
@@ -267,13 +311,28 @@ async function cleanup(r: Run): Promise<void> {
   r.result.sourceExistsAfter = await r.c.source.indexExists(r.m.index);
 }
 
-/** A run killed at the kill point is resumed at once, as an operator would, while the scenario goes on. */
+/**
+ * A run killed at the kill point is resumed at once, as an operator would, while the scenario goes on; so is one
+ * that stopped with a failed step (resumeAfterStop), after its message is kept.
+ */
 function superviseRun(r: Run): void {
   const current = r.ferry;
-  void current.done.then((res) => {
-    if (res.signal !== 'SIGKILL' || !r.o.killAt || r.killed || current !== r.ferry) return;
-    r.killed = 'run';
-    r.ferry = startOn(r.m, 'resume');
+  void current.done.then(async (res) => {
+    if (current !== r.ferry) return;
+    if (res.signal === 'SIGKILL' && r.o.killAt && !r.killed) {
+      r.killed = 'run';
+      r.ferry = startOn(r.m, 'resume');
+      superviseRun(r);
+      return;
+    }
+    r.result.stops ??= [];
+    const stops = r.result.stops;
+    if (!r.o.resumeAfterStop || res.code === 0 || stops.length >= 3) return;
+    const state = await readState(r.m.stateDir, r.m.id);
+    if (state?.status !== 'failed') return;
+    stops.push({ at: Date.now(), message: `${res.stderr.trim()}`.split('\n').slice(-6).join('\n') });
+    r.ferry = startOn(r.m, 'resume', [], r.o.runEnv ?? {});
+    superviseRun(r);
   });
 }
 
@@ -282,7 +341,8 @@ async function runDone(r: Run): Promise<CliResult> {
   for (;;) {
     const current = r.ferry;
     const res = await current.done;
-    await sleep(0);
+    // The supervisor reads the state before it resumes a stopped run.
+    await sleep(r.o.resumeAfterStop && res.code !== 0 ? 1500 : 0);
     if (current === r.ferry) return res;
   }
 }

@@ -84,6 +84,10 @@ export function startOn(
 }
 
 /** Waits until the live sync has caught up (`results.readyAt`). */
-export function waitUntilReady(m: Migration, timeoutMs?: number): Promise<MigrationState> {
-  return waitForState(m.stateDir, m.id, (s) => typeof s.results.readyAt === 'string', timeoutMs);
+export function waitUntilReady(
+  m: Migration,
+  timeoutMs?: number,
+  allowFailed = false,
+): Promise<MigrationState> {
+  return waitForState(m.stateDir, m.id, (s) => typeof s.results.readyAt === 'string', timeoutMs, allowFailed);
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { compareWithOracle, type Mismatch, type OracleComparison } from '../../src/audit/compare.js';
 import type { WorkloadReport } from '../../src/audit/record.js';
 import type { ClusterClient } from '../../src/cluster/client.js';
+import { allDocs } from './documents.js';
 import type { ScenarioResult } from './live-scenario.js';
 
 /** One line of `<state-dir>/<id>/conflicts.ndjson`: a source change not applied because a client wrote the doc. */
@@ -99,4 +100,37 @@ export function assertNoProblems(p: Problems, what: string): void {
     extra: p.extra.slice(0, 3),
   };
   assert.equal(count(p), 0, `${what}: ${summary(p)}; examples ${JSON.stringify(examples)}`);
+}
+
+/**
+ * The acceptance of a scenario with source faults: outside the reported conflicts the dest equals the oracle;
+ * where a failover made the source itself differ from what the client saw (a non-idempotent bulk write the
+ * coordinating node sent again to the new primary: one success seen, two applied), the dest must equal the
+ * source. Ferry's own verdict must be clean. Returns the documents where the source differs from the client.
+ */
+export async function assertDestMatches(
+  source: ClusterClient,
+  dest: ClusterClient,
+  result: ScenarioResult,
+): Promise<string[]> {
+  const { outside } = result.comparison;
+  const ids = [
+    ...outside.lost.map((x) => x.id),
+    ...outside.resurrected.map((x) => x.id),
+    ...outside.stale.map((x) => x.id),
+    ...outside.extra,
+  ];
+  if (ids.length > 0) {
+    const [src, dst] = await Promise.all([allDocs(source, result.index), allDocs(dest, result.index)]);
+    const ferryDiffers = ids.filter(
+      (id) => JSON.stringify(src.get(id)?.source ?? null) !== JSON.stringify(dst.get(id)?.source ?? null),
+    );
+    assert.deepEqual(
+      ferryDiffers,
+      [],
+      `documents where the dest differs from both the oracle and the source (${summary(outside)})`,
+    );
+  }
+  assert.equal(result.verification?.unexplained, 0, JSON.stringify(result.verification));
+  return ids;
 }

@@ -43,7 +43,8 @@ describe('delete scan by counting', () => {
     const ledger = new Ledger(join(await mkdtemp(join(tmpdir(), 'ferry-deletes-')), 'ledger.db'));
     const applier = new Applier({ ledger, dest: c.dest, destIndex: index, now: () => new Date() });
     const sync = { ledger, applier, close: () => ledger.close() };
-    ledger.commit({ marks: await captureBounds(c.source, index) });
+    const bounds = await captureBounds(c.source, index);
+    ledger.commit({ marks: bounds.marks, histories: bounds.histories });
     const copied = await backfillIndex({
       source: c.source,
       index,

@@ -46,7 +46,8 @@ export const backfill: Step = {
           `ledger: resolved writes of the stopped run: ${recovered.landed} landed, ${recovered.notLanded} not, ${recovered.client} overwritten by clients`,
         );
       if (!data.marksRecorded) {
-        sync.ledger.commit({ marks: await captureBounds(source, plan.sourceIndex) });
+        const bounds = await captureBounds(source, plan.sourceIndex);
+        sync.ledger.commit({ marks: bounds.marks, histories: bounds.histories });
         data.marksRecorded = true;
         await ctx.save();
       }
@@ -72,6 +73,11 @@ export const backfill: Step = {
           ctx.checkpoint('cursor-saved');
         },
         stopRequested: () => ctx.pauseRequested(),
+        sleep: ctx.sleep,
+        // Test hook: small pages make a backfill last long enough for a fault test to strike in the middle.
+        ...(process.env.FERRY_TEST_BACKFILL_PAGE
+          ? { pageSize: Number(process.env.FERRY_TEST_BACKFILL_PAGE) }
+          : {}),
       });
       data.cursors = cursors;
       if (result.stopped) {

@@ -147,6 +147,10 @@ async function round(
   });
   data.rounds++;
   if (r.deletesFound !== undefined) data.lastScanAt = now();
+  for (const reset of r.historyResets)
+    ctx.progress.warn(
+      `source shard ${reset.shard}: ${reset.reason} (a failover or a new history); its changes above _seq_no ${reset.safe} are read again (${reset.rows} document(s) rechecked)`,
+    );
   if (r.unknownOnSource > 0)
     ctx.progress.warn(
       `delete scan: ${r.unknownOnSource} source document(s) missing from the ledger (e.g. ${r.unknownIds.slice(0, 3).join(', ')}); capture reads their range again`,
