@@ -1,5 +1,6 @@
 // The flags that describe a migration, shared by plan and run.
 import type { Command } from 'commander';
+import { HOOK_EVENTS } from '../operator/hooks.js';
 
 export function addPlanFlags(command: Command): Command {
   return command
@@ -43,8 +44,16 @@ export function addPlanFlags(command: Command): Command {
     .option(
       '--reconcile-seconds <n>',
       'live: longest time between two delete scans before the switch (default 1)',
-    );
+    )
+    .option(...HOOK_FLAG);
 }
+
+/** Repeatable; collected into a list. */
+const HOOK_FLAG = [
+  '--hook <event=command>',
+  `run a shell command at an event (${HOOK_EVENTS.join(', ')}) with the facts in FERRY_* variables; a failing hook stops before the next step`,
+  (value: string, previous: string[] = []) => [...previous, value],
+] as const;
 
 /** For commands on a saved migration that reach the clusters: credentials come again, as for run. */
 export function addConnectionFlags(command: Command): Command {
@@ -69,7 +78,8 @@ export function addTuningFlags(command: Command): Command {
   return command
     .option('--quiet-seconds <n>', 'live: drain once the source had no write for this long')
     .option('--reconcile-seconds <n>', 'live: longest time between two delete scans before the switch')
-    .option('--write-block', 'live: block source writes at the switch (only before the switch)');
+    .option('--write-block', 'live: block source writes at the switch (only before the switch)')
+    .option(...HOOK_FLAG);
 }
 
 export function addRunFlags(command: Command): Command {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ConnectionOptions } from '../cluster/connection.js';
 import { redactUrl } from '../cluster/connection.js';
 import { ConfigError } from '../cluster/errors.js';
+import { HOOK_EVENTS, type Hooks } from '../operator/hooks.js';
 import { defaultMigrationId, indexNameProblem, migrationIdProblem } from './names.js';
 
 const indexName = z.string().superRefine((name, ctx) => {
@@ -26,6 +27,10 @@ export const clusterSchema = z
     insecure: z.boolean().optional(),
   })
   .strict();
+
+const hooksSchema = z
+  .object(Object.fromEntries(HOOK_EVENTS.map((e) => [e, z.string().min(1).optional()])))
+  .strict() as z.ZodType<Hooks, z.ZodTypeDef, Hooks>;
 
 export const planSchema = z
   .object({
@@ -56,6 +61,8 @@ export const planSchema = z
     quiet_seconds: z.number().positive().default(10),
     /** live: the longest time between two delete scans before the switch (each costs a count per shard). */
     reconcile_seconds: z.number().positive().default(1),
+    /** Shell commands run at events (see operator/hooks.ts), e.g. `caught_up: ./notify.sh`. */
+    hooks: hooksSchema.default({}),
   })
   .strict();
 
@@ -76,6 +83,7 @@ export interface Plan {
   moveAliases: boolean;
   quietSeconds: number;
   reconcileSeconds: number;
+  hooks: Hooks;
 }
 
 /** Flag values as commander gives them (camelCase); undefined when not given. */
@@ -103,6 +111,8 @@ export interface PlanFlags {
   destCert?: string;
   destKey?: string;
   insecure?: boolean;
+  /** `--hook event=command`, repeatable. */
+  hook?: string[];
 }
 
 export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env): Plan {
@@ -154,6 +164,7 @@ export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env)
     moveAliases: p.move_aliases,
     quietSeconds: p.quiet_seconds,
     reconcileSeconds: p.reconcile_seconds,
+    hooks: p.hooks,
   };
 }
 
@@ -290,7 +301,23 @@ export function fromFlags(f: PlanFlags): Record<string, unknown> {
     move_aliases: f.moveAliases,
     quiet_seconds: f.quietSeconds === undefined ? undefined : Number(f.quietSeconds),
     reconcile_seconds: f.reconcileSeconds === undefined ? undefined : Number(f.reconcileSeconds),
+    hooks: f.hook ? hooksFromFlags(f.hook) : undefined,
   });
+}
+
+/** `--hook caught_up=./notify.sh` (also `caught-up=`); a bad event name is reported by the schema. */
+export function hooksFromFlags(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const at = v.indexOf('=');
+    if (at <= 0)
+      throw new ConfigError(
+        `--hook ${v} is not event=command.`,
+        `Write it as --hook <event>=<command>, event one of ${HOOK_EVENTS.join(', ')}.`,
+      );
+    out[v.slice(0, at).replace(/-/g, '_')] = v.slice(at + 1);
+  }
+  return out;
 }
 
 /** Deep merge of plain objects, later inputs winning. */

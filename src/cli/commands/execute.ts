@@ -1,8 +1,10 @@
 // Runs a migration's steps under its lock, with Ctrl-C/SIGTERM turned into a clean stop, and prints what the
 // operator does next. Shared by run, resume and cleanup.
 import { mkdir } from 'node:fs/promises';
+import { clusterName } from '../../cluster/health.js';
 import { clearOpenScrolls } from '../../cluster/open-scrolls.js';
 import { closeOpenPointsInTime } from '../../cluster/read-context.js';
+import { hookRunner } from '../../operator/hook-runner.js';
 import type { Plan } from '../../plan/options.js';
 import type { Progress } from '../../report/progress.js';
 import type { MigrationState } from '../../state/migration-state.js';
@@ -57,7 +59,16 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
     progress.info(
       `migration ${plan.id}: ${sides.source.label} ${plan.sourceIndex} -> ${sides.dest.label} ${plan.destIndex} (${plan.strategy}); state in ${store.dir}`,
     );
+    const hook = hookRunner({
+      hooks: plan.hooks ?? {},
+      state,
+      save: () => store.save(state),
+      progress,
+      stateDir: store.dir,
+      clusters: { source: await clusterName(sides.source), dest: await clusterName(sides.dest) },
+    });
     const result = await runSteps({
+      hook,
       steps: strategy.steps,
       plan,
       state,

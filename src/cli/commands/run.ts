@@ -121,6 +121,7 @@ function publicPlanTuning(plan: Plan): Record<string, unknown> {
     quietSeconds: plan.quietSeconds,
     reconcileSeconds: plan.reconcileSeconds,
     writeBlock: plan.writeBlock,
+    hooks: plan.hooks,
   };
 }
 

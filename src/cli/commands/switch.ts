@@ -5,6 +5,7 @@
 // command at that moment (e.g. a deploy that moves the clients), with the migration's facts in FERRY_* vars.
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
+import { withoutFerryVariables } from '../../operator/hooks.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import { raiseSignal } from '../../state/operator-signal.js';
 import { type CommonFlags, loadSaved } from '../session.js';
@@ -66,7 +67,7 @@ function runHook(command: string, state: MigrationState): Promise<number> {
       shell: true,
       stdio: 'inherit',
       env: {
-        ...process.env,
+        ...withoutFerryVariables(process.env),
         FERRY_ID: state.id,
         FERRY_EVENT: 'move-clients',
         FERRY_SOURCE_INDEX: String(state.plan.sourceIndex ?? ''),
