@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ConnectionOptions } from '../cluster/connection.js';
 import { redactUrl } from '../cluster/connection.js';
 import { ConfigError } from '../cluster/errors.js';
+import type { OperatorControls } from '../operator/controls.js';
 import { HOOK_EVENTS, type Hooks } from '../operator/hooks.js';
 import { defaultMigrationId, indexNameProblem, migrationIdProblem } from './names.js';
 
@@ -63,6 +64,13 @@ export const planSchema = z
     reconcile_seconds: z.number().positive().default(1),
     /** Shell commands run at events (see operator/hooks.ts), e.g. `caught_up: ./notify.sh`. */
     hooks: hooksSchema.default({}),
+    /** Ceilings on what Ferry writes to the dest (0: none); `ferry set` changes them while it runs. */
+    max_docs_per_second: z.number().nonnegative().optional(),
+    max_bytes_per_second: z.number().nonnegative().optional(),
+    /** Bulk requests in flight at once (default: one per source shard). */
+    concurrency: z.number().int().nonnegative().optional(),
+    /** live: a requested switch waits until `ferry set --no-postpone-switch`. */
+    postpone_switch: z.boolean().optional(),
   })
   .strict();
 
@@ -84,6 +92,8 @@ export interface Plan {
   quietSeconds: number;
   reconcileSeconds: number;
   hooks: Hooks;
+  /** The operator's limits and switch postponement at start (see operator/controls.ts). */
+  controls: OperatorControls;
 }
 
 /** Flag values as commander gives them (camelCase); undefined when not given. */
@@ -113,6 +123,10 @@ export interface PlanFlags {
   insecure?: boolean;
   /** `--hook event=command`, repeatable. */
   hook?: string[];
+  maxDocsPerSecond?: string;
+  maxBytesPerSecond?: string;
+  concurrency?: string;
+  postponeSwitch?: boolean;
 }
 
 export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env): Plan {
@@ -165,6 +179,7 @@ export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env)
     quietSeconds: p.quiet_seconds,
     reconcileSeconds: p.reconcile_seconds,
     hooks: p.hooks,
+    controls: controlsOf(p),
   };
 }
 
@@ -302,7 +317,26 @@ export function fromFlags(f: PlanFlags): Record<string, unknown> {
     quiet_seconds: f.quietSeconds === undefined ? undefined : Number(f.quietSeconds),
     reconcile_seconds: f.reconcileSeconds === undefined ? undefined : Number(f.reconcileSeconds),
     hooks: f.hook ? hooksFromFlags(f.hook) : undefined,
+    max_docs_per_second: numberFlag(f.maxDocsPerSecond),
+    max_bytes_per_second: numberFlag(f.maxBytesPerSecond),
+    concurrency: numberFlag(f.concurrency),
+    postpone_switch: f.postponeSwitch,
   });
+}
+
+/** A number flag; text that is no number stays text, so the schema names the flag's field in its error. */
+function numberFlag(v: string | undefined): number | string | undefined {
+  if (v === undefined) return undefined;
+  return v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+}
+
+function controlsOf(p: z.infer<typeof planSchema>): OperatorControls {
+  const c: OperatorControls = {};
+  if (p.max_docs_per_second) c.maxDocsPerSecond = p.max_docs_per_second;
+  if (p.max_bytes_per_second) c.maxBytesPerSecond = p.max_bytes_per_second;
+  if (p.concurrency) c.concurrency = p.concurrency;
+  if (p.postpone_switch) c.postponeSwitch = true;
+  return c;
 }
 
 /** `--hook caught_up=./notify.sh` (also `caught-up=`); a bad event name is reported by the schema. */

@@ -69,6 +69,7 @@ export function rebuildPlan(
   const plan: Plan = {
     ...fixed,
     hooks: fixed.hooks ?? {},
+    controls: fixed.controls ?? {},
     ...tuning,
     stateDir,
     source: sideConnection('source', saved, raw, checkAccess),

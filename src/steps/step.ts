@@ -3,6 +3,7 @@
 import type { ClusterClient } from '../cluster/client.js';
 import type { Sleep } from '../cluster/retry.js';
 import type { HookEvent } from '../operator/hooks.js';
+import type { RuntimeControls } from '../operator/runtime-controls.js';
 import type { Plan } from '../plan/options.js';
 import type { Progress } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
@@ -41,6 +42,8 @@ export interface StepContext {
    * and the event is a gate, so the step stops before going on.
    */
   hook(event: HookEvent, extra?: Record<string, string | number>): Promise<void>;
+  /** The operator's runtime limits (the write gate) and switch postponement; absent in unit tests. */
+  controls?: RuntimeControls;
   /** Test hook: a named point inside a step where a kill can be injected (FERRY_TEST_KILL_AT). */
   checkpoint(point: string): void;
   sleep: Sleep;

@@ -3,6 +3,7 @@
 import type { ClusterClient } from '../cluster/client.js';
 import { realSleep } from '../cluster/retry.js';
 import type { FireHook } from '../operator/hook-runner.js';
+import type { RuntimeControls } from '../operator/runtime-controls.js';
 import type { Plan } from '../plan/options.js';
 import type { Progress } from '../report/progress.js';
 import { MIGRATION_STATUS, type MigrationState, type MigrationStatus } from '../state/migration-state.js';
@@ -22,6 +23,8 @@ export interface RunnerInput {
   flags: RunFlags;
   /** The operator's hooks (start, phase, done, failure here; the steps fire the others). */
   hook: FireHook;
+  /** The operator's limits and switch postponement, changed at runtime by `ferry set`. */
+  controls?: RuntimeControls;
 }
 
 export interface RunnerResult {
@@ -140,6 +143,7 @@ function stepContext(input: RunnerInput, stepName: string): StepContext {
     pauseRequested: () => signalRaised(store.dir, 'pause'),
     switchSignalled: () => signalRaised(store.dir, 'switch'),
     hook: (event, extra) => input.hook(event, stepName, extra),
+    ...(input.controls ? { controls: input.controls } : {}),
     checkpoint: (point) => killPoint(`${stepName}:${point}`),
     sleep: realSleep,
     now: () => new Date(),

@@ -5,6 +5,7 @@ import { clusterName } from '../../cluster/health.js';
 import { clearOpenScrolls } from '../../cluster/open-scrolls.js';
 import { closeOpenPointsInTime } from '../../cluster/read-context.js';
 import { hookRunner } from '../../operator/hook-runner.js';
+import { startRuntimeControls } from '../../operator/runtime-controls.js';
 import type { Plan } from '../../plan/options.js';
 import type { Progress } from '../../report/progress.js';
 import type { MigrationState } from '../../state/migration-state.js';
@@ -54,7 +55,15 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
     },
     stopGraceMs(),
   );
+  const controls = startRuntimeControls({
+    dir: store.dir,
+    state,
+    save: () => store.save(state),
+    progress,
+    initial: plan.controls ?? {},
+  });
   try {
+    await controls.poll();
     await store.save(state);
     progress.info(
       `migration ${plan.id}: ${sides.source.label} ${plan.sourceIndex} -> ${sides.dest.label} ${plan.destIndex} (${plan.strategy}); state in ${store.dir}`,
@@ -69,6 +78,7 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
     });
     const result = await runSteps({
       hook,
+      controls,
       steps: strategy.steps,
       plan,
       state,
@@ -81,6 +91,7 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
     printOutcome(plan, result);
     if (interrupt.interrupted()) process.exitCode = 130;
   } finally {
+    controls.stop();
     interrupt.remove();
     await lock.release();
     await sides.close();

@@ -117,8 +117,12 @@ export const sync: Step = {
   },
 };
 
-/** With a caught_up hook, the switch waits until it passed: the operator's check comes before the switch. */
+/**
+ * A requested switch waits while the operator postpones it (`ferry set --postpone-switch`), and, with a
+ * caught_up hook, until that hook passed: the operator's check comes before the switch.
+ */
 function gatePassed(ctx: StepContext): boolean {
+  if (ctx.controls?.switchPostponed()) return false;
   return !ctx.plan.hooks?.caught_up || typeof ctx.state.results.readyAt === 'string';
 }
 

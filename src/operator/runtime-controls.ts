@@ -1,0 +1,87 @@
+// The running process's side of the operator's controls: applies the plan's limits at start, then every
+// second looks for a `ferry set` request and applies it to the write gate. Every change is recorded in
+// `results.controls` (for status and the report) and in the saved plan, so a resume keeps it.
+import type { Progress } from '../report/progress.js';
+import type { MigrationState } from '../state/migration-state.js';
+import {
+  applyRequest,
+  type ControlChange,
+  describeControls,
+  type OperatorControls,
+  readControlRequest,
+} from './controls.js';
+import { WriteGate } from './write-gate.js';
+
+const POLL_MS = 1000;
+const MAX_CHANGES = 200;
+
+export interface ControlsRecord {
+  current: OperatorControls;
+  /** `at` of the last `ferry set` request applied. */
+  appliedAt?: string;
+  changes: ControlChange[];
+}
+
+export interface RuntimeControls {
+  gate: WriteGate;
+  switchPostponed(): boolean;
+  /** Reads a pending request now (tests and step boundaries need no second's wait). */
+  poll(): Promise<void>;
+  stop(): void;
+}
+
+export interface RuntimeControlsInput {
+  dir: string;
+  state: MigrationState;
+  save(): Promise<void>;
+  progress: Progress;
+  /** The plan's limits (flags and plan file of this run, or those saved by earlier runs). */
+  initial: OperatorControls;
+}
+
+export function startRuntimeControls(input: RuntimeControlsInput): RuntimeControls {
+  const { state } = input;
+  const gate = new WriteGate();
+  const record: ControlsRecord = (state.results.controls as ControlsRecord | undefined) ?? {
+    current: {},
+    changes: [],
+  };
+  record.current = { ...input.initial };
+  state.results.controls = record;
+  gate.setLimits(record.current);
+  let busy = false;
+  const poll = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const request = await readControlRequest(input.dir);
+      if (!request || (record.appliedAt && request.at <= record.appliedAt)) return;
+      const { next, changes } = applyRequest(record.current, request);
+      record.appliedAt = request.at;
+      record.current = next;
+      record.changes.push(...changes);
+      if (record.changes.length > MAX_CHANGES) record.changes.splice(0, record.changes.length - MAX_CHANGES);
+      gate.setLimits(next);
+      Object.assign(state.plan, { controls: next });
+      if (changes.length > 0)
+        input.progress.info(
+          `operator controls changed (${changes.map((c) => `${c.key} ${String(c.from)} -> ${String(c.to)}`).join(', ')}): ${describeControls(next)}`,
+        );
+      await input.save();
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => {
+    poll().catch((error: unknown) =>
+      input.progress.warn(`could not read the operator controls: ${String(error)}`),
+    );
+  }, POLL_MS);
+  timer.unref();
+  return {
+    gate,
+    switchPostponed: () => record.current.postponeSwitch === true,
+    poll,
+    stop: () => clearInterval(timer),
+  };
+}
