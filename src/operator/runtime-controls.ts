@@ -14,6 +14,20 @@ import { WriteGate } from './write-gate.js';
 
 const POLL_MS = 1000;
 const MAX_CHANGES = 200;
+/** Throughput samples kept; when full, every other one is dropped, so a long run keeps its whole shape. */
+const MAX_SAMPLES = 1200;
+
+/** One second of writes, for the live page and the report's charts. */
+export interface ThroughputSample {
+  at: string;
+  /** Documents and bytes sent to the dest since the previous sample. */
+  docs: number;
+  bytes: number;
+  /** The step running. */
+  phase: string;
+  /** The health throttle's share of full speed (1: not throttled). */
+  slowdown: number;
+}
 
 export interface ControlsRecord {
   current: OperatorControls;
@@ -72,7 +86,23 @@ export function startRuntimeControls(input: RuntimeControlsInput): RuntimeContro
       busy = false;
     }
   };
+  let sent = { docs: 0, bytes: 0 };
+  const sample = () => {
+    const phase = Object.entries(state.steps).find(([, r]) => r.status === 'running')?.[0];
+    if (!phase) return;
+    const samples = (state.results.throughput as ThroughputSample[] | undefined) ?? [];
+    samples.push({
+      at: new Date().toISOString(),
+      docs: gate.totals.docs - sent.docs,
+      bytes: gate.totals.bytes - sent.bytes,
+      phase,
+      slowdown: gate.slowdown,
+    });
+    sent = { docs: gate.totals.docs, bytes: gate.totals.bytes };
+    state.results.throughput = samples.length > MAX_SAMPLES ? thin(samples) : samples;
+  };
   const timer = setInterval(() => {
+    sample();
     poll().catch((error: unknown) =>
       input.progress.warn(`could not read the operator controls: ${String(error)}`),
     );
@@ -84,4 +114,20 @@ export function startRuntimeControls(input: RuntimeControlsInput): RuntimeContro
     poll,
     stop: () => clearInterval(timer),
   };
+}
+
+/** Halves a series by merging neighbours (sums of documents and bytes stay right). */
+function thin(samples: ThroughputSample[]): ThroughputSample[] {
+  const out: ThroughputSample[] = [];
+  for (let i = 0; i + 1 < samples.length; i += 2) {
+    const [a, b] = [samples[i]!, samples[i + 1]!];
+    out.push({
+      ...b,
+      docs: a.docs + b.docs,
+      bytes: a.bytes + b.bytes,
+      slowdown: Math.min(a.slowdown, b.slowdown),
+    });
+  }
+  if (samples.length % 2 === 1) out.push(samples[samples.length - 1]!);
+  return out;
 }

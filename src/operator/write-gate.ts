@@ -28,6 +28,8 @@ export class WriteGate {
   /** 1 = full speed; below 1 the health throttle slows every bulk down by that factor. */
   private factor = 1;
   private limits: WriteLimits = {};
+  /** What has passed the gate since the process started (resent bulks included: they are load too). */
+  readonly totals = { docs: 0, bytes: 0, bulks: 0 };
 
   constructor(
     private readonly clock: Clock = Date.now,
@@ -77,6 +79,9 @@ export class WriteGate {
       this.slots.release();
       throw error;
     }
+    this.totals.docs += docs;
+    this.totals.bytes += bytes;
+    this.totals.bulks++;
     const started = this.clock();
     return async () => {
       const took = this.clock() - started;

@@ -1,12 +1,14 @@
 // Runs a migration's steps under its lock, with Ctrl-C/SIGTERM turned into a clean stop, and prints what the
 // operator does next. Shared by run, resume and cleanup.
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { clusterName } from '../../cluster/health.js';
 import { clearOpenScrolls } from '../../cluster/open-scrolls.js';
 import { closeOpenPointsInTime } from '../../cluster/read-context.js';
 import { hookRunner } from '../../operator/hook-runner.js';
 import { startRuntimeControls } from '../../operator/runtime-controls.js';
 import type { Plan } from '../../plan/options.js';
+import { writeHtmlReport } from '../../report/html-report.js';
 import type { Progress } from '../../report/progress.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import { raiseSignal } from '../../state/operator-signal.js';
@@ -88,6 +90,9 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
       progress,
       flags: runFlags,
     });
+    await writeHtmlReport(state, join(store.dir, 'report.html')).catch((error: unknown) =>
+      progress.warn(`could not write the HTML report: ${String(error)}`),
+    );
     printOutcome(plan, result);
     if (interrupt.interrupted()) process.exitCode = 130;
   } finally {
