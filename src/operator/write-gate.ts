@@ -29,7 +29,7 @@ export class WriteGate {
   private factor = 1;
   private limits: WriteLimits = {};
   /** What has passed the gate since the process started (resent bulks included: they are load too). */
-  readonly totals = { docs: 0, bytes: 0, bulks: 0 };
+  readonly totals = { docs: 0, bytes: 0, bulks: 0, bulkMs: 0, busy: 0 };
 
   constructor(
     private readonly clock: Clock = Date.now,
@@ -59,6 +59,11 @@ export class WriteGate {
     return this.factor;
   }
 
+  /** Items the destination refused as busy (429): the throttle reads them. */
+  noteBusy(items: number): void {
+    this.totals.busy += items;
+  }
+
   /** The most documents one bulk should carry so a rate limit is kept smoothly (Infinity without one). */
   maxBulkDocs(): number {
     const rate = this.limits.maxDocsPerSecond;
@@ -85,6 +90,7 @@ export class WriteGate {
     const started = this.clock();
     return async () => {
       const took = this.clock() - started;
+      this.totals.bulkMs += took;
       const pause = this.factor < 1 ? (took * (1 - this.factor)) / this.factor : 0;
       try {
         if (pause > 0) await this.sleep(Math.min(pause, MAX_PAUSE_MS));

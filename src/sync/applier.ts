@@ -260,6 +260,7 @@ export class Applier {
         if (answer && isBusy(answer) && attempt + 1 < RETRY.attempts) busy.push(index);
       });
       todo = busy;
+      if (busy.length > 0) this.o.gate?.noteBusy(busy.length);
       if (busy.length > 0) await this.sleep(backoffDelay(RETRY, attempt));
     }
   }

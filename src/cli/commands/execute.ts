@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { clusterName } from '../../cluster/health.js';
 import { clearOpenScrolls } from '../../cluster/open-scrolls.js';
 import { closeOpenPointsInTime } from '../../cluster/read-context.js';
+import { startHealthThrottle } from '../../operator/health-throttle.js';
 import { hookRunner } from '../../operator/hook-runner.js';
 import { startRuntimeControls } from '../../operator/runtime-controls.js';
 import type { Plan } from '../../plan/options.js';
@@ -64,6 +65,10 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
     progress,
     initial: plan.controls ?? {},
   });
+  const throttle =
+    state.strategy === 'live'
+      ? startHealthThrottle({ source: sides.source, dest: sides.dest, gate: controls.gate, state, progress })
+      : undefined;
   try {
     await controls.poll();
     await store.save(state);
@@ -97,6 +102,7 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
     if (interrupt.interrupted()) process.exitCode = 130;
   } finally {
     controls.stop();
+    throttle?.stop();
     interrupt.remove();
     await lock.release();
     await sides.close();

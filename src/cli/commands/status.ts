@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { renderReport } from '../../report/final-report.js';
 import { writeHtmlReport } from '../../report/html-report.js';
 import { auditDestination, formatLossAudit, readWorkloadReport } from '../../report/loss-audit.js';
+import { operatorStatus } from '../../report/operator-report.js';
 import { renderStatus, statusView } from '../../report/status-view.js';
 import { raiseSignal } from '../../state/operator-signal.js';
 import { lockHolder } from '../../state/run-lock.js';
@@ -35,7 +36,7 @@ export function registerStatusCommands(program: Command): void {
         runner: await lockHolder(store.dir),
       });
       if (flags.json) console.log(JSON.stringify({ ...state, summary: view }, null, 2));
-      else console.log(renderStatus(view).join('\n'));
+      else console.log([...renderStatus(view), ...operatorStatus(state.results)].join('\n'));
     },
   );
 
