@@ -18,6 +18,8 @@ export interface WriteLimits {
 const UNBOUNDED = 1_000_000;
 /** A rate-limited bulk carries at most this share of a second's documents, so the rate is smooth. */
 const BULKS_PER_SECOND = 5;
+/** Bulks in flight at half speed (fewer below): enough for one per shard of a small index, no more. */
+const THROTTLED_SLOTS = 4;
 /** However slow a bulk was, a throttled writer looks at the clusters again within this long. */
 const MAX_PAUSE_MS = 10_000;
 
@@ -43,7 +45,14 @@ export class WriteGate {
     this.limits = { ...limits };
     this.docs.setRate(limits.maxDocsPerSecond);
     this.bytes.setRate(limits.maxBytesPerSecond);
-    this.slots.setSize(limits.concurrency ?? UNBOUNDED);
+    this.resize();
+  }
+
+  /** The operator's concurrency, narrowed while throttled: a busy queue needs fewer bulks at once, too. */
+  private resize(): void {
+    const operator = this.limits.concurrency ?? UNBOUNDED;
+    const throttled = this.factor < 1 ? Math.max(1, Math.floor(THROTTLED_SLOTS * this.factor)) : UNBOUNDED;
+    this.slots.setSize(Math.min(operator, throttled));
   }
 
   get current(): WriteLimits {
@@ -53,6 +62,7 @@ export class WriteGate {
   /** Set by the health throttle: a share of full speed (0 < factor <= 1). */
   setSlowdown(factor: number): void {
     this.factor = Math.min(1, Math.max(0.01, factor));
+    this.resize();
   }
 
   get slowdown(): number {
