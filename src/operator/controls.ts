@@ -1,7 +1,7 @@
 // The operator's runtime controls: write limits and the switch postponement. `ferry set` (another shell)
 // writes them to controls.json next to the state; the running process reads that file every second and
 // applies what changed. A file, like the other operator signals, because the running process owns state.json.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WriteLimits } from './write-gate.js';
 
@@ -43,6 +43,11 @@ export async function requestControls(dir: string, request: ControlRequest): Pro
   const tmp = join(dir, `${FILE}.${process.pid}.tmp`);
   await writeFile(tmp, `${JSON.stringify(merged)}\n`);
   await rename(tmp, join(dir, FILE));
+}
+
+/** A new migration under an old id starts from its own plan, not from the old one's last `ferry set`. */
+export async function clearControlRequest(dir: string): Promise<void> {
+  await rm(join(dir, FILE), { force: true });
 }
 
 export async function readControlRequest(dir: string): Promise<ControlRequest | undefined> {

@@ -1,7 +1,7 @@
 // ferry run (new migration) and ferry resume (continue a saved one): the same runner, different starts.
 import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
-import { requestControls } from '../../operator/controls.js';
+import { clearControlRequest, requestControls } from '../../operator/controls.js';
 import { formatChecks } from '../../plan/check.js';
 import type { Plan } from '../../plan/options.js';
 import { loadPlan, publicPlan } from '../../plan/options.js';
@@ -49,6 +49,7 @@ export function registerRunCommands(program: Command): void {
       strategy.steps.map((s) => s.name),
       new Date(),
     );
+    await clearControlRequest(store.dir);
     await execute(plan, state, store, flags);
   });
   addRunFlags(
