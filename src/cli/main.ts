@@ -5,6 +5,7 @@ import { AuthenticationError, ConfigError, ConnectionError, FerryError } from '.
 import { registerAbortCommand } from './commands/abort.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerRunCommands } from './commands/run.js';
+import { registerSetCommand } from './commands/set.js';
 import { registerStatusCommands } from './commands/status.js';
 import { registerSwitchCommand } from './commands/switch.js';
 import { registerVerifyCommand } from './commands/verify.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerStatusCommands(program);
   registerAbortCommand(program);
   registerSwitchCommand(program);
+  registerSetCommand(program);
   registerVerifyCommand(program);
   return program;
 }

@@ -1,8 +1,9 @@
 // The flags that describe a migration, shared by plan and run.
 import type { Command } from 'commander';
+import { HOOK_EVENTS } from '../operator/hooks.js';
 
 export function addPlanFlags(command: Command): Command {
-  return command
+  return addLimitFlags(command)
     .option('--plan <file>', 'YAML plan file (flags and FERRY_* variables override it)')
     .option('--id <id>', 'migration name (default: <source-index>-to-<dest-index>)')
     .option('--strategy <name>', 'live (default) or two-pass')
@@ -43,8 +44,28 @@ export function addPlanFlags(command: Command): Command {
     .option(
       '--reconcile-seconds <n>',
       'live: longest time between two delete scans before the switch (default 1)',
-    );
+    )
+    .option(...HOOK_FLAG)
+    .option('--postpone-switch', 'live: a requested switch waits until ferry set --no-postpone-switch');
 }
+
+/** The operator's limits, on run and resume (and `ferry set` while it runs). */
+export function addLimitFlags(command: Command): Command {
+  return command
+    .option(
+      '--max-docs-per-second <n>',
+      'at most this many documents written to the dest per second (0: none)',
+    )
+    .option('--max-bytes-per-second <n>', 'at most this many request bytes to the dest per second (0: none)')
+    .option('--concurrency <n>', 'bulk requests in flight at once (default: one per source shard; 0: that)');
+}
+
+/** Repeatable; collected into a list. */
+const HOOK_FLAG = [
+  '--hook <event=command>',
+  `run a shell command at an event (${HOOK_EVENTS.join(', ')}) with the facts in FERRY_* variables; a failing hook stops before the next step`,
+  (value: string, previous: string[] = []) => [...previous, value],
+] as const;
 
 /** For commands on a saved migration that reach the clusters: credentials come again, as for run. */
 export function addConnectionFlags(command: Command): Command {
@@ -66,10 +87,12 @@ export function addConnectionFlags(command: Command): Command {
 
 /** Options that may change when a migration is resumed. */
 export function addTuningFlags(command: Command): Command {
-  return command
+  return addLimitFlags(command)
     .option('--quiet-seconds <n>', 'live: drain once the source had no write for this long')
     .option('--reconcile-seconds <n>', 'live: longest time between two delete scans before the switch')
-    .option('--write-block', 'live: block source writes at the switch (only before the switch)');
+    .option('--write-block', 'live: block source writes at the switch (only before the switch)')
+    .option(...HOOK_FLAG)
+    .option('--postpone-switch', 'live: a requested switch waits until ferry set --no-postpone-switch');
 }
 
 export function addRunFlags(command: Command): Command {

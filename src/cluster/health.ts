@@ -18,3 +18,14 @@ export async function shardCapacity(client: ClusterClient): Promise<ShardCapacit
     shardCopies: health.active_shards + health.unassigned_shards,
   };
 }
+
+/** The cluster's name, for operators' hooks and pages (never a secret). */
+export async function clusterName(client: ClusterClient): Promise<string> {
+  const health = await client.json<{ cluster_name?: string }>({
+    method: 'GET',
+    path: '/_cluster/health',
+    query: { filter_path: 'cluster_name' },
+    what: 'read cluster name',
+  });
+  return health.cluster_name ?? '';
+}

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { ConnectionOptions } from '../cluster/connection.js';
 import { redactUrl } from '../cluster/connection.js';
 import { ConfigError } from '../cluster/errors.js';
+import type { OperatorControls } from '../operator/controls.js';
+import { HOOK_EVENTS, type Hooks } from '../operator/hooks.js';
 import { defaultMigrationId, indexNameProblem, migrationIdProblem } from './names.js';
 
 const indexName = z.string().superRefine((name, ctx) => {
@@ -26,6 +28,10 @@ export const clusterSchema = z
     insecure: z.boolean().optional(),
   })
   .strict();
+
+const hooksSchema = z
+  .object(Object.fromEntries(HOOK_EVENTS.map((e) => [e, z.string().min(1).optional()])))
+  .strict() as z.ZodType<Hooks, z.ZodTypeDef, Hooks>;
 
 export const planSchema = z
   .object({
@@ -56,6 +62,15 @@ export const planSchema = z
     quiet_seconds: z.number().positive().default(10),
     /** live: the longest time between two delete scans before the switch (each costs a count per shard). */
     reconcile_seconds: z.number().positive().default(1),
+    /** Shell commands run at events (see operator/hooks.ts), e.g. `caught_up: ./notify.sh`. */
+    hooks: hooksSchema.default({}),
+    /** Ceilings on what Ferry writes to the dest (0: none); `ferry set` changes them while it runs. */
+    max_docs_per_second: z.number().nonnegative().optional(),
+    max_bytes_per_second: z.number().nonnegative().optional(),
+    /** Bulk requests in flight at once (default: one per source shard). */
+    concurrency: z.number().int().nonnegative().optional(),
+    /** live: a requested switch waits until `ferry set --no-postpone-switch`. */
+    postpone_switch: z.boolean().optional(),
   })
   .strict();
 
@@ -76,6 +91,9 @@ export interface Plan {
   moveAliases: boolean;
   quietSeconds: number;
   reconcileSeconds: number;
+  hooks: Hooks;
+  /** The operator's limits and switch postponement at start (see operator/controls.ts). */
+  controls: OperatorControls;
 }
 
 /** Flag values as commander gives them (camelCase); undefined when not given. */
@@ -103,6 +121,12 @@ export interface PlanFlags {
   destCert?: string;
   destKey?: string;
   insecure?: boolean;
+  /** `--hook event=command`, repeatable. */
+  hook?: string[];
+  maxDocsPerSecond?: string;
+  maxBytesPerSecond?: string;
+  concurrency?: string;
+  postponeSwitch?: boolean;
 }
 
 export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env): Plan {
@@ -154,6 +178,8 @@ export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env)
     moveAliases: p.move_aliases,
     quietSeconds: p.quiet_seconds,
     reconcileSeconds: p.reconcile_seconds,
+    hooks: p.hooks,
+    controls: controlsOf(p),
   };
 }
 
@@ -290,7 +316,42 @@ export function fromFlags(f: PlanFlags): Record<string, unknown> {
     move_aliases: f.moveAliases,
     quiet_seconds: f.quietSeconds === undefined ? undefined : Number(f.quietSeconds),
     reconcile_seconds: f.reconcileSeconds === undefined ? undefined : Number(f.reconcileSeconds),
+    hooks: f.hook ? hooksFromFlags(f.hook) : undefined,
+    max_docs_per_second: numberFlag(f.maxDocsPerSecond),
+    max_bytes_per_second: numberFlag(f.maxBytesPerSecond),
+    concurrency: numberFlag(f.concurrency),
+    postpone_switch: f.postponeSwitch,
   });
+}
+
+/** A number flag; text that is no number stays text, so the schema names the flag's field in its error. */
+function numberFlag(v: string | undefined): number | string | undefined {
+  if (v === undefined) return undefined;
+  return v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+}
+
+function controlsOf(p: z.infer<typeof planSchema>): OperatorControls {
+  const c: OperatorControls = {};
+  if (p.max_docs_per_second) c.maxDocsPerSecond = p.max_docs_per_second;
+  if (p.max_bytes_per_second) c.maxBytesPerSecond = p.max_bytes_per_second;
+  if (p.concurrency) c.concurrency = p.concurrency;
+  if (p.postpone_switch) c.postponeSwitch = true;
+  return c;
+}
+
+/** `--hook caught_up=./notify.sh` (also `caught-up=`); a bad event name is reported by the schema. */
+export function hooksFromFlags(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const at = v.indexOf('=');
+    if (at <= 0)
+      throw new ConfigError(
+        `--hook ${v} is not event=command.`,
+        `Write it as --hook <event>=<command>, event one of ${HOOK_EVENTS.join(', ')}.`,
+      );
+    out[v.slice(0, at).replace(/-/g, '_')] = v.slice(at + 1);
+  }
+  return out;
 }
 
 /** Deep merge of plain objects, later inputs winning. */

@@ -50,7 +50,7 @@ const IDENTITY: { key: string; saved: (p: SavedPlan) => unknown; read: (raw: Raw
 type Raw = Record<string, unknown>;
 
 const tuningSchema = planSchema
-  .pick({ quiet_seconds: true, reconcile_seconds: true, write_block: true })
+  .pick({ quiet_seconds: true, reconcile_seconds: true, write_block: true, hooks: true })
   .partial();
 
 export function rebuildPlan(
@@ -68,6 +68,8 @@ export function rebuildPlan(
   const { access: _access, source: _source, dest: _dest, ...fixed } = saved;
   const plan: Plan = {
     ...fixed,
+    hooks: fixed.hooks ?? {},
+    controls: fixed.controls ?? {},
     ...tuning,
     stateDir,
     source: sideConnection('source', saved, raw, checkAccess),
@@ -99,6 +101,7 @@ function tuningChanges(
     quiet_seconds: raw.quiet_seconds,
     reconcile_seconds: raw.reconcile_seconds,
     write_block: raw.write_block,
+    hooks: raw.hooks,
   });
   if (!parsed.success)
     throw new ConfigError(
@@ -125,6 +128,11 @@ function tuningChanges(
       'Resume without --write-block.',
     );
   set('writeBlock', 'write_block', t.write_block);
+  // Hooks given again replace the saved ones event by event (an operator fixes a failing hook this way).
+  if (raw.hooks !== undefined && t.hooks) {
+    tuning.hooks = { ...(saved.hooks ?? {}), ...t.hooks };
+    changes.push(`hooks ${Object.keys(t.hooks).join(', ')}`);
+  }
   return { tuning, changes };
 }
 

@@ -8,6 +8,7 @@ import { describeUndo } from '../state/undo-action.js';
 import type { LiveVerifySummary } from '../verify/live-verify.js';
 import { type LagSample, summariseLagSamples } from './lag-summary.js';
 import { formatLossAudit, type LossAudit } from './loss-audit.js';
+import { operatorReport } from './operator-report.js';
 import { formatDuration } from './progress.js';
 
 export function renderReport(state: MigrationState): string {
@@ -71,6 +72,7 @@ export function renderReport(state: MigrationState): string {
       'loss audit (what the applications wrote vs what the dest holds):',
       ...formatLossAudit(r.lossAudit as LossAudit).map((l) => `  ${l}`),
     );
+  lines.push(...operatorReport(r));
   if (state.undo.length > 0) {
     lines.push('', 'ferry abort would undo, newest first:');
     for (const u of [...state.undo].reverse()) lines.push(`  - ${describeUndo(u)}`);

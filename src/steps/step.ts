@@ -2,6 +2,8 @@
 // undo actions before each change), and verify. The runner records a step done only after verify passes.
 import type { ClusterClient } from '../cluster/client.js';
 import type { Sleep } from '../cluster/retry.js';
+import type { HookEvent } from '../operator/hooks.js';
+import type { RuntimeControls } from '../operator/runtime-controls.js';
 import type { Plan } from '../plan/options.js';
 import type { Progress } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
@@ -35,6 +37,13 @@ export interface StepContext {
   pauseRequested(): Promise<boolean>;
   /** True once the operator said the clients moved (`ferry switch`, or run with --confirm-switch). */
   switchSignalled(): Promise<boolean>;
+  /**
+   * Runs the operator's hook for an event (if any) and records it; throws HookFailedError when it fails
+   * and the event is a gate, so the step stops before going on.
+   */
+  hook(event: HookEvent, extra?: Record<string, string | number>): Promise<void>;
+  /** The operator's runtime limits (the write gate) and switch postponement; absent in unit tests. */
+  controls?: RuntimeControls;
   /** Test hook: a named point inside a step where a kill can be injected (FERRY_TEST_KILL_AT). */
   checkpoint(point: string): void;
   sleep: Sleep;

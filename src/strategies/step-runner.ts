@@ -2,6 +2,8 @@
 // and stopping cleanly at gates, on pause, or on the first failure (the failed step is re-run on resume).
 import type { ClusterClient } from '../cluster/client.js';
 import { realSleep } from '../cluster/retry.js';
+import type { FireHook } from '../operator/hook-runner.js';
+import type { RuntimeControls } from '../operator/runtime-controls.js';
 import type { Plan } from '../plan/options.js';
 import type { Progress } from '../report/progress.js';
 import { MIGRATION_STATUS, type MigrationState, type MigrationStatus } from '../state/migration-state.js';
@@ -19,6 +21,10 @@ export interface RunnerInput {
   dest: ClusterClient;
   progress: Progress;
   flags: RunFlags;
+  /** The operator's hooks (start, phase, done, failure here; the steps fire the others). */
+  hook: FireHook;
+  /** The operator's limits and switch postponement, changed at runtime by `ferry set`. */
+  controls?: RuntimeControls;
 }
 
 export interface RunnerResult {
@@ -31,6 +37,8 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
   const { state, store, progress } = input;
   state.status = MIGRATION_STATUS.running;
   await store.save(state);
+  const first = input.steps.find((s) => state.steps[s.name]?.status !== 'done')?.name ?? '';
+  await gate(input, 'start', first);
   for (const step of input.steps) {
     const record = state.steps[step.name];
     if (!record)
@@ -49,6 +57,7 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
     const ctx = stepContext(input, step.name);
     let outcome: StepOutcome;
     try {
+      await input.hook('phase', step.name);
       ctx.checkpoint('start');
       outcome = await step.run(ctx);
       if (outcome.kind === 'done') await step.verify(ctx);
@@ -57,6 +66,7 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
       record.error = error instanceof Error ? error.message : String(error);
       state.status = MIGRATION_STATUS.failed;
       await store.save(state);
+      await reportFailure(input, step.name, record.error);
       throw new StepError(step.name, error);
     }
     if (outcome.kind === 'wait') {
@@ -75,7 +85,29 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
   }
   state.status = MIGRATION_STATUS.done;
   await store.save(state);
+  await input.hook('done', '');
   return { status: MIGRATION_STATUS.done };
+}
+
+/** A gate outside any step (the start hook): a failure leaves the migration failed, resumable. */
+async function gate(input: RunnerInput, event: 'start', phase: string): Promise<void> {
+  try {
+    await input.hook(event, phase);
+  } catch (error) {
+    input.state.status = MIGRATION_STATUS.failed;
+    await input.store.save(input.state);
+    await reportFailure(input, phase, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+/** The failure hook only reports: its own failure must not hide the error that stopped the migration. */
+async function reportFailure(input: RunnerInput, phase: string, error: string): Promise<void> {
+  try {
+    await input.hook('failure', phase, { error });
+  } catch (hookError) {
+    input.progress.warn(`the failure hook could not run: ${String(hookError)}`);
+  }
 }
 
 async function stop(
@@ -110,6 +142,8 @@ function stepContext(input: RunnerInput, stepName: string): StepContext {
     },
     pauseRequested: () => signalRaised(store.dir, 'pause'),
     switchSignalled: () => signalRaised(store.dir, 'switch'),
+    hook: (event, extra) => input.hook(event, stepName, extra),
+    ...(input.controls ? { controls: input.controls } : {}),
     checkpoint: (point) => killPoint(`${stepName}:${point}`),
     sleep: realSleep,
     now: () => new Date(),

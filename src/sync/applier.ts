@@ -12,6 +12,7 @@ import { searchRaw } from '../cluster/read-context.js';
 import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
 import type { BulkItemResult } from '../cluster/types.js';
 import { parseRawPage } from '../copy/raw-hits.js';
+import type { WriteGate } from '../operator/write-gate.js';
 import { type ConflictRow, DOC_STATE, type Intent, type Ledger, type LedgerRow } from './ledger.js';
 
 /** One source change to bring to the destination. */
@@ -76,6 +77,8 @@ export interface ApplierOptions {
   sleep?: Sleep;
   /** Test hook (FERRY_TEST_LOSE_CHANGES): this many updates are recorded as written but never sent. */
   loseUpdates?: number;
+  /** The operator's limits and the health throttle: every bulk waits here before it leaves. */
+  gate?: WriteGate;
   /** Kill-test points: after the intents are durable, and after the bulk answered (before its outcome is). */
   checkpoint?: (point: 'intents-committed' | 'bulk-answered') => void;
 }
@@ -221,7 +224,11 @@ export class Applier {
     while (start < planned.length) {
       let end = start;
       let bytes = 0;
-      while (end < planned.length && (end === start || bytes + planned[end]!.lines.length < BODY_BYTES))
+      const maxDocs = this.o.gate?.maxBulkDocs() ?? Number.POSITIVE_INFINITY;
+      while (
+        end < planned.length &&
+        (end === start || (bytes + planned[end]!.lines.length < BODY_BYTES && end - start < maxDocs))
+      )
         bytes += planned[end++]!.lines.length;
       await this.sendWithRetry(planned, range(start, end), answers, uncertain);
       start = end;
@@ -238,8 +245,10 @@ export class Applier {
     let todo = indices;
     for (let attempt = 0; todo.length > 0; attempt++) {
       let items: Partial<Record<string, BulkItemResult>>[];
+      const body = todo.map((i) => planned[i]!.lines).join('');
+      const release = await this.o.gate?.acquire(todo.length, Buffer.byteLength(body));
       try {
-        items = (await this.o.dest.bulk(todo.map((i) => planned[i]!.lines).join(''), ANSWER)).items;
+        items = (await this.o.dest.bulk(body, ANSWER)).items;
       } catch (error) {
         // Every write here is conditional, so sending one again can never apply it twice; but a lost answer
         // may hide a write that landed, so a refusal of the resend is checked against the destination.
@@ -247,6 +256,8 @@ export class Applier {
         for (const i of todo) uncertain.add(i);
         await this.sleep(backoffDelay(RETRY, attempt));
         continue;
+      } finally {
+        await release?.();
       }
       const busy: number[] = [];
       todo.forEach((index, k) => {
@@ -255,6 +266,7 @@ export class Applier {
         if (answer && isBusy(answer) && attempt + 1 < RETRY.attempts) busy.push(index);
       });
       todo = busy;
+      if (busy.length > 0) this.o.gate?.noteBusy(busy.length);
       if (busy.length > 0) await this.sleep(backoffDelay(RETRY, attempt));
     }
   }

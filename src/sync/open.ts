@@ -24,6 +24,7 @@ export function openSync(ctx: StepContext, options: { loseUpdates?: number } = {
     now: ctx.now,
     sleep: ctx.sleep,
     checkpoint: (point) => ctx.checkpoint(point),
+    ...(ctx.controls ? { gate: ctx.controls.gate } : {}),
     ...options,
   });
   return { ledger, applier, close: () => ledger.close() };

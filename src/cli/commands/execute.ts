@@ -1,9 +1,15 @@
 // Runs a migration's steps under its lock, with Ctrl-C/SIGTERM turned into a clean stop, and prints what the
 // operator does next. Shared by run, resume and cleanup.
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { clusterName } from '../../cluster/health.js';
 import { clearOpenScrolls } from '../../cluster/open-scrolls.js';
 import { closeOpenPointsInTime } from '../../cluster/read-context.js';
+import { startHealthThrottle } from '../../operator/health-throttle.js';
+import { hookRunner } from '../../operator/hook-runner.js';
+import { startRuntimeControls } from '../../operator/runtime-controls.js';
 import type { Plan } from '../../plan/options.js';
+import { writeHtmlReport } from '../../report/html-report.js';
 import type { Progress } from '../../report/progress.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import { raiseSignal } from '../../state/operator-signal.js';
@@ -52,12 +58,34 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
     },
     stopGraceMs(),
   );
+  const controls = startRuntimeControls({
+    dir: store.dir,
+    state,
+    save: () => store.save(state),
+    progress,
+    initial: plan.controls ?? {},
+  });
+  const throttle =
+    state.strategy === 'live'
+      ? startHealthThrottle({ source: sides.source, dest: sides.dest, gate: controls.gate, state, progress })
+      : undefined;
   try {
+    await controls.poll();
     await store.save(state);
     progress.info(
       `migration ${plan.id}: ${sides.source.label} ${plan.sourceIndex} -> ${sides.dest.label} ${plan.destIndex} (${plan.strategy}); state in ${store.dir}`,
     );
+    const hook = hookRunner({
+      hooks: plan.hooks ?? {},
+      state,
+      save: () => store.save(state),
+      progress,
+      stateDir: store.dir,
+      clusters: { source: await clusterName(sides.source), dest: await clusterName(sides.dest) },
+    });
     const result = await runSteps({
+      hook,
+      controls,
       steps: strategy.steps,
       plan,
       state,
@@ -67,9 +95,14 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
       progress,
       flags: runFlags,
     });
+    await writeHtmlReport(state, join(store.dir, 'report.html')).catch((error: unknown) =>
+      progress.warn(`could not write the HTML report: ${String(error)}`),
+    );
     printOutcome(plan, result);
     if (interrupt.interrupted()) process.exitCode = 130;
   } finally {
+    controls.stop();
+    throttle?.stop();
     interrupt.remove();
     await lock.release();
     await sides.close();

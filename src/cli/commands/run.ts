@@ -1,6 +1,7 @@
 // ferry run (new migration) and ferry resume (continue a saved one): the same runner, different starts.
 import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
+import { clearControlRequest, requestControls } from '../../operator/controls.js';
 import { formatChecks } from '../../plan/check.js';
 import type { Plan } from '../../plan/options.js';
 import { loadPlan, publicPlan } from '../../plan/options.js';
@@ -13,6 +14,7 @@ import { type Strategy, strategyFor } from '../../strategies/registry.js';
 import { addConnectionFlags, addPlanFlags, addRunFlags, addTuningFlags } from '../plan-flags.js';
 import { type CommonFlags, connectSides, loadSaved, progressFor } from '../session.js';
 import { executeSteps } from './execute.js';
+import { controlsFromFlags } from './set.js';
 
 interface RunCommandFlags extends CommonFlags {
   confirmSwitch?: boolean;
@@ -47,6 +49,7 @@ export function registerRunCommands(program: Command): void {
       strategy.steps.map((s) => s.name),
       new Date(),
     );
+    await clearControlRequest(store.dir);
     await execute(plan, state, store, flags);
   });
   addRunFlags(
@@ -72,6 +75,8 @@ export function registerRunCommands(program: Command): void {
       progressFor(flags).info(`changed on resume: ${changes.join(', ')}`);
     }
     await clearSignal(store.dir, 'pause');
+    const given = controlsFromFlags(flags);
+    if (given) await requestControls(store.dir, { at: new Date().toISOString(), by: 'resume', set: given });
     await execute(plan, state, store, flags);
   });
   addConnectionFlags(
@@ -121,6 +126,7 @@ function publicPlanTuning(plan: Plan): Record<string, unknown> {
     quietSeconds: plan.quietSeconds,
     reconcileSeconds: plan.reconcileSeconds,
     writeBlock: plan.writeBlock,
+    hooks: plan.hooks,
   };
 }
 

@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { renderReport } from '../../report/final-report.js';
+import { writeHtmlReport } from '../../report/html-report.js';
 import { auditDestination, formatLossAudit, readWorkloadReport } from '../../report/loss-audit.js';
+import { operatorStatus } from '../../report/operator-report.js';
 import { renderStatus, statusView } from '../../report/status-view.js';
 import { raiseSignal } from '../../state/operator-signal.js';
 import { lockHolder } from '../../state/run-lock.js';
@@ -11,6 +13,7 @@ import { ledgerPath } from '../../sync/open.js';
 import { addConnectionFlags } from '../plan-flags.js';
 import { type CommonFlags, connectSaved, loadSaved } from '../session.js';
 import { registerListCommands } from './list.js';
+import { addWebFlags, serveUntilStopped, type WebFlags } from './status-web.js';
 
 export function savedCommand(program: Command, name: string, description: string): Command {
   return program
@@ -23,25 +26,30 @@ export function savedCommand(program: Command, name: string, description: string
 }
 
 export function registerStatusCommands(program: Command): void {
-  savedCommand(program, 'status', 'show where a migration is and what to do next').action(
-    async (flags: CommonFlags) => {
+  addWebFlags(savedCommand(program, 'status', 'show where a migration is and what to do next')).action(
+    async (flags: CommonFlags & WebFlags) => {
       const { plan, state, store } = await loadSaved(flags);
+      if (flags.web) return serveUntilStopped(store, flags.port);
       const view = statusView(state, {
         now: new Date(),
         ledger: ledgerCounts(plan),
         runner: await lockHolder(store.dir),
       });
       if (flags.json) console.log(JSON.stringify({ ...state, summary: view }, null, 2));
-      else console.log(renderStatus(view).join('\n'));
+      else console.log([...renderStatus(view), ...operatorStatus(state.results)].join('\n'));
     },
   );
 
-  savedCommand(program, 'report', 'print the final report of a migration').action(
-    async (flags: CommonFlags) => {
+  savedCommand(program, 'report', 'print the final report of a migration')
+    .option('--html <file>', 'also write it as a self-contained HTML file with charts')
+    .action(async (flags: CommonFlags & { html?: string }) => {
       const { state } = await loadSaved(flags);
+      if (flags.html) {
+        await writeHtmlReport(state, flags.html);
+        console.error(`HTML report written to ${flags.html}`);
+      }
       console.log(flags.json ? JSON.stringify(state.results, null, 2) : renderReport(state));
-    },
-  );
+    });
 
   addConnectionFlags(
     savedCommand(

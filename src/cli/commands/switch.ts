@@ -5,6 +5,7 @@
 // command at that moment (e.g. a deploy that moves the clients), with the migration's facts in FERRY_* vars.
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
+import { withoutFerryVariables } from '../../operator/hooks.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import { raiseSignal } from '../../state/operator-signal.js';
 import { type CommonFlags, loadSaved } from '../session.js';
@@ -29,6 +30,11 @@ export function registerSwitchCommand(program: Command): void {
     .action(async (flags: SwitchFlags) => {
       const { state, store } = await loadSaved(flags);
       await raiseSignal(store.dir, 'switch');
+      const controls = state.results.controls as { current?: { postponeSwitch?: boolean } } | undefined;
+      if (controls?.current?.postponeSwitch)
+        console.error(
+          `the switch of ${state.id} is postponed by the operator; it waits until: ferry set --id ${state.id} --no-postpone-switch`,
+        );
       const deadline = Date.now() + Number(flags.timeout ?? 600) * 1000;
       while (Date.now() < deadline) {
         const now = await store.load();
@@ -66,7 +72,7 @@ function runHook(command: string, state: MigrationState): Promise<number> {
       shell: true,
       stdio: 'inherit',
       env: {
-        ...process.env,
+        ...withoutFerryVariables(process.env),
         FERRY_ID: state.id,
         FERRY_EVENT: 'move-clients',
         FERRY_SOURCE_INDEX: String(state.plan.sourceIndex ?? ''),

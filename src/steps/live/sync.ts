@@ -77,7 +77,7 @@ export const sync: Step = {
       let failures = 0;
       for (;;) {
         if (await ctx.pauseRequested()) return { kind: 'paused' };
-        if (!data.switch && (await ctx.switchSignalled())) {
+        if (!data.switch && gatePassed(ctx) && (await ctx.switchSignalled())) {
           data.switch = await recordSwitch(ctx);
           ctx.state.results.switchAcknowledgedAt = data.switch.requestedAt;
           await ctx.save();
@@ -116,6 +116,15 @@ export const sync: Step = {
     }
   },
 };
+
+/**
+ * A requested switch waits while the operator postpones it (`ferry set --postpone-switch`), and, with a
+ * caught_up hook, until that hook passed: the operator's check comes before the switch.
+ */
+function gatePassed(ctx: StepContext): boolean {
+  if (ctx.controls?.switchPostponed()) return false;
+  return !ctx.plan.hooks?.caught_up || typeof ctx.state.results.readyAt === 'string';
+}
 
 function syncRecord(ctx: StepContext): SyncRecord {
   if (ctx.data.rounds === undefined)
@@ -170,8 +179,12 @@ async function round(
   data.lagAgeMs = lagAge(data, marks, max, lagOps, now());
   await recordLag(ctx, data, r, lagOps);
   if (sw && !sw.syncedAt && r.deletesFound !== undefined && reached(sync.ledger.marks(), sw.positions)) {
-    // Before "move the clients now": from then on the source's aliases must not take writes (if asked).
-    if (sw.blockedAt || sw.refined) await stopSourceAliasWrites(ctx);
+    if (sw.blockedAt || sw.refined) {
+      // The operator's gate before the clients are told to move: a failure stops here (resume runs it again).
+      await ctx.hook('move_clients', { writeBlock: sw.blockedAt ? 1 : 0 });
+      // Before "move the clients now": from then on the source's aliases must not take writes (if asked).
+      await stopSourceAliasWrites(ctx);
+    }
     announceOrRefine(ctx, sw, max);
   }
   await ctx.save();
@@ -224,6 +237,8 @@ async function recordLag(ctx: StepContext, data: SyncRecord, r: RoundResult, lag
   if (lag.length > MAX_LAG_SAMPLES) lag.splice(0, lag.length - MAX_LAG_SAMPLES);
   ctx.state.results.lag = lag;
   if (!data.switch && lagOps <= READY_OPS && !ctx.state.results.readyAt) {
+    // A failing caught_up hook stops before the switch can start; resume catches up and runs it again.
+    await ctx.hook('caught_up', { lagOps, lagSeconds: Number(seconds.toFixed(3)) });
     ctx.state.results.readyAt = ctx.now().toISOString();
     ctx.progress.info(
       `caught up (lag ${lagOps} operations). When you are ready: ferry switch --id ${ctx.plan.id}${ctx.plan.writeBlock ? ' (blocks source writes for the final drain)' : ' (then move the clients when it says so)'}`,
