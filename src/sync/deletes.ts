@@ -12,6 +12,7 @@ import type { Ledger, LedgerRow } from './ledger.js';
 
 const LIST_BELOW = 2000;
 const BUCKETS = 16;
+const MAX_UNKNOWN = 10_000;
 
 export interface DeleteScan {
   /** Source deletes confirmed, ready for the applier. */
@@ -22,6 +23,8 @@ export interface DeleteScan {
   unknownOnSource: number;
   /** A few of those ids, for the message. */
   unknownIds: string[];
+  /** Those documents (at most MAX_UNKNOWN), to copy again; beyond that, capture goes back to recaptureFrom. */
+  unknown: { id: string; shard: number }[];
   /** Per shard, the lowest `_seq_no` of such a document: capture goes back there (it is idempotent). */
   recaptureFrom: Record<number, number>;
 }
@@ -47,6 +50,7 @@ export async function findDeletes(
     requests: 0,
     unknownOnSource: 0,
     unknownIds: [],
+    unknown: [],
     recaptureFrom: {},
   };
   const run: ScanRun = { source, index, ledger, scan, candidates: [] };
@@ -142,7 +146,8 @@ async function listRange(run: ScanRun, shard: number, from: number, to: number):
     if (!knownIds.has(id)) {
       scan.unknownOnSource++;
       if (scan.unknownIds.length < 10) scan.unknownIds.push(`${id} (shard ${shard})`);
-      scan.recaptureFrom[shard] = Math.min(scan.recaptureFrom[shard] ?? seq, seq);
+      if (scan.unknown.length < MAX_UNKNOWN) scan.unknown.push({ id, shard });
+      else scan.recaptureFrom[shard] = Math.min(scan.recaptureFrom[shard] ?? seq, seq);
     }
 }
 
