@@ -4,14 +4,9 @@
 import type { MigrationState } from '../state/migration-state.js';
 import { describeUndo } from '../state/undo-action.js';
 import type { LiveVerifySummary } from '../verify/live-verify.js';
+import { describeLagDistribution, isLagResults } from './lag-text.js';
 import { formatLossAudit, type LossAudit } from './loss-audit.js';
 import { formatDuration } from './progress.js';
-
-interface LagSample {
-  at: string;
-  ops: number;
-  seconds: number;
-}
 
 export function renderReport(state: MigrationState): string {
   const lines: string[] = [];
@@ -32,15 +27,12 @@ export function renderReport(state: MigrationState): string {
   }
   const r = state.results;
   if (r.backfill) lines.push('', `backfill: ${JSON.stringify(r.backfill)}`);
-  const lag = r.lag as LagSample[] | undefined;
-  if (lag && lag.length > 0) {
-    const maxOps = Math.max(...lag.map((l) => l.ops));
-    const maxSeconds = Math.max(...lag.map((l) => l.seconds));
-    const last = lag[lag.length - 1]!;
+  if (isLagResults(r.lag))
     lines.push(
-      `change capture: ${lag.length} rounds; lag max ${maxOps} operations / ${maxSeconds.toFixed(1)} s, last ${last.ops} / ${last.seconds.toFixed(1)} s`,
+      `change capture, age of the oldest change not yet on the dest, sampled each round:`,
+      `  ${describeLagDistribution('write', r.lag.writes)}`,
+      `  ${describeLagDistribution('delete', r.lag.deletes)}`,
     );
-  }
   if (r.readyAt) lines.push(`caught up at ${String(r.readyAt)}`);
   if (r.switchAcknowledgedAt)
     lines.push(

@@ -1,19 +1,17 @@
 // The results part of `ferry status`, readable however long the migration has run: series are summarised,
 // long values cut, and the full record stays one `ferry status --json` away.
 
-interface LagSample {
-  at: string;
-  ops: number;
-  seconds: number;
-}
+import { describeLagDistribution, describeLagNow, isLagResults } from '../../report/lag-text.js';
 
 const MAX_VALUE_CHARS = 300;
 
 export function formatResults(results: Record<string, unknown>): string[] {
   const lines: string[] = [];
   for (const [key, value] of Object.entries(results)) {
-    if (key === 'lag' && Array.isArray(value)) {
-      lines.push(`lag: ${summariseLag(value as LagSample[])}`);
+    if (key === 'lag' && isLagResults(value)) {
+      lines.push(`lag now: ${describeLagNow(value)}`);
+      lines.push(`  ${describeLagDistribution('write', value.writes)}`);
+      lines.push(`  ${describeLagDistribution('delete', value.deletes)}`);
       continue;
     }
     const text = JSON.stringify(value) ?? String(value);
@@ -22,12 +20,4 @@ export function formatResults(results: Record<string, unknown>): string[] {
     );
   }
   return lines;
-}
-
-export function summariseLag(samples: LagSample[]): string {
-  if (samples.length === 0) return 'no samples yet';
-  const last = samples[samples.length - 1]!;
-  const maxOps = Math.max(...samples.map((s) => s.ops));
-  const maxSeconds = Math.max(...samples.map((s) => s.seconds));
-  return `now ${last.ops} operations / ${last.seconds.toFixed(1)} s (at ${last.at}); max ${maxOps} operations / ${maxSeconds.toFixed(1)} s over the last ${samples.length} rounds`;
 }
