@@ -6,7 +6,7 @@
 //   npm run bench:deletes -- [--docs 1000000] [--shards 4] [--engine opensearch-2] [--rate 500]
 //                            [--minutes 5] [--listing-seconds 15]
 // Honours FERRY_BED_PORT / FERRY_BED_DIR like the tests. Writes bench/results/deletes-<date-time>.md.
-import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +18,10 @@ import { bedDown, bedUp } from '../test/harness/bed.js';
 import { capabilities } from '../test/harness/capabilities.js';
 import { parseEnginePair } from '../test/harness/engines.js';
 import { REPO_ROOT } from '../test/harness/paths.js';
-import { recordingProxy } from '../test/harness/recording-proxy.js';
+import { type RecordingProxy, recordingProxy, type Traffic } from '../test/harness/recording-proxy.js';
 import { type Child, startChild } from './child-process.js';
 import { loadCorpus } from './corpus.js';
-import { writeDeletesResults } from './deletes-report.js';
+import { type KindTraffic, writeDeletesResults } from './deletes-report.js';
 import { startWriter } from './deletes-writer.js';
 
 const { values } = parseArgs({
@@ -57,8 +57,8 @@ async function main(): Promise<void> {
     );
     const byQuery = (await capabilities(source)).reindex;
     const [counting, listing] = await Promise.all([
-      recordingProxy(bed.source.url),
-      recordingProxy(bed.source.url),
+      recordingProxy(bed.source.url, requestKind),
+      recordingProxy(bed.source.url, requestKind),
     ]);
     const stateDir = await mkdtemp(join(tmpdir(), 'ferry-bench-deletes-'));
     const id = `${INDEX}-to-${COUNTING}`;
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       byQueryEverySeconds: byQuery ? 10 : 0,
       probesPerSecond: 2,
     });
-    const before = { counting: { ...counting.traffic }, listing: { ...listing.traffic } };
+    const before = { counting: snapshot(counting.traffic), listing: snapshot(listing.traffic) };
     const windowStarted = Date.now();
     const rss = { counting: 0, listing: 0 };
     const minutes = Number(values.minutes);
@@ -112,6 +112,7 @@ async function main(): Promise<void> {
     log(`ferry run exited ${ferryResult.code}`);
     const state = await readState(stateDir, id);
     const path = await writeDeletesResults({
+      code: codeVersion(),
       command: `npm run bench:deletes -- ${process.argv.slice(2).join(' ')}`.trim(),
       engines: `source ${engineLabel(source.engine)}, dest ${engineLabel(dest.engine)}`,
       docs: DOCS,
@@ -141,11 +142,35 @@ async function main(): Promise<void> {
   }
 }
 
-function delta(
-  now: { requests: number; bytesAnswered: number },
-  then: { requests: number; bytesAnswered: number },
-) {
-  return { requests: now.requests - then.requests, bytesAnswered: now.bytesAnswered - then.bytesAnswered };
+/**
+ * What a source request is for: finding deletes (the scan's counts and id lists, the old method's scroll
+ * listing, the realtime confirmations) or capturing writes (the `_seq_no` reads of a shard), or other.
+ */
+function requestKind(method: string, url: string): string {
+  if (/scroll/.test(url) || /_mget/.test(url)) return 'deletes';
+  if (/filter_path=[^&]*(aggregations\.b|hits\.hits\._id)/.test(decodeURIComponent(url))) return 'deletes';
+  if (method === 'POST' && /\/_search\?.*preference=_shards/.test(decodeURIComponent(url))) return 'capture';
+  return 'other';
+}
+
+function delta(now: RecordingProxy['traffic'], then: RecordingProxy['traffic']): KindTraffic {
+  const out: KindTraffic = { all: minus(now, then) };
+  for (const [kind, t] of Object.entries(now.byKind))
+    out[kind] = minus(t, then.byKind[kind] ?? { requests: 0, bytesAnswered: 0 });
+  return out;
+}
+
+function minus(a: Traffic, b: Traffic): Traffic {
+  return { requests: a.requests - b.requests, bytesAnswered: a.bytesAnswered - b.bytesAnswered };
+}
+
+function codeVersion(): string {
+  const git = (args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  return `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', 'src']) ? ' (with uncommitted changes in src)' : ''}`;
+}
+
+function snapshot(t: RecordingProxy['traffic']): RecordingProxy['traffic'] {
+  return structuredClone(t);
 }
 
 async function build(): Promise<void> {

@@ -11,7 +11,7 @@ import type { Marks } from './capture.js';
 import type { Ledger, LedgerRow } from './ledger.js';
 
 /** A range whose ledger count is at most this is listed; above, it is cut into BUCKETS and counted. */
-const LIST_BELOW = 64;
+const LIST_BELOW = 16;
 const BUCKETS = 16;
 /** Ranges per aggregation request and per listing request (a bool of ranges), and ids per listing page. */
 const RANGES_PER_COUNT = 1000;
@@ -59,7 +59,8 @@ export async function findDeletes(
     recaptureFrom: {},
   };
   const run: ScanRun = { source, index, ledger, scan, candidates: [] };
-  for (const [shard, mark] of Object.entries(marks)) await scanShard(run, Number(shard), mark);
+  // Shards are scanned at the same time, as capture reads them: the scan's latency is the slowest shard's.
+  await Promise.all(Object.entries(marks).map(([shard, mark]) => scanShard(run, Number(shard), mark)));
   scan.deletes = await confirmGone(run);
   return scan;
 }

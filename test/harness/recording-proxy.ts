@@ -9,18 +9,31 @@ export interface RecordingProxy {
   url: string;
   /** The Authorization header of each request, in order (undefined when none was sent). */
   authorizations: (string | undefined)[];
-  /** Requests passed on, and bytes of the cluster's answers (bodies) passed back. */
-  traffic: { requests: number; bytesAnswered: number };
+  /** Requests passed on, and bytes of the cluster's answers (bodies) passed back; per kind when classified. */
+  traffic: Traffic & { byKind: Record<string, Traffic> };
   close(): Promise<void>;
 }
 
-export async function recordingProxy(target: string): Promise<RecordingProxy> {
+export interface Traffic {
+  requests: number;
+  bytesAnswered: number;
+}
+
+/** `classify` names the kind of a request from its method and URL (path and query), for `traffic.byKind`. */
+export async function recordingProxy(
+  target: string,
+  classify: (method: string, url: string) => string = () => 'all',
+): Promise<RecordingProxy> {
   const to = new URL(target);
   const authorizations: (string | undefined)[] = [];
-  const traffic = { requests: 0, bytesAnswered: 0 };
+  const traffic = { requests: 0, bytesAnswered: 0, byKind: {} as Record<string, Traffic> };
   const server = createServer((req, res) => {
     authorizations.push(req.headers.authorization);
+    const kind = classify(req.method ?? 'GET', req.url ?? '/');
+    traffic.byKind[kind] ??= { requests: 0, bytesAnswered: 0 };
+    const counted = traffic.byKind[kind];
     traffic.requests++;
+    counted.requests++;
     const upstream = request(
       {
         host: to.hostname,
@@ -33,6 +46,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.on('data', (chunk: Buffer) => {
           traffic.bytesAnswered += chunk.length;
+          counted.bytesAnswered += chunk.length;
         });
         answer.pipe(res);
       },
