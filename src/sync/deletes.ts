@@ -88,6 +88,8 @@ async function scanShard(run: ScanRun, shard: number, mark: number): Promise<voi
     const actual = await countRanges(run, shard, cut);
     differing = cut.filter(([from, to], i) => actual[i] !== ledger.liveCount(shard, from, to));
   }
+  // Ranges come out level by level; the listing pages through them in `_seq_no` order.
+  small.sort((a, b) => a[0] - b[0]);
   for (let i = 0; i < small.length; i += RANGES_PER_LIST)
     await listRanges(run, shard, small.slice(i, i + RANGES_PER_LIST));
 }
