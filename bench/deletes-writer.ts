@@ -36,7 +36,10 @@ export interface Writer {
 }
 
 const BATCH_MS = 100;
+/** Polls every 100 ms for the first 2 s (the goal's resolution), then every 500 ms (less load on the dest). */
 const PROBE_POLL_MS = 100;
+const PROBE_SLOW_POLL_MS = 500;
+const PROBE_FAST_FOR_MS = 2000;
 const PROBE_GIVE_UP_MS = 180_000;
 
 export function startWriter(o: WriterOptions): Writer {
@@ -78,7 +81,7 @@ export function startWriter(o: WriterOptions): Writer {
             lags[index]![kind].push(Date.now() - at);
             return;
           }
-          await sleep(PROBE_POLL_MS);
+          await sleep(waited < PROBE_FAST_FOR_MS ? PROBE_POLL_MS : PROBE_SLOW_POLL_MS);
         }
       })();
       probes.add(p);
