@@ -37,7 +37,8 @@ export interface DeletesBenchRun {
   ferryState: MigrationState;
   listingPasses: unknown[];
   totalSeconds: number;
-  indices: { counting: string; listing: string };
+  /** The listing's dest index; undefined when the old method was left out (--counting-only). */
+  indices: { counting: string; listing: string | undefined };
 }
 
 export async function writeDeletesResults(r: DeletesBenchRun): Promise<string> {
@@ -55,7 +56,8 @@ export async function writeDeletesResults(r: DeletesBenchRun): Promise<string> {
     listing: perMin(r.traffic.listing.deletes),
   };
   const all = { counting: perMin(r.traffic.counting.all), listing: perMin(r.traffic.listing.all) };
-  const row = (name: string, index: string, key: 'counting' | 'listing', ledger: string) => {
+  const row = (name: string, index: string | undefined, key: 'counting' | 'listing', ledger: string) => {
+    if (index === undefined) return `| ${name} | not run (--counting-only) | | | | | | |`;
     const l = r.lags[index]!;
     return `| ${name} | ${q(l.deletes, 0.5)} / ${q(l.deletes, 0.99)} / ${q(l.deletes, 1)} (${l.deletes.length}) | ${q(l.writes, 0.5)} / ${q(l.writes, 0.99)} (${l.writes.length}) | ${load[key].requests.toFixed(0)} | ${load[key].mb.toFixed(2)} | ${all[key].requests.toFixed(0)} / ${all[key].mb.toFixed(1)} | ${r.rss[key].toFixed(0)} / ${r.peak[key].toFixed(0)} | ${ledger} |`;
   };

