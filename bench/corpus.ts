@@ -18,7 +18,15 @@ const WORDS = [
   'south',
 ];
 
-export function cityDoc(i: number): Record<string, unknown> {
+/** Extra text of varied length: most documents small, a few large (0 B 60%, 512 B 25%, 2 kB 12%, 8 kB 3%). */
+function notes(i: number): string {
+  const r = ((i * 2654435761) >>> 0) % 100;
+  const bytes = r < 60 ? 0 : r < 85 ? 512 : r < 97 ? 2048 : 8192;
+  const words = Array.from({ length: 16 }, (_, k) => WORDS[(i + k * 5) % WORDS.length]).join(' ');
+  return words.repeat(Math.ceil(bytes / words.length)).slice(0, bytes);
+}
+
+export function cityDoc(i: number, varied = false): Record<string, unknown> {
   const city = cities[i % cities.length]!;
   const round = Math.floor(i / cities.length);
   const words = Array.from({ length: 12 }, (_, k) => WORDS[(i * 7 + k * 3) % WORDS.length]).join(' ');
@@ -35,6 +43,7 @@ export function cityDoc(i: number): Record<string, unknown> {
     description: `${city.name} (${city.country}): ${words}`,
     tags: [city.country, city.featureCode, `round-${round}`],
     updatedAt: new Date(1_600_000_000_000 + i * 1000).toISOString(),
+    ...(varied ? { notes: notes(i) } : {}),
   };
 }
 
@@ -44,6 +53,7 @@ export async function loadCorpus(
   index: string,
   docs: number,
   shards: number,
+  varied = false,
 ): Promise<number> {
   await client.createIndex(index, {
     settings: { number_of_shards: shards, number_of_replicas: 0, refresh_interval: '-1' },
@@ -62,7 +72,7 @@ export async function loadCorpus(
   for (let start = 0; start < docs; start += batch) {
     let body = '';
     for (let i = start; i < Math.min(docs, start + batch); i++) {
-      const source = JSON.stringify(cityDoc(i));
+      const source = JSON.stringify(cityDoc(i, varied));
       sourceBytes += Buffer.byteLength(source);
       body += `{"index":{"_index":"${index}","_id":"c${i}"${i % 10 === 0 ? `,"routing":"r${i % 97}"` : ''}}}\n${source}\n`;
     }

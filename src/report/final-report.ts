@@ -7,6 +7,7 @@ import type { MigrationState } from '../state/migration-state.js';
 import { describeUndo } from '../state/undo-action.js';
 import type { LiveVerifySummary } from '../verify/live-verify.js';
 import { type LagSample, summariseLagSamples } from './lag-summary.js';
+import { describeLagDistribution, isLagResults } from './lag-text.js';
 import { formatLossAudit, type LossAudit } from './loss-audit.js';
 import { operatorReport } from './operator-report.js';
 import { formatDuration } from './progress.js';
@@ -35,6 +36,12 @@ export function renderReport(state: MigrationState): string {
   if (lag)
     lines.push(
       `change capture: lag max ${lag.maxOps} operations / ${lag.maxSeconds.toFixed(1)} s, last ${lag.nowOps} / ${lag.nowSeconds.toFixed(1)} s (over the last ${lag.rounds} rounds)`,
+    );
+  if (isLagResults(r.lagSummary))
+    lines.push(
+      `change capture, age of the oldest change not yet on the dest, sampled each round:`,
+      `  ${describeLagDistribution('write', r.lagSummary.writes)}`,
+      `  ${describeLagDistribution('delete', r.lagSummary.deletes)}`,
     );
   if (r.readyAt) lines.push(`caught up at ${String(r.readyAt)}`);
   if (r.switchAcknowledgedAt)

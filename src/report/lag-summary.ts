@@ -3,8 +3,12 @@
 
 export interface LagSample {
   at: string;
+  /** Write lag: operations not yet applied, and the age of the oldest in seconds (also in `writes`). */
   ops: number;
   seconds: number;
+  /** Ages of the oldest write and the oldest delete not yet on the destination, in seconds. */
+  writes?: number;
+  deletes?: number;
 }
 
 export interface LagSummary {
@@ -13,6 +17,9 @@ export interface LagSummary {
   maxOps: number;
   maxSeconds: number;
   rounds: number;
+  /** Age of the oldest delete not yet on the destination: now and the maximum (seconds). */
+  nowDeleteSeconds: number;
+  maxDeleteSeconds: number;
   /** When the latest sample was taken. */
   at: string;
 }
@@ -26,6 +33,8 @@ export function summariseLagSamples(samples: readonly LagSample[]): LagSummary |
     maxOps: Math.max(...samples.map((s) => s.ops)),
     maxSeconds: Math.max(...samples.map((s) => s.seconds)),
     rounds: samples.length,
+    nowDeleteSeconds: last.deletes ?? 0,
+    maxDeleteSeconds: Math.max(...samples.map((s) => s.deletes ?? 0)),
     at: last.at,
   };
 }

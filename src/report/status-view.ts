@@ -265,7 +265,7 @@ export function renderStatus(v: StatusView): string[] {
     lines.push(`  ${s.status.padEnd(8)} ${s.progress ? `${s.name.padEnd(width)}  ${s.progress}` : s.name}`);
   if (v.lag)
     lines.push(
-      `lag: now ${v.lag.nowOps} operations / ${v.lag.nowSeconds.toFixed(1)} s; max ${v.lag.maxOps} / ${v.lag.maxSeconds.toFixed(1)} s (last ${v.lag.rounds} rounds)`,
+      `lag: now ${v.lag.nowOps} operations / ${v.lag.nowSeconds.toFixed(1)} s; max ${v.lag.maxOps} / ${v.lag.maxSeconds.toFixed(1)} s (last ${v.lag.rounds} rounds); deletes now ${v.lag.nowDeleteSeconds.toFixed(1)} s, max ${v.lag.maxDeleteSeconds.toFixed(1)} s`,
     );
   if (v.conflicts !== undefined)
     lines.push(

@@ -92,8 +92,16 @@ export class Applier {
     this.loseUpdates = o.loseUpdates ?? 0;
   }
 
-  /** Applies changes in order; `marks` are committed with their outcome (the changes' source positions). */
-  async apply(changes: readonly SourceChange[], marks?: Record<number, number>): Promise<ApplyResult> {
+  /**
+   * Applies changes in order; `marks` are committed with their outcome (the changes' source positions).
+   * `adoptIdentical`: a refused create of a document the ledger has no row for is Ferry's when the destination
+   * holds exactly the content sent (a re-copy after the ledger lost the row); otherwise it is a conflict.
+   */
+  async apply(
+    changes: readonly SourceChange[],
+    marks?: Record<number, number>,
+    options: { adoptIdentical?: boolean } = {},
+  ): Promise<ApplyResult> {
     const result: ApplyResult = { written: 0, deleted: 0, skipped: 0, conflicts: 0 };
     const rows: LedgerRow[] = [];
     const conflicts: ConflictRow[] = [];
@@ -115,6 +123,10 @@ export class Applier {
     const uncertain = new Set<number>();
     const answers = await this.send(planned, uncertain);
     if (planned.length > 0) this.o.checkpoint?.('bulk-answered');
+    if (options.adoptIdentical)
+      planned.forEach((p, i) => {
+        if (!p.before && p.change.kind === 'write') uncertain.add(i);
+      });
     if (uncertain.size > 0) await this.confirmOwnWrites(planned, answers, uncertain);
     const failed: { id: string; status: number; reason: string }[] = [];
     const refused: Planned[] = [];

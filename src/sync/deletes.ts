@@ -10,8 +10,14 @@ import type { SourceChange } from './applier.js';
 import type { Marks } from './capture.js';
 import type { Ledger, LedgerRow } from './ledger.js';
 
-const LIST_BELOW = 2000;
+/** A range whose ledger count is at most this is listed; above, it is cut into BUCKETS and counted. */
+const LIST_BELOW = 16;
 const BUCKETS = 16;
+/** Ranges per aggregation request and per listing request (a bool of ranges), and ids per listing page. */
+const RANGES_PER_COUNT = 1000;
+const RANGES_PER_LIST = 200;
+const PAGE = 2000;
+const MAX_UNKNOWN = 10_000;
 
 export interface DeleteScan {
   /** Source deletes confirmed, ready for the applier. */
@@ -22,6 +28,8 @@ export interface DeleteScan {
   unknownOnSource: number;
   /** A few of those ids, for the message. */
   unknownIds: string[];
+  /** Those documents (at most MAX_UNKNOWN), to copy again; beyond that, capture goes back to recaptureFrom. */
+  unknown: { id: string; shard: number }[];
   /** Per shard, the lowest `_seq_no` of such a document: capture goes back there (it is idempotent). */
   recaptureFrom: Record<number, number>;
 }
@@ -47,103 +55,121 @@ export async function findDeletes(
     requests: 0,
     unknownOnSource: 0,
     unknownIds: [],
+    unknown: [],
     recaptureFrom: {},
   };
   const run: ScanRun = { source, index, ledger, scan, candidates: [] };
-  // From -2: rows a new shard history set back to -1 (shard-history.ts) are counted too.
-  for (const [shard, mark] of Object.entries(marks)) await narrow(run, Number(shard), -2, mark, true);
+  // Shards are scanned at the same time, as capture reads them: the scan's latency is the slowest shard's.
+  await Promise.all(Object.entries(marks).map(([shard, mark]) => scanShard(run, Number(shard), mark)));
   scan.deletes = await confirmGone(run);
   return scan;
 }
 
-/** Counts (from, to] on both sides; recurses where they differ, lists ids where the range is small. */
-async function narrow(run: ScanRun, shard: number, from: number, to: number, top: boolean): Promise<void> {
-  if (to <= from) return;
-  const expected = run.ledger.liveCount(shard, from, to);
-  if (top && (await countRange(run, shard, from, to)) === expected) return;
-  if (expected <= LIST_BELOW || to - from <= BUCKETS) {
-    await listRange(run, shard, from, to);
-    return;
+type Range = [from: number, to: number];
+
+/**
+ * One shard, level by level: a count of the whole range up to the mark; where the ledger expects a different
+ * number, the ranges are cut into buckets, all of a level counted in one aggregation, down to small ranges
+ * whose ids are listed together. Requests per round grow with the depth (log16 of the shard), not with the
+ * number of deletes; bytes read grow with the deletes times LIST_BELOW.
+ */
+async function scanShard(run: ScanRun, shard: number, mark: number): Promise<void> {
+  if (mark < -1) return;
+  const { ledger } = run;
+  // From -2: rows a new shard history set back to -1 (shard-history.ts) are counted too.
+  if ((await countRanges(run, shard, [[-2, mark]]))[0] === ledger.liveCount(shard, -2, mark)) return;
+  let differing: Range[] = [[-2, mark]];
+  const small: Range[] = [];
+  while (differing.length > 0) {
+    const cut: Range[] = [];
+    for (const [from, to] of differing)
+      if (ledger.liveCount(shard, from, to) <= LIST_BELOW || to - from <= BUCKETS) small.push([from, to]);
+      else cut.push(...split(from, to));
+    if (cut.length === 0) break;
+    const actual = await countRanges(run, shard, cut);
+    differing = cut.filter(([from, to], i) => actual[i] !== ledger.liveCount(shard, from, to));
   }
-  const bounds = split(from, to);
-  const actual = await countBuckets(run, shard, bounds);
-  for (let i = 0; i < bounds.length - 1; i++) {
-    const lo = bounds[i]!;
-    const hi = bounds[i + 1]!;
-    if (actual[i] !== run.ledger.liveCount(shard, lo, hi)) await narrow(run, shard, lo, hi, false);
-  }
+  // Ranges come out level by level; the listing pages through them in `_seq_no` order.
+  small.sort((a, b) => a[0] - b[0]);
+  for (let i = 0; i < small.length; i += RANGES_PER_LIST)
+    await listRanges(run, shard, small.slice(i, i + RANGES_PER_LIST));
 }
 
-function split(from: number, to: number): number[] {
+function split(from: number, to: number): Range[] {
   const width = Math.ceil((to - from) / BUCKETS);
-  const bounds = [from];
-  for (let b = from + width; b < to; b += width) bounds.push(b);
-  bounds.push(to);
-  return bounds;
+  const out: Range[] = [];
+  for (let lo = from; lo < to; lo += width) out.push([lo, Math.min(to, lo + width)]);
+  return out;
 }
 
-async function countRange(run: ScanRun, shard: number, from: number, to: number): Promise<number> {
-  run.scan.requests++;
-  const res = await run.source.search(
-    run.index,
-    { size: 0, track_total_hits: true, query: { range: { _seq_no: { gt: from, lte: to } } } },
-    { preference: `_shards:${shard}` },
-  );
-  const total = res.hits.total;
-  return typeof total === 'number' ? total : (total?.value ?? 0);
+/** Live source documents in each range (from, to], a thousand ranges per aggregation request. */
+async function countRanges(run: ScanRun, shard: number, ranges: Range[]): Promise<number[]> {
+  const counts: number[] = [];
+  for (let i = 0; i < ranges.length; i += RANGES_PER_COUNT) {
+    const chunk = ranges.slice(i, i + RANGES_PER_COUNT);
+    run.scan.requests++;
+    // A range aggregation's `from` is inclusive and `to` exclusive: (lo, hi] is [lo + 1, hi + 1).
+    const res = await run.source.search(
+      run.index,
+      {
+        size: 0,
+        query: { range: { _seq_no: { gt: chunk[0]![0], lte: chunk.at(-1)![1] } } },
+        aggs: {
+          b: {
+            range: {
+              field: '_seq_no',
+              keyed: false,
+              ranges: chunk.map(([lo, hi], k) => ({ key: String(k), from: lo + 1, to: hi + 1 })),
+            },
+          },
+        },
+      },
+      {
+        preference: `_shards:${shard}`,
+        filter_path: '_shards,timed_out,aggregations.b.buckets.key,aggregations.b.buckets.doc_count',
+      },
+    );
+    const byKey = new Map((res.aggregations?.b?.buckets ?? []).map((b) => [String(b.key), b.doc_count]));
+    counts.push(...chunk.map((_, k) => byKey.get(String(k)) ?? 0));
+  }
+  return counts;
 }
 
-/** Live documents per bucket (bounds[i], bounds[i+1]], in one request. */
-async function countBuckets(run: ScanRun, shard: number, bounds: number[]): Promise<number[]> {
-  run.scan.requests++;
-  // A range aggregation's `from` is inclusive and `to` exclusive: (lo, hi] is [lo + 1, hi + 1).
-  const ranges = bounds
-    .slice(0, -1)
-    .map((lo, i) => ({ key: String(i), from: lo + 1, to: bounds[i + 1]! + 1 }));
-  const res = await run.source.search(
-    run.index,
-    {
-      size: 0,
-      query: { range: { _seq_no: { gt: bounds[0], lte: bounds.at(-1) } } },
-      aggs: { b: { range: { field: '_seq_no', keyed: false, ranges } } },
-    },
-    { preference: `_shards:${shard}` },
-  );
-  const byKey = new Map((res.aggregations?.b?.buckets ?? []).map((b) => [String(b.key), b.doc_count]));
-  return ranges.map((r) => byKey.get(r.key) ?? 0);
-}
-
-/** Lists the ids of a small range on the source; ledger rows not among them are candidates. */
-async function listRange(run: ScanRun, shard: number, from: number, to: number): Promise<void> {
+/** Lists the ids of small ranges on the source in one paged search; ledger rows not among them are candidates. */
+async function listRanges(run: ScanRun, shard: number, ranges: Range[]): Promise<void> {
   const { scan } = run;
   const present = new Map<string, number>();
-  let after = from;
+  const should = ranges.map(([from, to]) => ({ range: { _seq_no: { gt: from, lte: to } } }));
+  let after = ranges[0]![0];
   for (;;) {
     scan.requests++;
     const res = await run.source.search(
       run.index,
       {
-        size: LIST_BELOW,
+        size: PAGE,
         _source: false,
         seq_no_primary_term: true,
-        query: { range: { _seq_no: { gt: after, lte: to } } },
+        query: {
+          bool: { filter: [{ range: { _seq_no: { gt: after } } }], should, minimum_should_match: 1 },
+        },
         sort: [{ _seq_no: 'asc' }],
       },
-      { preference: `_shards:${shard}` },
+      { preference: `_shards:${shard}`, filter_path: '_shards,timed_out,hits.hits._id,hits.hits._seq_no' },
     );
-    const hits = res.hits.hits;
-    for (const h of hits) present.set(h._id, h._seq_no ?? from + 1);
-    if (hits.length < LIST_BELOW) break;
-    after = hits.at(-1)?._seq_no ?? to;
+    const hits = res.hits?.hits ?? [];
+    for (const h of hits) present.set(h._id, h._seq_no ?? after + 1);
+    if (hits.length < PAGE) break;
+    after = hits.at(-1)?._seq_no ?? Number.MAX_SAFE_INTEGER;
   }
-  const known = run.ledger.liveRows(shard, from, to);
+  const known = ranges.flatMap(([from, to]) => run.ledger.liveRows(shard, from, to));
   const knownIds = new Set(known.map((r) => r.id));
   for (const r of known) if (!present.has(r.id)) run.candidates.push(r);
   for (const [id, seq] of present)
     if (!knownIds.has(id)) {
       scan.unknownOnSource++;
       if (scan.unknownIds.length < 10) scan.unknownIds.push(`${id} (shard ${shard})`);
-      scan.recaptureFrom[shard] = Math.min(scan.recaptureFrom[shard] ?? seq, seq);
+      if (scan.unknown.length < MAX_UNKNOWN) scan.unknown.push({ id, shard });
+      else scan.recaptureFrom[shard] = Math.min(scan.recaptureFrom[shard] ?? seq, seq);
     }
 }
 

@@ -6,6 +6,7 @@ import type { ApplyResult } from './applier.js';
 import { add, captureBounds, captureShard, type Marks, operationsBetween } from './capture.js';
 import { findDeletes } from './deletes.js';
 import type { SyncSession } from './open.js';
+import { recopy } from './recopy.js';
 import { type HistoryReset, resetMovedHistories } from './shard-history.js';
 
 export interface RoundResult extends ApplyResult {
@@ -23,6 +24,8 @@ export interface RoundResult extends ApplyResult {
   marks: Marks;
   /** Shards whose primary term or history UUID moved since the last round: read again above the safe point. */
   historyResets: HistoryReset[];
+  /** Marks the delete scan covered (undefined when it did not run): deletes below them are applied. */
+  scannedMarks: Marks | undefined;
 }
 
 export interface RoundOptions {
@@ -51,6 +54,7 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     unknownIds: [],
     marks: to,
     historyResets,
+    scannedMarks: undefined,
   };
   const capture = { source: o.source, index: o.index, applier: o.sync.applier, onCommit: o.onCommit };
   await Promise.all(
@@ -63,13 +67,17 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     }),
   );
   if (o.scanDeletes) {
-    const scan = await findDeletes(o.source, o.index, o.sync.ledger, o.sync.ledger.marks());
+    const scanned = o.sync.ledger.marks();
+    const scan = await findDeletes(o.source, o.index, o.sync.ledger, scanned);
+    result.scannedMarks = scanned;
     result.deletesFound = scan.deletes.length;
     result.scanRequests = scan.requests;
     result.unknownOnSource = scan.unknownOnSource;
     result.unknownIds = scan.unknownIds;
     if (scan.deletes.length > 0) add(result, await o.sync.applier.apply(scan.deletes));
-    // A live source document the ledger does not know was missed: capture reads its range again next round.
+    // A live source document the ledger does not know was missed: it is copied again now, and past the few
+    // thousand a scan keeps, capture reads their ranges again next round.
+    add(result, await recopy(o.source, o.index, o.sync.applier, scan.unknown));
     const back: Marks = {};
     for (const [shard, seq] of Object.entries(scan.recaptureFrom)) back[Number(shard)] = seq - 1;
     if (Object.keys(back).length > 0) o.sync.ledger.commit({ marks: back });

@@ -1,5 +1,6 @@
 // A pass-through HTTP proxy on loopback in front of a real test cluster, recording the Authorization header of
 // every request: how a test sees what Ferry sends without a secured cluster and without printing the secret.
+// It also counts requests and the bytes the cluster answered (what a benchmark calls the load on the source).
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -8,14 +9,31 @@ export interface RecordingProxy {
   url: string;
   /** The Authorization header of each request, in order (undefined when none was sent). */
   authorizations: (string | undefined)[];
+  /** Requests passed on, and bytes of the cluster's answers (bodies) passed back; per kind when classified. */
+  traffic: Traffic & { byKind: Record<string, Traffic> };
   close(): Promise<void>;
 }
 
-export async function recordingProxy(target: string): Promise<RecordingProxy> {
+export interface Traffic {
+  requests: number;
+  bytesAnswered: number;
+}
+
+/** `classify` names the kind of a request from its method and URL (path and query), for `traffic.byKind`. */
+export async function recordingProxy(
+  target: string,
+  classify: (method: string, url: string) => string = () => 'all',
+): Promise<RecordingProxy> {
   const to = new URL(target);
   const authorizations: (string | undefined)[] = [];
+  const traffic = { requests: 0, bytesAnswered: 0, byKind: {} as Record<string, Traffic> };
   const server = createServer((req, res) => {
     authorizations.push(req.headers.authorization);
+    const kind = classify(req.method ?? 'GET', req.url ?? '/');
+    traffic.byKind[kind] ??= { requests: 0, bytesAnswered: 0 };
+    const counted = traffic.byKind[kind];
+    traffic.requests++;
+    counted.requests++;
     const upstream = request(
       {
         host: to.hostname,
@@ -26,6 +44,10 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.on('data', (chunk: Buffer) => {
+          traffic.bytesAnswered += chunk.length;
+          counted.bytesAnswered += chunk.length;
+        });
         answer.pipe(res);
       },
     );
@@ -39,6 +61,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     authorizations,
+    traffic,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -61,6 +61,7 @@ describe('ferry status view', () => {
       at: new Date(NOW.getTime() - (2000 - i) * 1000).toISOString(),
       ops: i % 97,
       seconds: (i % 13) / 2,
+      deletes: (i % 7) / 2,
     }));
     const view = statusView(s, {
       now: NOW,
@@ -69,7 +70,7 @@ describe('ferry status view', () => {
     });
     const lines = renderStatus(view);
     const lag = lines.find((l) => l.startsWith('lag:'));
-    assert.match(lag ?? '', /^lag: now \d+ operations \/ [\d.]+ s; max 96 \/ 6\.0 s \(last 2000 rounds\)$/);
+    assert.match(lag ?? '', /^lag: now \d+ operations \/ [\d.]+ s; max 96 \/ 6\.0 s \(last 2000 rounds\); deletes now [\d.]+ s, max 3\.0 s$/);
     assert.ok(
       lines.every((l) => l.length < 200),
       lines.join('\n'),

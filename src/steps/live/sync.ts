@@ -7,10 +7,13 @@
 //  - Rolling: done once the source has had no write for --quiet-seconds and a last round and scan found
 //    nothing left. Fenced: done once the drain reached the blocked positions.
 import { isRetryable } from '../../cluster/errors.js';
+import type { LagSample } from '../../report/lag-summary.js';
+import { isLagResults, type LagResults } from '../../report/lag-text.js';
 import { ApplyError } from '../../sync/applier.js';
-import { type Marks, operationsBetween, shardPositions } from '../../sync/capture.js';
+import { type Marks, shardPositions } from '../../sync/capture.js';
 import { writeConflictsFile } from '../../sync/conflicts-file.js';
 import { reached, recordSwitch, type SwitchRecord } from '../../sync/cutover.js';
+import { addSample, emptyDistribution, type LagClock, type LagNow, lagNow } from '../../sync/lag.js';
 import { openSync, type SyncSession } from '../../sync/open.js';
 import { catchUp, type RoundResult } from '../../sync/round.js';
 import { DONE, type Step, type StepContext, type StepOutcome } from '../step.js';
@@ -18,6 +21,7 @@ import { stopSourceAliasWrites } from './move-aliases.js';
 
 const ROUND_PAUSE_MS = 250;
 const READY_OPS = 100;
+/** Recent rounds kept as a lag series in the state (status, the page's chart); older ones are in the summary. */
 const MAX_LAG_SAMPLES = 600;
 /** Consecutive failed rounds (transient errors only) before the step fails: about five minutes of backoff. */
 const MAX_ROUND_FAILURES = 14;
@@ -26,28 +30,16 @@ function transient(error: unknown): boolean {
   return isRetryable(error) || (error instanceof ApplyError && error.transient);
 }
 
-export interface SyncRecord {
+export interface SyncRecord extends LagClock {
   rounds: number;
   /** Epoch ms of the last time the source's positions moved. */
   lastChangeAt: number;
   /** Sum of the source's max `_seq_no`s when last seen, to tell when it moved. */
   lastPositions: number;
   lastScanAt: number;
-  /**
-   * Source positions seen at the end of recent rounds that the destination has not reached yet, and when the
-   * latest reached one was seen: the oldest change not yet applied was written after that.
-   */
-  pendingSamples?: { at: number; max: Marks }[];
-  reachedAt?: number;
-  /** Age of the oldest source change not yet on the destination, in ms (0 when caught up). */
+  /** Age of the oldest source change (write or delete) not yet on the destination, in ms (0 when caught up). */
   lagAgeMs?: number;
   switch?: SwitchRecord;
-}
-
-export interface LagSample {
-  at: string;
-  ops: number;
-  seconds: number;
 }
 
 export const sync: Step = {
@@ -160,6 +152,7 @@ async function round(
     ctx.progress.warn(
       `source shard ${reset.shard}: ${reset.reason} (a failover or a new history); its changes above _seq_no ${reset.safe} are read again (${reset.rows} document(s) rechecked)`,
     );
+  if (r.scannedMarks) data.scannedMarks = r.scannedMarks;
   if (r.unknownOnSource > 0)
     ctx.progress.warn(
       `delete scan: ${r.unknownOnSource} source document(s) missing from the ledger (e.g. ${r.unknownIds.slice(0, 3).join(', ')}); capture reads their range again`,
@@ -173,11 +166,12 @@ async function round(
   const max: Marks = {};
   for (const p of positions) max[p.shard] = p.maxSeqNo;
   const marks = sync.ledger.marks();
-  const lagOps = operationsBetween(marks, max);
   // Before any position is reached, the oldest change not applied may date from the backfill's marks.
   data.reachedAt ??= Date.parse(ctx.state.steps.backfill?.startedAt ?? ctx.now().toISOString());
-  data.lagAgeMs = lagAge(data, marks, max, lagOps, now());
-  await recordLag(ctx, data, r, lagOps);
+  const lag = lagNow(data, marks, max, now());
+  const lagOps = lag.writes.ops;
+  data.lagAgeMs = Math.max(lag.writes.ageMs, lag.deletes.ageMs);
+  await recordLag(ctx, data, r, lag);
   if (sw && !sw.syncedAt && r.deletesFound !== undefined && reached(sync.ledger.marks(), sw.positions)) {
     if (sw.blockedAt || sw.refined) {
       // The operator's gate before the clients are told to move: a failure stops here (resume runs it again).
@@ -219,23 +213,35 @@ function announceOrRefine(ctx: StepContext, sw: SwitchRecord, max: Marks): void 
   );
 }
 
-/** Age of the oldest change not applied: time since the latest source position the marks have reached. */
-function lagAge(data: SyncRecord, marks: Marks, max: Marks, lagOps: number, now: number): number {
-  const samples = [...(data.pendingSamples ?? []), { at: now, max }];
-  let reachedAt = data.reachedAt ?? now;
-  for (const s of samples) if (reached(marks, s.max)) reachedAt = Math.max(reachedAt, s.at);
-  data.reachedAt = reachedAt;
-  // A few samples are enough: the round interval bounds the error of the age.
-  data.pendingSamples = samples.filter((s) => !reached(marks, s.max)).slice(-50);
-  return lagOps === 0 ? 0 : now - reachedAt;
-}
-
-async function recordLag(ctx: StepContext, data: SyncRecord, r: RoundResult, lagOps: number): Promise<void> {
-  const seconds = (data.lagAgeMs ?? 0) / 1000;
-  const lag = (ctx.state.results.lag as LagSample[] | undefined) ?? [];
-  lag.push({ at: ctx.now().toISOString(), ops: lagOps, seconds: Number(seconds.toFixed(3)) });
-  if (lag.length > MAX_LAG_SAMPLES) lag.splice(0, lag.length - MAX_LAG_SAMPLES);
-  ctx.state.results.lag = lag;
+async function recordLag(
+  ctx: StepContext,
+  data: SyncRecord,
+  r: RoundResult,
+  current: { writes: LagNow; deletes: LagNow },
+): Promise<void> {
+  const lagOps = current.writes.ops;
+  const seconds = current.writes.ageMs / 1000;
+  const at = ctx.now().toISOString();
+  // The distributions over every round (p50/p99/max, bounded in size) for the report...
+  const kept = ctx.state.results.lagSummary;
+  const summary: LagResults = isLagResults(kept)
+    ? kept
+    : { now: { at, ...current }, writes: emptyDistribution(), deletes: emptyDistribution() };
+  summary.now = { at, ...current };
+  addSample(summary.writes, current.writes.ageMs);
+  addSample(summary.deletes, current.deletes.ageMs);
+  ctx.state.results.lagSummary = summary;
+  // ...and the recent rounds as a series for status and the charts (the last MAX_LAG_SAMPLES only).
+  const series = Array.isArray(ctx.state.results.lag) ? (ctx.state.results.lag as LagSample[]) : [];
+  series.push({
+    at,
+    ops: lagOps,
+    seconds: Number(seconds.toFixed(3)),
+    writes: Number(seconds.toFixed(3)),
+    deletes: Number((current.deletes.ageMs / 1000).toFixed(3)),
+  });
+  if (series.length > MAX_LAG_SAMPLES) series.splice(0, series.length - MAX_LAG_SAMPLES);
+  ctx.state.results.lag = series;
   if (!data.switch && lagOps <= READY_OPS && !ctx.state.results.readyAt) {
     // A failing caught_up hook stops before the switch can start; resume catches up and runs it again.
     await ctx.hook('caught_up', { lagOps, lagSeconds: Number(seconds.toFixed(3)) });
@@ -246,7 +252,7 @@ async function recordLag(ctx: StepContext, data: SyncRecord, r: RoundResult, lag
   }
   if (data.rounds % 20 === 0 || r.conflicts > 0)
     ctx.progress.info(
-      `sync: round ${data.rounds}, lag ${lagOps} ops / ${seconds.toFixed(1)}s, ${r.written} written, ${r.deleted} deleted, ${r.conflicts} conflict(s) this round`,
+      `sync: round ${data.rounds}, lag ${lagOps} ops / ${seconds.toFixed(1)}s (deletes ${current.deletes.ops} ops / ${(current.deletes.ageMs / 1000).toFixed(1)}s), ${r.written} written, ${r.deleted} deleted, ${r.conflicts} conflict(s) this round`,
     );
 }
 
