@@ -70,7 +70,10 @@ describe('ferry status view', () => {
     });
     const lines = renderStatus(view);
     const lag = lines.find((l) => l.startsWith('lag:'));
-    assert.match(lag ?? '', /^lag: now \d+ operations \/ [\d.]+ s; max 96 \/ 6\.0 s \(last 2000 rounds\); deletes now [\d.]+ s, max 3\.0 s$/);
+    assert.match(
+      lag ?? '',
+      /^lag: now \d+ operations \/ [\d.]+ s; max 96 \/ 6\.0 s \(last 2000 rounds\); deletes now [\d.]+ s, max 3\.0 s$/,
+    );
     assert.ok(
       lines.every((l) => l.length < 200),
       lines.join('\n'),
