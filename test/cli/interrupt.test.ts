@@ -117,7 +117,7 @@ describe('Ctrl-C during a live migration', () => {
     );
     assert.match(
       running.stdout,
-      /^lag: now \d+ operations \/ [\d.]+ s; max \d+ \/ [\d.]+ s \(last \d+ rounds\)$/m,
+      /^lag: now \d+ operations \/ [\d.]+ s; max \d+ \/ [\d.]+ s \(last \d+ rounds\); deletes now [\d.]+ s, max [\d.]+ s$/m,
     );
     assert.match(running.stdout, /^conflicts: 0 /m);
     assert.match(running.stdout, /^source write block: off$/m);
