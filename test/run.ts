@@ -130,6 +130,9 @@ function runNodeTest(files: string[], env: Record<string, string>): Promise<bool
     'tsx',
     '--test',
     `--test-concurrency=${concurrency}`,
+    // A failed assertion can leave a child (a ferry run waiting for its switch) holding a file's event loop:
+    // the file must still end when its tests have, or the whole run hangs until CI's limit.
+    '--test-force-exit',
     '--test-reporter=spec',
     ...files,
   ];

@@ -24,6 +24,13 @@ export interface RunningFerry {
   line(pattern: RegExp): Promise<string | undefined>;
 }
 
+// Every CLI process a test started and that has not ended: killed when the test file's process exits (a failed
+// assertion must not leave a ferry run going on against the bed).
+const running = new Set<ReturnType<typeof spawn>>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Starts the CLI and returns at once: for long runs that the test steers (switch, kill) while they go. */
 export function startFerry(args: string[], env: Record<string, string | undefined> = {}): RunningFerry {
   const child = spawn(
@@ -35,6 +42,7 @@ export function startFerry(args: string[], env: Record<string, string | undefine
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  running.add(child);
   let stdout = '';
   let stderr = '';
   let exited = false;
@@ -58,6 +66,7 @@ export function startFerry(args: string[], env: Record<string, string | undefine
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      running.delete(child);
       exited = true;
       wake();
       resolve({ code, signal, stdout, stderr });
