@@ -30,6 +30,8 @@ export const LIVE_ROLE: RoleGrants = {
   ],
   index: [
     'indices:admin/get',
+    'indices:admin/aliases/get', // plan and create_dest_index: the source's aliases, dest alias names taken
+    'indices:admin/aliases', // create_dest_index: the carried aliases on the dest; --move-aliases on the source
     'indices:admin/mappings/get',
     'indices:monitor/settings/get',
     'indices:monitor/stats',
