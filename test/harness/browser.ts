@@ -24,7 +24,10 @@ export function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
   if (process.getuid?.() !== 0)
     throw new Error(`${CHROMIUM} is missing and this is not root: install Debian's chromium package first`);
-  const apt = (args: string[]) => execFileSync('apt-get', args, { stdio: 'inherit', timeout: 600_000 });
+  // No question may wait for an answer on a CI machine.
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args: string[]) =>
+    execFileSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env, timeout: 600_000 });
   try {
     apt(['install', '-y', 'chromium']);
   } catch {
