@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ClusterClient } from '../../src/cluster/client.js';
 import { ResponseError } from '../../src/cluster/errors.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { ndjson } from '../harness/documents.js';
 import {
   fillWriteQueue,
   health,
@@ -28,10 +29,6 @@ before(async () => {
 after(async () => {
   await c.close();
 });
-
-function ndjson(lines: unknown[]): string {
-  return `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
-}
 
 async function seed(client: ClusterClient, index: string, docs: number, settings: Record<string, unknown>) {
   await client.createIndex(index, { settings });

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { ShardFailureError } from '../../src/cluster/errors.js';
 import { searchRaw } from '../../src/cluster/read-context.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { ndjson } from '../harness/documents.js';
 import {
   health,
   killNode,
@@ -28,10 +29,6 @@ before(async () => {
 after(async () => {
   await c.close();
 });
-
-function ndjson(lines: unknown[]): string {
-  return `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
-}
 
 async function seed(index: string, docs: number, settings: Record<string, unknown>): Promise<void> {
   await c.source.createIndex(index, { settings: { number_of_shards: 1, ...settings } });

@@ -6,6 +6,7 @@ import { canRestoreSnapshot, detectEngine } from '../../src/cluster/engine.js';
 import { ResponseError } from '../../src/cluster/errors.js';
 import { type Capabilities, capabilities } from '../harness/capabilities.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { ndjson } from '../harness/documents.js';
 import { ENGINES } from '../harness/engines.js';
 
 let c: TestClusters;
@@ -18,10 +19,6 @@ before(async () => {
 after(async () => {
   await c.close();
 });
-
-function ndjson(lines: unknown[]): string {
-  return `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
-}
 
 async function seed(index: string, docs: number, shards = 1): Promise<void> {
   await c.source.createIndex(index, { settings: { number_of_shards: shards, number_of_replicas: 0 } });

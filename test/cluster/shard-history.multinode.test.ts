@@ -11,6 +11,7 @@ import { primaryPositions } from '../../src/cluster/primary-positions.js';
 import { DOC_STATE, Ledger } from '../../src/sync/ledger.js';
 import { resetMovedHistories } from '../../src/sync/shard-history.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { ndjson } from '../harness/documents.js';
 import { killNode, nodeIds, nodeName, restartNode, waitForSide } from '../harness/faults.js';
 import { sleep } from '../harness/node-process.js';
 
@@ -22,10 +23,6 @@ before(async () => {
 after(async () => {
   await c.close();
 });
-
-function ndjson(lines: unknown[]): string {
-  return `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
-}
 
 describe('primary term and history UUID of a source shard', () => {
   it('a failover raises the primary term and keeps the history UUID; the ledger distrusts what it saw above its mark', async (t) => {

@@ -10,6 +10,11 @@ export interface StoredDoc {
 
 const MAX = 10_000;
 
+/** A `_bulk` body: one JSON object a line, and the final newline the servers require. */
+export function ndjson(lines: unknown[]): string {
+  return `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
+}
+
 export async function allDocs(client: ClusterClient, index: string): Promise<Map<string, StoredDoc>> {
   await client.refresh(index);
   const res = await client.search(index, {

@@ -15,6 +15,7 @@ import { type CaptureBound, captureBounds, captureShard } from '../../src/sync/c
 import { Ledger } from '../../src/sync/ledger.js';
 import { nodePorts } from '../harness/bed.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { ndjson } from '../harness/documents.js';
 import { nodeIds, nodeName, waitForSide } from '../harness/faults.js';
 import { sleep } from '../harness/node-process.js';
 
@@ -26,10 +27,6 @@ before(async () => {
 after(async () => {
   await c.close();
 });
-
-function ndjson(lines: unknown[]): string {
-  return `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
-}
 
 /**
  * Keeps every write thread of node i busy for a while: bulks sent to that node as coordinator through an ingest

@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import type { ClusterClient } from '../../src/cluster/client.js';
 import type { TestClusters } from '../harness/context.js';
 import { uniqueName } from '../harness/context.js';
+import { ndjson } from '../harness/documents.js';
+
+export { ndjson };
 
 export interface SeedOptions {
   docs: number;
@@ -11,10 +14,6 @@ export interface SeedOptions {
   destShards?: number;
   /** Routing of document i, or undefined to route by id. */
   routing?: (i: number) => string | undefined;
-}
-
-export function ndjson(lines: unknown[]): string {
-  return `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
 }
 
 export async function bulkOk(client: ClusterClient, lines: unknown[]): Promise<void> {
