@@ -11,6 +11,7 @@ import { describeLagDistribution, isLagResults } from './lag-text.js';
 import { formatLossAudit, type LossAudit } from './loss-audit.js';
 import { operatorReport } from './operator-report.js';
 import { formatDuration } from './progress.js';
+import { describeRecord, words } from './record-text.js';
 
 export function renderReport(state: MigrationState): string {
   const lines: string[] = [];
@@ -31,7 +32,7 @@ export function renderReport(state: MigrationState): string {
   }
   const r = state.results;
   lines.push(...carriedLines(r));
-  if (r.backfill) lines.push('', `backfill: ${JSON.stringify(r.backfill)}`);
+  if (r.backfill) lines.push('', `backfill: ${describeRecord(r.backfill)}`);
   const lag = summariseLagSamples((r.lag as LagSample[] | undefined) ?? []);
   if (lag)
     lines.push(
@@ -55,7 +56,7 @@ export function renderReport(state: MigrationState): string {
     lines.push(
       `conflicts (a client owned the dest document; the source change was not applied): ${sync.conflicts ?? 0}${sync.conflicts ? `, each in ${String(sync.conflictsFile)}` : ''}`,
     );
-    if (sync.ledger) lines.push(`ledger: ${JSON.stringify(sync.ledger)}`);
+    if (sync.ledger) lines.push(`ledger: ${describeRecord(sync.ledger)}`);
     if (sync.writeBlockMs !== undefined)
       lines.push(`source write block (pause): ${(sync.writeBlockMs / 1000).toFixed(1)} s`);
   }
@@ -65,14 +66,14 @@ export function renderReport(state: MigrationState): string {
       '',
       `verification: ${v.sourceDocs} source / ${v.destDocs} dest documents (${v.seconds.toFixed(1)} s)`,
     );
-    lines.push(`  by verdict: ${JSON.stringify(v.byVerdict)}`);
+    lines.push(`  by verdict: ${describeRecord(v.byVerdict)}`);
     lines.push(`  owned by clients (counted apart): ${v.clientOwned}, each in ${v.clientOwnedFile}`);
     lines.push(
       `  unexplained: ${v.unexplained}${v.unexplained === 0 ? ' (clean)' : `; every id in ${v.differencesFile}`}`,
     );
   }
   for (const key of ['firstPassCounts', 'secondPassCounts'])
-    if (r[key]) lines.push(`${key}: ${JSON.stringify(r[key])}`);
+    if (r[key]) lines.push(`${words(key)}: ${describeRecord(r[key])}`);
   if (r.lossAudit)
     lines.push(
       '',

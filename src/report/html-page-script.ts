@@ -11,6 +11,12 @@ export const PAGE_SCRIPT = String.raw`
     return e;
   }
   function secs(iso) { return Date.parse(iso) / 1000; }
+  // The page's twin of report/record-text.ts: counts in words, not JSON.
+  function words(k) { return k.replace(/_/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase(); }
+  function describe(o) {
+    return Object.keys(o || {}).filter(function (k) { return o[k] !== undefined; })
+      .map(function (k) { return words(k) + ' ' + (o[k] === null ? 'none' : o[k]); }).join(', ') || 'none';
+  }
   function fmtDuration(s) {
     if (s < 60) return s.toFixed(1) + ' s';
     if (s < 3600) return Math.floor(s / 60) + ' min ' + Math.round(s % 60) + ' s';
@@ -112,7 +118,7 @@ export const PAGE_SCRIPT = String.raw`
     var v = r.verification;
     if (v) section(root, 'Verification', [
       ['documents', v.sourceDocs + ' source / ' + v.destDocs + ' dest'],
-      ['by verdict', JSON.stringify(v.byVerdict)],
+      ['by verdict', describe(v.byVerdict)],
       ['owned by clients (counted apart)', String(v.clientOwned)],
       ['unexplained', v.unexplained === 0 ? '0 (clean)' : v.unexplained + ' (see ' + v.differencesFile + ')'],
     ]);
@@ -122,7 +128,7 @@ export const PAGE_SCRIPT = String.raw`
     });
     section(root, 'Conflicts', [['total (a client owned the dest document)', String(sync.conflicts || 0)]].concat(conflicts));
     var c = r.controls;
-    if (c) section(root, 'Operator limits', [['now', JSON.stringify(c.current)]].concat(c.changes.map(function (ch) {
+    if (c) section(root, 'Operator limits', [['now', describe(c.current)]].concat(c.changes.map(function (ch) {
       return [ch.at + ' ' + ch.by, ch.key + ' ' + ch.from + ' -> ' + ch.to];
     })));
     var th = r.throttle;

@@ -1,8 +1,9 @@
 // The operator's part of the report: hooks that ran, limits and their changes, throttling and why.
 
+import type { OperatorControls } from '../operator/controls.js';
 import { describeControls } from '../operator/controls.js';
 import type { ThrottleRecord } from '../operator/health-throttle.js';
-import type { HookRecord } from '../operator/hooks.js';
+import { HOOK_EVENTS, type HookRecord, type Hooks } from '../operator/hooks.js';
 import type { ControlsRecord, ThroughputSample } from '../operator/runtime-controls.js';
 
 export function operatorReport(results: Record<string, unknown>): string[] {
@@ -33,6 +34,15 @@ export function operatorReport(results: Record<string, unknown>): string[] {
       );
   }
   return lines;
+}
+
+/** What `ferry plan` says of the operator's settings: the limits a run starts with and the hook of each event. */
+export function operatorPlan(settings: { controls: OperatorControls; hooks: Hooks }): string[] {
+  const hooks = HOOK_EVENTS.filter((e) => settings.hooks[e]).map((e) => `  hook ${e}: ${settings.hooks[e]}`);
+  return [
+    `  limits: ${describeControls(settings.controls)} (change them while it runs: ferry set)`,
+    ...(hooks.length > 0 ? hooks : ['  hooks: none']),
+  ];
 }
 
 /** The operator's lines of `ferry status`: speed now, throttling (when and why), limits. */

@@ -90,7 +90,10 @@ describe('live page and HTML report', () => {
       /unexplained\s+0 \(clean\)/,
     );
     assert.match(await doc.locator('table[data-section="Conflicts"]').innerText(), /total.*\s+0/);
-    assert.match(await doc.locator('table[data-section="Operator limits"]').innerText(), /maxDocsPerSecond/);
+    assert.match(
+      await doc.locator('table[data-section="Operator limits"]').innerText(),
+      /max docs per second/,
+    );
     await doc.screenshot({ path: join(TEST_OUTPUT_DIR, 'report.png'), fullPage: true });
     assert.deepEqual(browser.external, [], 'the pages asked for something off this machine');
     assertSameDocuments(

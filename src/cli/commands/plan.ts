@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { formatChecks } from '../../plan/check.js';
 import { loadPlan, publicPlan } from '../../plan/options.js';
+import { operatorPlan } from '../../report/operator-report.js';
 import { strategyFor } from '../../strategies/registry.js';
 import { addPlanFlags } from '../plan-flags.js';
 import { type CommonFlags, connectSides } from '../session.js';
@@ -32,6 +33,8 @@ export function registerPlanCommand(program: Command): void {
           console.log(`  source ${sides.source.label} index ${plan.sourceIndex}`);
           console.log(`  dest   ${sides.dest.label} index ${plan.destIndex}\n\nchecks:`);
           for (const line of formatChecks(checks)) console.log(`  ${line}`);
+          console.log('\noperator:');
+          for (const line of operatorPlan(plan)) console.log(line);
           console.log('\nsteps:');
           steps.forEach((s, i) => {
             console.log(`  ${i + 1}. ${s.step}`);
