@@ -34,6 +34,11 @@ import {
   TWO_PASS_USER,
 } from '../harness/secured-users.js';
 
+// Two-pass needs ingest pipelines and reindex (the secured Elasticsearch 8 bed has neither: its preflight refuses
+// it, as two-pass.test.ts shows on plain Elasticsearch 8/9), and its roles are changed through the OpenSearch
+// security plugin's REST API.
+const ON_OPENSEARCH = process.env.FERRY_TEST_SOURCE_ENGINE?.startsWith('opensearch') === true;
+
 let c: TestClusters;
 let passwords: Record<string, string>;
 
@@ -42,7 +47,7 @@ before(async () => {
   passwords = await securedPasswords();
 });
 after(async () => {
-  await setLimitedRole(LIVE_ROLE);
+  if (ON_OPENSEARCH) await setLimitedRole(LIVE_ROLE);
   await c.close();
 });
 
@@ -60,6 +65,7 @@ function env(user: string): Record<string, string> {
 }
 
 describe('two-pass between secured clusters', () => {
+  if (!ON_OPENSEARCH) return;
   it('migrates under load as the least-privilege user; no artifact or process line holds the password', async (t) => {
     const index = uniqueName('sec-tp');
     const password = passwords[TWO_PASS_USER] ?? '';
@@ -202,6 +208,7 @@ function grantOf(name: string): RoleGrants {
 const PROBED = [...new Set(TWO_PASS_PRIVILEGES.map((p) => p.name))];
 
 describe('two-pass privileges', () => {
+  if (!ON_OPENSEARCH) return;
   it('every privilege preflight probes is a grant of the two-pass role', () => {
     for (const name of PROBED) {
       const grant = grantOf(name);
