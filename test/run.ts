@@ -35,6 +35,8 @@ const FULL_MATRIX = [
   'elasticsearch-8:elasticsearch-9',
   'elasticsearch-8:opensearch-2',
   'opensearch-2-secure',
+  // x-pack security of the Elasticsearch 8 integ-test-zip (file realm, PKI on a trial license, no API keys).
+  'elasticsearch-8-secure',
 ];
 
 async function main(): Promise<number> {

@@ -14,6 +14,11 @@ export interface Privilege {
   /** The server's action name, as roles grant it (OpenSearch security plugin and Elasticsearch alike). */
   name: string;
   side: 'source' | 'dest';
+  /**
+   * What a role grants it on: the side's index (default), the two-pass delta index on the source, or the cluster
+   * (cluster privileges name no index).
+   */
+  on?: 'index' | 'delta' | 'cluster';
   /** Which steps need it, for the operator deciding whether to grant it. */
   neededBy: string;
   /** Resolves when the probe shows the privilege granted; throws AuthenticationError (403) when it is missing. */
@@ -21,7 +26,7 @@ export interface Privilege {
 }
 
 const enc = encodeURIComponent;
-const PROBE_ID = 'ferry-privilege-probe';
+export const PROBE_ID = 'ferry-privilege-probe';
 
 const read = (name: string, neededBy: string, probe: Privilege['probe']): Privilege => ({
   name,
@@ -37,7 +42,7 @@ const dest = (name: string, neededBy: string, probe: Privilege['probe']): Privil
 });
 
 /** Answers that are not a refusal: a missing index or a rejected body come after the privilege check. */
-const AFTER_CHECK = [400, 404, 409];
+export const AFTER_CHECK = [400, 404, 409];
 
 /** Every privilege of the live strategy that can be probed before anything changes (README "Privileges"). */
 export const LIVE_PRIVILEGES: readonly Privilege[] = [
@@ -137,13 +142,13 @@ export interface MissingPrivilege {
 /** Probes each privilege on its side; returns the ones refused. Other errors propagate (they are not about privileges). */
 export async function missingPrivileges(
   sides: { source: ClusterClient; dest: ClusterClient },
-  indices: { source: string; dest: string },
+  indices: PrivilegeTargets,
   privileges: readonly Privilege[] = LIVE_PRIVILEGES,
 ): Promise<MissingPrivilege[]> {
   const missing: MissingPrivilege[] = [];
   for (const privilege of privileges) {
     try {
-      await privilege.probe(sides[privilege.side], indices[privilege.side]);
+      await privilege.probe(sides[privilege.side], probedIndex(privilege, indices));
     } catch (error) {
       // A missing source index is preflight's own finding, said by its own check.
       if (error instanceof NotFoundError) continue;
@@ -154,8 +159,27 @@ export async function missingPrivileges(
   return missing;
 }
 
+/** The indices a strategy's privileges are granted on (the delta index only for two-pass). */
+export interface PrivilegeTargets {
+  source: string;
+  dest: string;
+  delta?: string;
+}
+
+/** The index a probe addresses: a cluster privilege's probe gets the side's index too, and ignores it. */
+export function probedIndex(privilege: Privilege, indices: PrivilegeTargets): string {
+  return privilege.on === 'delta' ? (indices.delta ?? indices.source) : indices[privilege.side];
+}
+
+/** Where a missing privilege is missing, in the operator's words: "on orders", "on the dest cluster". */
+export function grantedOn(privilege: Privilege, indices: PrivilegeTargets): string {
+  return privilege.on === 'cluster'
+    ? `on the ${privilege.side} cluster`
+    : `on ${probedIndex(privilege, indices)}`;
+}
+
 /** A refresh refused on its shards answers 403 with the shard failures only (see errors.ts). */
-async function refreshProbe(c: ClusterClient, index: string): Promise<void> {
+export async function refreshProbe(c: ClusterClient, index: string): Promise<void> {
   await c.request({ method: 'POST', path: `/${enc(index)}/_refresh`, what: `refresh ${index}` });
 }
 
@@ -185,13 +209,20 @@ async function pitProbe(c: ClusterClient, index: string): Promise<void> {
   await closePointInTime(c, kind, id);
 }
 
-async function scrollProbe(c: ClusterClient, index: string): Promise<void> {
-  const opened = await c.json<{ _scroll_id?: string }>({
-    method: 'POST',
-    path: `/${enc(index)}/_search`,
-    query: { scroll: '10s', size: 1 },
-    what: `open a scroll on ${index}`,
-  });
+export async function scrollProbe(c: ClusterClient, index: string): Promise<void> {
+  let opened: { _scroll_id?: string };
+  try {
+    opened = await c.json<{ _scroll_id?: string }>({
+      method: 'POST',
+      path: `/${enc(index)}/_search`,
+      query: { scroll: '10s', size: 1 },
+      what: `open a scroll on ${index}`,
+    });
+  } catch (error) {
+    // Opening a scroll is a search: a refusal there is the search privilege, which its own probe names.
+    if (error instanceof AuthenticationError && error.status === 403) return;
+    throw error;
+  }
   const scrollId = opened._scroll_id;
   if (!scrollId) return;
   await c.request({

@@ -10,7 +10,13 @@ import {
   nodeSettingValues,
 } from '../cluster/nodes.js';
 import { literalTemplateValue, simulateSetIndex } from '../cluster/pipelines.js';
-import { missingPrivileges } from '../cluster/privileges.js';
+import {
+  grantedOn,
+  LIVE_PRIVILEGES,
+  missingPrivileges,
+  type Privilege,
+  type PrivilegeTargets,
+} from '../cluster/privileges.js';
 import { getRepository } from '../cluster/snapshots.js';
 import { type CheckResult, fail, pass, warn } from './check.js';
 import { formatBytes, headroomBytes } from './disk-headroom.js';
@@ -271,17 +277,28 @@ function globMatch(pattern: string, value: string): boolean {
  * The user on each side has every privilege the live strategy needs that can be probed without a change (see
  * src/cluster/privileges.ts); a missing one is named with the steps that need it.
  */
-export async function checkLivePrivileges(plan: Plan, sides: Sides): Promise<CheckResult> {
+export function checkLivePrivileges(plan: Plan, sides: Sides): Promise<CheckResult> {
+  return checkPrivileges(
+    sides,
+    { source: plan.sourceIndex, dest: plan.destIndex },
+    LIVE_PRIVILEGES,
+    `the users may read ${plan.sourceIndex} on the source and create and write ${plan.destIndex} on the dest`,
+  );
+}
+
+/** The same for a strategy's own list (two-pass: src/cluster/two-pass-privileges.ts). */
+export async function checkPrivileges(
+  sides: Sides,
+  indices: PrivilegeTargets,
+  privileges: readonly Privilege[],
+  passDetail: string,
+): Promise<CheckResult> {
   const name = 'privileges';
-  const missing = await missingPrivileges(sides, { source: plan.sourceIndex, dest: plan.destIndex });
-  if (missing.length === 0)
-    return pass(
-      name,
-      `the users may read ${plan.sourceIndex} on the source and create and write ${plan.destIndex} on the dest`,
-    );
+  const missing = await missingPrivileges(sides, indices, privileges);
+  if (missing.length === 0) return pass(name, passDetail);
   const lines = missing.map(
     (m) =>
-      `${m.privilege.side} user lacks ${m.privilege.name} on ${m.privilege.side === 'source' ? plan.sourceIndex : plan.destIndex} (needed by ${m.privilege.neededBy})`,
+      `${m.privilege.side} user lacks ${m.privilege.name} ${grantedOn(m.privilege, indices)} (needed by ${m.privilege.neededBy})`,
   );
   return fail(
     name,

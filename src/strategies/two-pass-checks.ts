@@ -1,5 +1,6 @@
 // The preflight of the two-pass strategy: every check its steps rely on.
-import type { CheckResult } from '../plan/check.js';
+import { TWO_PASS_PRIVILEGES } from '../cluster/two-pass-privileges.js';
+import { type CheckResult, fail, pass } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
 import {
   checkDeltaAbsent,
@@ -8,6 +9,7 @@ import {
   checkDisk,
   checkExistingPipeline,
   checkPipelineSupport,
+  checkPrivileges,
   checkReindexSupport,
   checkRemoteAllowlist,
   checkRepository,
@@ -19,10 +21,20 @@ import {
 } from '../plan/preflight.js';
 
 export async function twoPassChecks(plan: Plan, sides: Sides): Promise<CheckResult[]> {
+  // First: a user without a privilege would fail the other checks with a less helpful refusal.
+  const privileges = await checkPrivileges(
+    sides,
+    { source: plan.sourceIndex, dest: plan.destIndex, delta: plan.deltaIndex },
+    TWO_PASS_PRIVILEGES,
+    `the users may reroute ${plan.sourceIndex} to ${plan.deltaIndex} and snapshot it on the source, restore and reindex into ${plan.destIndex} on the dest`,
+  );
+  if (!privileges.ok) return [privileges];
   const sourceIndex = await checkSourceIndex(plan, sides);
-  if (!sourceIndex.ok) return [sourceIndex];
+  if (!sourceIndex.ok) return [privileges, sourceIndex];
   return [
+    privileges,
     sourceIndex,
+    checkReindexCredentials(plan),
     await checkDestAbsent(plan, sides),
     await checkDeltaAbsent(plan, sides),
     await checkDisk(plan, sides),
@@ -42,4 +54,25 @@ export async function twoPassChecks(plan: Plan, sides: Sides): Promise<CheckResu
 async function pipelineRouting(plan: Plan, sides: Sides): Promise<CheckResult[]> {
   const support = await checkPipelineSupport(sides);
   return support.ok ? [await checkDeltaRouting(plan, sides)] : [];
+}
+
+/**
+ * The dest reads the delta from the source with the source's user and password or API key (the reindex request
+ * carries them); a client certificate stays on Ferry's machine, so the dest could not use it.
+ */
+export function checkReindexCredentials(plan: Plan): CheckResult {
+  const name = 'source credentials usable by reindex-from-remote';
+  const s = plan.source;
+  const url = new URL(s.url);
+  const secret = s.password !== undefined || s.apiKey !== undefined || url.password !== '';
+  if (secret || s.certFile === undefined)
+    return pass(
+      name,
+      secret ? 'the dest sends the source user (or API key) with the reindex' : 'no credentials',
+    );
+  return fail(
+    name,
+    'the source is reached with a client certificate only, which the dest cannot present when it reindexes from the source',
+    'Give the source a user and password (FERRY_SOURCE_USERNAME/FERRY_SOURCE_PASSWORD) or an API key for two-pass, or use --strategy live, which reads the source itself.',
+  );
 }

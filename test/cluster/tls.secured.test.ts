@@ -81,7 +81,8 @@ const REFUSED: Case[] = [
     name: 'wrong password',
     env: (g) => ({ ...g, FERRY_SOURCE_PASSWORD: WRONG_PASSWORD }),
     expect:
-      /HTTP 401: the cluster did not accept the credentials\nfix: Check the credentials .*FERRY_SOURCE_USERNAME\/FERRY_SOURCE_PASSWORD/,
+      // OpenSearch's security plugin answers a bare "Unauthorized"; Elasticsearch names the user (never the password).
+      /HTTP 401(: the cluster did not accept the credentials| security_exception: unable to authenticate user \[ferry\] for REST request \[\S+\])\nfix: Check the credentials .*FERRY_SOURCE_USERNAME\/FERRY_SOURCE_PASSWORD/,
   },
   {
     name: 'no CA given for a private CA',

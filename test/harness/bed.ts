@@ -16,6 +16,7 @@ import {
 } from './node-process.js';
 import { BED_ROOT, TRANSPORT_OFFSET } from './paths.js';
 import { bedFetch } from './secured-bed.js';
+import { setUpElasticsearchUsers } from './secured-elasticsearch.js';
 import { newSecuredPasswords, saveSecuredPasswords, setUpSecuredUsers } from './secured-users.js';
 
 export type Side = 'source' | 'dest';
@@ -107,7 +108,12 @@ async function setUpUsers(bed: Bed, pair: EnginePair): Promise<void> {
   const secured = SIDES.filter((side) => isSecured(pair[side]));
   if (secured.length === 0) return;
   const passwords = newSecuredPasswords();
-  for (const side of secured) await setUpSecuredUsers(bed[side].url, passwords);
+  for (const side of secured) {
+    const engine = ENGINES[pair[side]];
+    if (engine.launcher === 'zip')
+      await setUpElasticsearchUsers(join(bed.nodes[side][0]!.dir, 'config'), bed[side].url, passwords);
+    else await setUpSecuredUsers(bed[side].url, passwords);
+  }
   await saveSecuredPasswords(passwords);
 }
 

@@ -6,6 +6,7 @@ export const ENGINE_IDS = [
   'elasticsearch-7',
   'elasticsearch-8',
   'elasticsearch-9',
+  'elasticsearch-8-secure',
 ] as const;
 export type EngineId = (typeof ENGINE_IDS)[number];
 
@@ -38,6 +39,11 @@ export interface ZipEngine {
   distribution: 'elasticsearch';
   version: string;
   remoteAllowlistSetting: 'reindex.remote.whitelist';
+  /**
+   * x-pack security on: HTTPS from the bed's private CA, users of the file realm, client certificates through a PKI
+   * realm (a trial license), see secured-elasticsearch.ts.
+   */
+  secured?: true;
 }
 
 export type Engine = RunnerEngine | ZipEngine;
@@ -101,12 +107,20 @@ export const ENGINES: Record<EngineId, Engine> = {
     version: '9.5.3',
     remoteAllowlistSetting: 'reindex.remote.whitelist',
   },
+  'elasticsearch-8-secure': {
+    launcher: 'zip',
+    id: 'elasticsearch-8-secure',
+    distribution: 'elasticsearch',
+    version: '8.19.21',
+    remoteAllowlistSetting: 'reindex.remote.whitelist',
+    secured: true,
+  },
 };
 
 /** An engine whose nodes serve HTTPS with authentication (the tests reach it with secured-bed.ts's users). */
 export function isSecured(id: EngineId): boolean {
   const engine = ENGINES[id];
-  return engine.launcher === 'runner' && engine.securityPlugin !== undefined;
+  return engine.launcher === 'runner' ? engine.securityPlugin !== undefined : engine.secured === true;
 }
 
 export function isEngineId(value: string): value is EngineId {

@@ -8,6 +8,7 @@ import { elasticsearchZipSpawn, prepareElasticsearchZip } from './elasticsearch-
 import { ENGINES, type EngineId, isSecured } from './engines.js';
 import { HARNESS_DIR } from './paths.js';
 import { bedFetch, prepareSecuredNode } from './secured-bed.js';
+import { ES_SECURED_SETTINGS, prepareSecuredElasticsearch } from './secured-elasticsearch.js';
 
 export type NodeSettings = Record<string, string | number | boolean | string[]>;
 
@@ -110,7 +111,7 @@ async function spawnSpec(launch: NodeLaunch): Promise<SpawnSpec> {
   const engine = ENGINES[launch.engine];
   if (engine.launcher === 'zip') {
     const prepared = await prepareElasticsearchZip(engine.version);
-    return elasticsearchZipSpawn(
+    const spec = await elasticsearchZipSpawn(
       {
         version: engine.version,
         clusterName: launch.clusterName,
@@ -118,11 +119,17 @@ async function spawnSpec(launch: NodeLaunch): Promise<SpawnSpec> {
         transportPort: launch.transportPort,
         baseDir: launch.dir,
         repoDir: launch.repoDir,
-        settings: launch.nodeName ? { ...launch.settings, 'node.name': launch.nodeName } : launch.settings,
+        settings: {
+          ...(engine.secured ? ES_SECURED_SETTINGS : {}),
+          ...launch.settings,
+          ...(launch.nodeName ? { 'node.name': launch.nodeName } : {}),
+        },
         heapMb: launch.heapMb,
       },
       prepared,
     );
+    if (engine.secured) await prepareSecuredElasticsearch(join(launch.dir, 'config'));
+    return spec;
   }
   const configDir = join(launch.dir, 'node_1', 'config');
   await mkdir(configDir, { recursive: true });

@@ -57,6 +57,9 @@ export async function prepareSecuredNode(nodeDir: string, configDir: string): Pr
       // The bed's second loopback address reaches the node too, and is not in its certificate: the hostname
       // mismatch case (see bedUrlWithWrongHost).
       'http.bind_host': ['127.0.0.1', '127.0.0.2'],
+      // Two-pass reindexes from the source over HTTPS: the dest must trust the bed's CA for that too (a static
+      // setting of the reindex module, like the allowlist).
+      'reindex.ssl.certificate_authorities': ['ca.pem'],
       'http.publish_host': '127.0.0.1',
     },
     jvmArgs: [`-Dsecurity.default_init.dir=${securityDir}`],

@@ -49,7 +49,54 @@ export const LIVE_ROLE: RoleGrants = {
   ],
 };
 
+/**
+ * The two-pass strategy's least privileges (README, "Privileges of the two-pass strategy"): its reads and writes
+ * on the source, delta and dest indices, and the cluster privileges of pipelines, snapshots and the reindex.
+ */
+export const TWO_PASS_ROLE: RoleGrants = {
+  cluster: [
+    'cluster:monitor/main', // engine detection; the dest's reindex asks the source too
+    'cluster:monitor/health',
+    'cluster:monitor/state',
+    'cluster:monitor/nodes/stats', // dest disk space
+    'cluster:monitor/nodes/info', // ingest processors, reindex module, path.repo, the allowlist
+    'indices:data/read/scroll', // the dest's reindex reads the delta by scroll, as the source user
+    'indices:data/read/scroll/clear',
+    'indices:data/write/bulk', // the reindex writes with bulks, as the dest user
+    'cluster:admin/ingest/pipeline/get',
+    'cluster:admin/ingest/pipeline/put',
+    'cluster:admin/ingest/pipeline/simulate',
+    'cluster:admin/ingest/pipeline/delete',
+    'cluster:admin/repository/get',
+    'cluster:admin/repository/put',
+    'cluster:admin/repository/delete',
+    'cluster:admin/snapshot/create',
+    'cluster:admin/snapshot/get',
+    'cluster:admin/snapshot/status',
+    'cluster:admin/snapshot/delete',
+    'cluster:admin/snapshot/restore',
+    'indices:data/write/reindex',
+    'cluster:monitor/task/get',
+  ],
+  index: [
+    'indices:admin/get',
+    'indices:monitor/settings/get',
+    'indices:monitor/stats',
+    'indices:admin/refresh*',
+    'indices:data/read/search',
+    'indices:admin/create', // the delta index; the restored dest index
+    'indices:data/write/index', // the restore (the plugin checks it), the reindex
+    'indices:data/write/bulk*', // the reindex's shard-level bulk
+    'indices:admin/settings/update', // index.default_pipeline of the source
+    'indices:monitor/recovery', // restore progress
+    'indices:admin/delete', // delete_index: the source and the delta; abort: the delta and the dest
+  ],
+};
+
 export const FERRY_USER = 'ferry';
+/** The user with exactly the two-pass role. */
+export const TWO_PASS_USER = 'ferry-two-pass';
+export const TWO_PASS_ROLE_NAME = 'ferry_two_pass';
 /** A user whose role the privilege tests set to the live role minus one grant. */
 export const LIMITED_USER = 'ferry-limited';
 export const LIVE_ROLE_NAME = 'ferry_live';
@@ -70,14 +117,16 @@ function newPassword(): string {
 export async function setUpSecuredUsers(url: string, passwords: SecuredUsers): Promise<void> {
   await putRole(url, LIVE_ROLE_NAME, LIVE_ROLE);
   await putRole(url, LIMITED_ROLE_NAME, LIVE_ROLE);
-  for (const user of [FERRY_USER, LIMITED_USER])
+  await putRole(url, TWO_PASS_ROLE_NAME, TWO_PASS_ROLE);
+  for (const user of [FERRY_USER, LIMITED_USER, TWO_PASS_USER])
     await api(url, 'PUT', `internalusers/${user}`, { password: passwords[user] });
   await api(url, 'PUT', `rolesmapping/${LIVE_ROLE_NAME}`, { users: [FERRY_USER, CLIENT_CERT_USER] });
   await api(url, 'PUT', `rolesmapping/${LIMITED_ROLE_NAME}`, { users: [LIMITED_USER] });
+  await api(url, 'PUT', `rolesmapping/${TWO_PASS_ROLE_NAME}`, { users: [TWO_PASS_USER] });
 }
 
 export function newSecuredPasswords(): SecuredUsers {
-  return { [FERRY_USER]: newPassword(), [LIMITED_USER]: newPassword() };
+  return { [FERRY_USER]: newPassword(), [LIMITED_USER]: newPassword(), [TWO_PASS_USER]: newPassword() };
 }
 
 export async function saveSecuredPasswords(passwords: SecuredUsers): Promise<void> {
@@ -93,6 +142,11 @@ export async function putRole(url: string, name: string, grants: RoleGrants): Pr
     cluster_permissions: grants.cluster,
     index_permissions: [{ index_patterns: TEST_INDEX_PATTERNS, allowed_actions: grants.index }],
   });
+}
+
+/** Sets who has a role on one cluster (the bed maps each role at start; a test may change it for a case). */
+export async function mapRole(url: string, role: string, users: string[]): Promise<void> {
+  await api(url, 'PUT', `rolesmapping/${role}`, { users });
 }
 
 async function api(url: string, method: string, path: string, body: unknown): Promise<void> {

@@ -20,6 +20,10 @@ import {
   securedPasswords,
 } from '../harness/secured-users.js';
 
+// Roles are changed through the OpenSearch security plugin's REST API. The secured Elasticsearch bed has only file
+// roles (secured-elasticsearch.ts); there the live privileges are shown by live.secured.test.ts's migration alone.
+const ROLES_BY_API = process.env.FERRY_TEST_SOURCE_ENGINE?.startsWith('opensearch') === true;
+
 let c: TestClusters;
 let index: string;
 let password: string;
@@ -35,7 +39,7 @@ before(async () => {
 });
 
 after(async () => {
-  await setLimitedRole(LIVE_ROLE);
+  if (ROLES_BY_API) await setLimitedRole(LIVE_ROLE);
   await c.close();
 });
 
@@ -60,6 +64,7 @@ const WITHOUT: { privilege: string; cluster?: string[]; index?: string[] }[] = [
 ];
 
 describe('live strategy privileges', () => {
+  if (!ROLES_BY_API) return;
   it('every privilege preflight probes has a case here', () => {
     assert.deepEqual(
       WITHOUT.map((w) => w.privilege).sort(),

@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { bedCertificates } from '../harness/certificates.js';
 import { type TestClusters, testClusters } from '../harness/context.js';
 import { runFerry } from '../harness/ferry-cli.js';
-import { assertNothingLost, liveScenario } from '../harness/live-scenario.js';
+import { liveScenario } from '../harness/live-scenario.js';
+import { assertNoProblems } from '../harness/scenario-checks.js';
 import { FERRY_USER, securedPasswords } from '../harness/secured-users.js';
 
 let c: TestClusters;
@@ -45,7 +46,14 @@ describe('live migration between secured clusters', () => {
       move: 'after-move-now',
       cleanup: true,
     });
-    assertNothingLost(result, docs);
+    // A rolling switch: a client's dest write may win over a source change it made just before it moved (README,
+    // "Known limits"), each such case a reported conflict; outside them the dest equals the oracle (as in
+    // live-never-stop.test.ts). The secured Elasticsearch 8 bed under load has such conflicts.
+    const { oracle, conflicts, outside } = result.comparison;
+    assertNoProblems(outside, 'dest vs oracle outside the reported conflicts');
+    assert.ok(oracle.checked >= docs * 0.5, `only ${oracle.checked} documents were compared`);
+    assert.equal(result.verification?.unexplained, 0, `Ferry says ${JSON.stringify(result.verification)}`);
+    t.diagnostic(`${oracle.checked} documents checked, ${conflicts.length} conflicts reported`);
     assert.equal(result.cleanup?.code, 0, `${result.cleanup?.stdout}\n${result.cleanup?.stderr}`);
     assert.equal(result.sourceExistsAfter, false, 'cleanup deletes the source index');
     const report = await runFerry(['report', ...result.stateArgs]);
