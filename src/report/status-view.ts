@@ -103,6 +103,9 @@ function phaseOf(state: MigrationState, facts: StatusFacts): string {
     preflight: 'checking',
     create_dest_index: 'creating the dest index',
     backfill: 'copying every document (backfill)',
+    snapshot_source: 'snapshotting the source index (backfill)',
+    restore_dest: 'restoring the snapshot on the dest (backfill)',
+    fill_ledger: 'listing the restored documents into the ledger (backfill)',
     final_verification: 'verifying document by document',
     cleanup: 'cleaning up (deleting the source)',
   };
