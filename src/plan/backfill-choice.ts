@@ -57,7 +57,7 @@ async function snapshotImpossible(plan: Plan, sides: Sides): Promise<string | un
   if (!canRestoreSnapshot(source.engine, dest.engine))
     return `${engineLabel(source.engine)} -> ${engineLabel(dest.engine)}: the dest cannot restore this source's snapshots (a different engine or an older version)`;
   const repository = await checkRepository(plan, sides);
-  if (!repository.ok) return repository.detail;
+  if (!repository.ok) return `the snapshot repository ${repository.detail}`;
   for (const [side, client] of [
     ['source', source],
     ['dest', dest],

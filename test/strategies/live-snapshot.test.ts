@@ -110,7 +110,10 @@ describe('backfill method choice', () => {
     const m = await newMigration(c, index, { extraArgs: ['--repository', uniqueName('nowhere')] });
     const plan = await runFerry(['plan', ...m.runArgs.filter((a) => a !== '--quiet')]);
     assert.equal(plan.code, 0, plan.stderr);
-    assert.match(plan.stdout, /backfill method: sliced copy: repository \S+ is not registered on the source/);
+    assert.match(
+      plan.stdout,
+      /backfill method: sliced copy: the snapshot repository \S+ is not registered on the source/,
+    );
     const run = await runFerry(['run', ...m.runArgs]);
     assert.equal(run.code, 0, run.stderr);
     const state = (await readState(m.stateDir, m.id))!;
