@@ -11,7 +11,7 @@ import { type TestClusters, testClusters, uniqueName } from '../harness/context.
 import { runFerry } from '../harness/ferry-cli.js';
 import { clusterFingerprint } from '../harness/fingerprint.js';
 import { assertNothingLost, liveScenario } from '../harness/live-scenario.js';
-import { ferryOn, newMigration } from '../harness/migration.js';
+import { ferryOn, newMigration, startRun, waitUntilReady } from '../harness/migration.js';
 import { readState } from '../harness/migration-state.js';
 
 let c: TestClusters;
@@ -114,13 +114,17 @@ describe('backfill method choice', () => {
       plan.stdout,
       /backfill method: sliced copy: the snapshot repository \S+ is not registered on the source/,
     );
-    const run = await runFerry(['run', ...m.runArgs]);
-    assert.equal(run.code, 0, run.stderr);
-    const state = (await readState(m.stateDir, m.id))!;
+    // `ferry run` waits for the switch once caught up: by then the backfill is done and its choice recorded.
+    const run = startRun(m);
+    const state = await waitUntilReady(m);
+    process.kill(run.pid, 'SIGTERM');
+    await run.done;
     const choice = state.results.backfillMethod as { method: string; reason: string };
     assert.equal(choice.method, 'copy');
     assert.match(choice.reason, /not registered on the source/);
     assert.equal(await c.dest.count(index), 1);
-    await ferryOn(m, 'abort');
+    const abort = await ferryOn(m, 'abort');
+    assert.equal(abort.code, 0, abort.stderr);
+    assert.equal(await c.dest.indexExists(index), false, 'abort left the dest index');
   });
 });

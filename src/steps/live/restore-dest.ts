@@ -2,6 +2,7 @@
 // the copy path drops (pipelines, allocation, blocks, lifecycle), then give it the source's aliases as
 // create_dest_index would. A resumed run waits for the restore it started rather than starting another.
 import { getIndexAliases, putIndexAliases } from '../../cluster/aliases.js';
+import { indexPrimaries } from '../../cluster/health.js';
 import { recoveryProgress, startRestore } from '../../cluster/snapshots.js';
 import { describeAlias, notCarried, planDestAliases } from '../../copy/dest-aliases.js';
 import { planDestSettings } from '../../copy/dest-index.js';
@@ -21,6 +22,8 @@ export interface RestoreDestRecord {
 
 const RESTORED = 'restored by the snapshot backfill';
 const POLL_MS = 500;
+/** Red with nothing recovering for this long: the restore of a primary failed. */
+const STUCK_MS = 60_000;
 
 export const restoreDest: Step = {
   name: 'restore_dest',
@@ -33,7 +36,8 @@ export const restoreDest: Step = {
     if (!(await dest.indexExists(plan.destIndex))) {
       const snapshot = backfillSnapshotName(plan.id);
       await waitUntilDestSees(ctx, snapshot);
-      await ctx.recordUndo({ kind: 'delete-index', side: 'dest', index: plan.destIndex, reason: RESTORED });
+      if (!restoredByFerry(ctx))
+        await ctx.recordUndo({ kind: 'delete-index', side: 'dest', index: plan.destIndex, reason: RESTORED });
       await startRestore(dest, {
         repository: plan.repository.name,
         snapshot,
@@ -71,12 +75,26 @@ function restoredByFerry(ctx: StepContext): boolean {
 }
 
 async function waitForRestore(ctx: StepContext): Promise<void> {
-  const task = ctx.progress.task(`restore ${ctx.plan.destIndex}`, undefined, 'bytes');
+  const { dest, plan } = ctx;
+  const shards = Number((await dest.getIndexSettings(plan.destIndex))['index.number_of_shards'] ?? 1);
+  const task = ctx.progress.task(`restore ${plan.destIndex}`, undefined, 'bytes');
+  let stuckSince: number | undefined;
   for (;;) {
-    const p = await recoveryProgress(ctx.dest, ctx.plan.destIndex);
+    const [p, h] = await Promise.all([
+      recoveryProgress(dest, plan.destIndex),
+      indexPrimaries(dest, plan.destIndex),
+    ]);
     task.setTotal(p.total || undefined);
     task.update(p.done);
-    if (p.finished) break;
+    // A shard whose restore failed is unassigned and absent from _recovery: "every listed shard done" is not enough.
+    if (p.finished && h.activePrimaries === shards) break;
+    const stuck = h.status === 'red' && h.initializing === 0;
+    stuckSince = stuck ? (stuckSince ?? ctx.now().getTime()) : undefined;
+    if (stuckSince !== undefined && ctx.now().getTime() - stuckSince > STUCK_MS)
+      throw new StepVerificationError(
+        `the restore of ${plan.destIndex} stopped with ${h.activePrimaries} of ${shards} primaries active and none recovering`,
+        `See why on the dest: GET _cluster/allocation/explain (disk, shard limits, allocation filters). Then delete ${plan.destIndex} on the dest and run \`ferry resume\` to restore again.`,
+      );
     await ctx.sleep(POLL_MS);
   }
   task.finish();
