@@ -14,6 +14,15 @@ import { assertNothingLost, liveScenario } from '../harness/live-scenario.js';
 import { ferryOn, newMigration, startRun, waitUntilReady } from '../harness/migration.js';
 import { readState } from '../harness/migration-state.js';
 
+// The kills run on one pair of each engine family (single-node): a resume waits for the server's own snapshot
+// and restore, which behave alike on every version; the workload test runs on every pair. FERRY_SOAK=1: everywhere.
+const KILLS_HERE =
+  process.env.FERRY_SOAK === '1' ||
+  (process.env.FERRY_TEST_SOURCE_NODES === '1' &&
+    ['opensearch-2>opensearch-2', 'elasticsearch-8>elasticsearch-9'].includes(
+      `${process.env.FERRY_TEST_SOURCE_ENGINE}>${process.env.FERRY_TEST_DEST_ENGINE}`,
+    ));
+
 let c: TestClusters;
 before(async () => {
   c = await testClusters();
@@ -60,7 +69,7 @@ describe('live migration with the snapshot/restore backfill', () => {
     t.diagnostic(`${filled} documents restored; ${result.comparison.oracle.checked} documents checked`);
   });
 
-  for (const killAt of ['snapshot_source:snapshot-started', 'restore_dest:restore-started']) {
+  for (const killAt of KILLS_HERE ? ['snapshot_source:snapshot-started', 'restore_dest:restore-started'] : []) {
     it(`kill -9 at ${killAt}, resume waits for the same snapshot/restore: nothing lost`, async () => {
       const result = await liveScenario(c, {
         seed: killAt.startsWith('snapshot') ? 502 : 503,
@@ -122,6 +131,7 @@ describe('backfill method choice', () => {
     const choice = state.results.backfillMethod as { method: string; reason: string };
     assert.equal(choice.method, 'copy');
     assert.match(choice.reason, /not registered on the source/);
+    await c.dest.refresh(index);
     assert.equal(await c.dest.count(index), 1);
     const abort = await ferryOn(m, 'abort');
     assert.equal(abort.code, 0, abort.stderr);
