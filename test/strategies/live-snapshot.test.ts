@@ -69,7 +69,9 @@ describe('live migration with the snapshot/restore backfill', () => {
     t.diagnostic(`${filled} documents restored; ${result.comparison.oracle.checked} documents checked`);
   });
 
-  for (const killAt of KILLS_HERE ? ['snapshot_source:snapshot-started', 'restore_dest:restore-started'] : []) {
+  for (const killAt of KILLS_HERE
+    ? ['snapshot_source:snapshot-started', 'restore_dest:restore-started']
+    : []) {
     it(`kill -9 at ${killAt}, resume waits for the same snapshot/restore: nothing lost`, async () => {
       const result = await liveScenario(c, {
         seed: killAt.startsWith('snapshot') ? 502 : 503,
