@@ -161,6 +161,8 @@ function stepView(name: string, step: StepRecord, state: MigrationState, facts: 
   if (step.error) parts.push(`error: ${step.error}`);
   // A step left `running` by a migration that is not running (paused, stopped) is not moving.
   const status = step.status === 'running' && state.status !== 'running' ? 'stopped' : step.status;
+  // A step of the backfill method this migration does not use (steps/live/backfill-method.ts) says so.
+  if (typeof step.data.skipped === 'string') parts.splice(0, parts.length, step.data.skipped);
   const view: StepView = { name, status, progress: parts.join(', ') };
   if (numbers) view.numbers = numbers;
   return view;

@@ -1,29 +1,24 @@
 // The live strategy holds both backfills in its flat step list (create_dest_index + backfill for the copy;
 // snapshot_source, restore_dest, fill_ledger for snapshot/restore). The preflight records which one this migration
-// uses; each step of the other one is done at once, saying so, so the list reads the same for every migration.
+// uses; the runner skips each step of the other one (recorded done, saying why, no hooks), so the list reads the
+// same for every migration.
 import type { BackfillChoice, BackfillMethod } from '../../plan/backfill-choice.js';
 import type { Plan } from '../../plan/options.js';
 import type { MigrationState } from '../../state/migration-state.js';
-import { DONE, type Step } from '../step.js';
+import type { Step } from '../step.js';
 
 /** The method the preflight chose; states written before there was a choice copied. */
 export function backfillMethod(state: MigrationState): BackfillMethod {
   return (state.results.backfillMethod as BackfillChoice | undefined)?.method ?? 'copy';
 }
 
-/** `step` runs only when the migration backfills by `method`. */
+/** `step` runs only when the migration backfills by `method`; otherwise the runner skips it. */
 export function onlyFor(method: BackfillMethod, step: Step): Step {
   return {
-    name: step.name,
+    ...step,
     describe: (plan) => describeFor(method, plan, step.describe(plan)),
-    async run(ctx) {
-      if (backfillMethod(ctx.state) === method) return step.run(ctx);
-      ctx.data.skipped = `not used: the backfill is a ${backfillMethod(ctx.state)}`;
-      return DONE;
-    },
-    async verify(ctx) {
-      if (backfillMethod(ctx.state) === method) await step.verify(ctx);
-    },
+    skip: (state) =>
+      backfillMethod(state) === method ? undefined : `not used: the backfill is a ${backfillMethod(state)}`,
   };
 }
 
