@@ -38,8 +38,10 @@ export const fillLedger: Step = {
     const sync = openSync(ctx);
     let lastSave = 0;
     try {
-      for (const [shard, upTo] of Object.entries(restoredMax).map(([s, m]) => [Number(s), m] as const)) {
-        const r = await fillShard({
+      // One listing per shard at once: each is a search round trip per page, the ledger commits are quick.
+      const listings = Object.entries(restoredMax).map(([s, upTo]) => {
+        const shard = Number(s);
+        return fillShard({
           dest: ctx.dest,
           index: ctx.plan.destIndex,
           ledger: sync.ledger,
@@ -59,10 +61,10 @@ export const fillLedger: Step = {
             return ctx.pauseRequested();
           },
         });
-        if (r.stopped) {
-          await ctx.save();
-          return { kind: 'paused' };
-        }
+      });
+      if ((await Promise.all(listings)).some((r) => r.stopped)) {
+        await ctx.save();
+        return { kind: 'paused' };
       }
       // Pages listed again after a kill were counted twice above; the ledger counts each document once.
       data.filled = sync.ledger.counts().docs;
