@@ -33,6 +33,10 @@ export function addPlanFlags(command: Command): Command {
       '--repository-location <path>',
       'shared path (in path.repo on both) to register the repository at',
     )
+    .option(
+      '--backfill <mode>',
+      'live: auto (default: snapshot/restore through --repository when both clusters can, else the sliced copy), snapshot (refuse when it cannot), or copy',
+    )
     .option('--pipeline <name>', 'two-pass: name of the rerouting pipeline')
     .option('--state-dir <dir>', 'where progress is saved (default: .ferry)')
     .option('--write-block', 'live: at the switch, block source writes for a bounded, measured final drain')

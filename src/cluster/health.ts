@@ -1,5 +1,5 @@
 // Cluster health, as far as Ferry reads it: data nodes and shard copies, for the shard limit.
-import type { ClusterClient } from './client.js';
+import { type ClusterClient, enc } from './client.js';
 
 export interface ShardCapacity {
   dataNodes: number;
@@ -28,4 +28,25 @@ export async function clusterName(client: ClusterClient): Promise<string> {
     what: 'read cluster name',
   });
   return health.cluster_name ?? '';
+}
+
+export interface IndexPrimaries {
+  status: 'green' | 'yellow' | 'red';
+  activePrimaries: number;
+  /** Shard copies being recovered (a restore in progress). */
+  initializing: number;
+}
+
+/** One index's health: how many primaries are active, and whether any copy is still recovering. */
+export async function indexPrimaries(client: ClusterClient, index: string): Promise<IndexPrimaries> {
+  const h = await client.json<{
+    status: IndexPrimaries['status'];
+    active_primary_shards: number;
+    initializing_shards: number;
+  }>({
+    method: 'GET',
+    path: `/_cluster/health/${enc(index)}`,
+    what: `read health of ${index}`,
+  });
+  return { status: h.status, activePrimaries: h.active_primary_shards, initializing: h.initializing_shards };
 }

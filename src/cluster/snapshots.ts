@@ -165,3 +165,25 @@ export async function deleteRepository(client: ClusterClient, name: string): Pro
     what: `unregister repository ${name}`,
   });
 }
+
+/**
+ * Asks every node of the cluster whether it can use the repository (`_verify`); the error, if any, is the server's
+ * reason (a path outside path.repo, a missing bucket, no write access).
+ */
+export async function verifyRepository(
+  client: ClusterClient,
+  name: string,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const res = await client.request<{ error?: { type?: string; reason?: string } }>({
+    method: 'POST',
+    path: `/_snapshot/${enc(name)}/_verify`,
+    okStatuses: [400, 404, 500],
+    what: `verify repository ${name}`,
+  });
+  if (res.status === 200) return { ok: true };
+  const e = res.body.error;
+  return {
+    ok: false,
+    reason: `HTTP ${res.status} ${e?.type ?? ''}: ${e?.reason ?? 'no reason given'}`.trim(),
+  };
+}

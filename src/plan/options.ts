@@ -53,6 +53,8 @@ export const planSchema = z
       .strict()
       .default({ name: 'ferry' }),
     pipeline: z.string().min(1).optional(),
+    /** live: how the backfill fills the dest: snapshot/restore where the engines allow it (auto), or the sliced copy. */
+    backfill: z.enum(['auto', 'snapshot', 'copy']).default('auto'),
     state_dir: z.string().default('.ferry'),
     /** live: block source writes for a bounded final drain instead of a window where both sides take writes. */
     write_block: z.boolean().default(false),
@@ -85,6 +87,13 @@ export interface Plan {
   destIndex: string;
   deltaIndex: string;
   repository: { name: string; location: string | undefined };
+  /**
+   * Whether the operator named a repository (flag, plan file): `--backfill auto` only snapshots into a
+   * repository someone chose, never into the default name by chance.
+   */
+  repositoryGiven: boolean;
+  /** live: snapshot/restore backfill, the sliced copy, or whichever the clusters allow (see plan/backfill-choice.ts). */
+  backfill: 'auto' | 'snapshot' | 'copy';
   pipeline: string;
   stateDir: string;
   writeBlock: boolean;
@@ -108,6 +117,7 @@ export interface PlanFlags {
   deltaIndex?: string;
   repository?: string;
   repositoryLocation?: string;
+  backfill?: string;
   pipeline?: string;
   stateDir?: string;
   writeBlock?: boolean;
@@ -156,6 +166,11 @@ export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env)
       'move_aliases (--move-aliases) is for the live strategy: two-pass leaves aliases to the operator.',
       'Leave --move-aliases out, or use --strategy live.',
     );
+  if (p.backfill !== 'auto' && p.strategy !== 'live')
+    throw new ConfigError(
+      `backfill ${p.backfill} (--backfill) is for the live strategy: two-pass always snapshots and restores.`,
+      'Leave --backfill out, or use --strategy live.',
+    );
   const deltaIndex = p.delta_index ?? `${p.source_index}-ferry-delta`;
   const deltaProblem = indexNameProblem(deltaIndex);
   if (deltaProblem)
@@ -172,6 +187,8 @@ export function loadPlan(flags: PlanFlags, env: NodeJS.ProcessEnv = process.env)
     destIndex,
     deltaIndex,
     repository: { name: p.repository.name, location: p.repository.location },
+    repositoryGiven: isPlainObject(merged.repository),
+    backfill: p.backfill,
     pipeline: p.pipeline ?? `ferry-reroute-${p.source_index}`,
     stateDir: p.state_dir,
     writeBlock: p.write_block,
@@ -310,6 +327,7 @@ export function fromFlags(f: PlanFlags): Record<string, unknown> {
     dest_index: f.destIndex,
     delta_index: f.deltaIndex,
     repository: prune({ name: f.repository, location: f.repositoryLocation }),
+    backfill: f.backfill,
     pipeline: f.pipeline,
     state_dir: f.stateDir,
     write_block: f.writeBlock,

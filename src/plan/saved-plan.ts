@@ -40,6 +40,8 @@ const IDENTITY: { key: string; saved: (p: SavedPlan) => unknown; read: (raw: Raw
   { key: 'dest_index', saved: (p) => p.destIndex, read: (r) => r.dest_index },
   { key: 'delta_index', saved: (p) => p.deltaIndex, read: (r) => r.delta_index },
   { key: 'pipeline', saved: (p) => p.pipeline, read: (r) => r.pipeline },
+  // Older states have no backfill key: their migrations copied.
+  { key: 'backfill', saved: (p) => p.backfill ?? 'copy', read: (r) => r.backfill },
   {
     key: 'repository.name',
     saved: (p) => p.repository.name,

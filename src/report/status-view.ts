@@ -103,6 +103,9 @@ function phaseOf(state: MigrationState, facts: StatusFacts): string {
     preflight: 'checking',
     create_dest_index: 'creating the dest index',
     backfill: 'copying every document (backfill)',
+    snapshot_source: 'snapshotting the source index (backfill)',
+    restore_dest: 'restoring the snapshot on the dest (backfill)',
+    fill_ledger: 'listing the restored documents into the ledger (backfill)',
     final_verification: 'verifying document by document',
     cleanup: 'cleaning up (deleting the source)',
   };
@@ -158,6 +161,8 @@ function stepView(name: string, step: StepRecord, state: MigrationState, facts: 
   if (step.error) parts.push(`error: ${step.error}`);
   // A step left `running` by a migration that is not running (paused, stopped) is not moving.
   const status = step.status === 'running' && state.status !== 'running' ? 'stopped' : step.status;
+  // A step of the backfill method this migration does not use (steps/live/backfill-method.ts) says so.
+  if (typeof step.data.skipped === 'string') parts.splice(0, parts.length, step.data.skipped);
   const view: StepView = { name, status, progress: parts.join(', ') };
   if (numbers) view.numbers = numbers;
   return view;

@@ -24,6 +24,15 @@ export function liveAbortGuard(
     if (action.kind !== 'delete-index' || action.side !== 'dest' || action.index !== plan.destIndex)
       return 'apply';
     if (!(await dest.indexExists(plan.destIndex))) return 'apply';
+    // A restore not yet listed into the ledger: the dest holds what Ferry restored (restore_dest refuses an index
+    // it did not restore, and clients move only once Ferry caught up).
+    if (
+      state.steps.restore_dest?.status !== undefined &&
+      state.steps.fill_ledger?.status !== 'done' &&
+      state.results.backfillMethod !== undefined &&
+      (state.results.backfillMethod as { method?: string }).method === 'snapshot'
+    )
+      return 'apply';
     await dest.refresh(plan.destIndex);
     const found = await dest.count(plan.destIndex);
     const tally = ledger() ?? { written: 0, client: 0 };

@@ -64,6 +64,11 @@ export interface Step {
   run(ctx: StepContext): Promise<StepOutcome>;
   /** Throws StepVerificationError when the step's effect is not there. */
   verify(ctx: StepContext): Promise<void>;
+  /**
+   * Why this migration does not need the step (e.g. the other backfill method), or undefined. A skipped step is
+   * recorded done with the reason in `data.skipped`, without hooks, run or verify.
+   */
+  skip?(state: MigrationState): string | undefined;
 }
 
 export const DONE: StepOutcome = { kind: 'done' };

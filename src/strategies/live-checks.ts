@@ -1,4 +1,5 @@
 // The preflight of the live strategy.
+import { chooseBackfill } from '../plan/backfill-choice.js';
 import { checkCarried } from '../plan/carry-check.js';
 import type { CheckResult } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
@@ -26,5 +27,6 @@ export async function liveChecks(plan: Plan, sides: Sides): Promise<CheckResult[
     await checkShardLimit(plan, sides),
     await checkSourceEnabled(plan, sides),
     ...(await checkCarried(plan, sides)),
+    (await chooseBackfill(plan, sides)).check,
   ];
 }

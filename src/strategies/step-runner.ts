@@ -45,6 +45,14 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
       throw new Error(`State has no record for step ${step.name}: was it made by another Ferry version?`);
     if (record.status === 'done') continue;
     if (await signalRaised(store.dir, 'pause')) return stop(input, MIGRATION_STATUS.paused);
+    const skipped = step.skip?.(state);
+    if (skipped !== undefined) {
+      record.status = 'done';
+      record.data.skipped = skipped;
+      await store.save(state);
+      progress.info(`step ${step.name} skipped: ${skipped}`, { step: step.name });
+      continue;
+    }
     record.status = 'running';
     record.attempts += 1;
     record.startedAt ??= new Date().toISOString();

@@ -75,7 +75,7 @@ describe('Ctrl-C during a live migration', () => {
     const status = await runFerry(['status', ...stateArgs]);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^migration \S+ \(live\): paused$/m);
-    assert.match(status.stdout, /^phase: paused at step 4\/6 sync$/m);
+    assert.match(status.stdout, /^phase: paused at step 7\/9 sync$/m);
     assert.match(status.stdout, /done\s+backfill\s+400 docs copied/);
     assert.match(status.stdout, new RegExp(`next:\n  ferry resume --id ${id}   \\(continue\\)`));
 
@@ -113,7 +113,7 @@ describe('Ctrl-C during a live migration', () => {
     assert.equal(running.code, 0, running.stderr);
     assert.match(
       running.stdout,
-      /^phase: caught up: capturing changes, waiting for `ferry switch` \(step 4\/6 sync\)$/m,
+      /^phase: caught up: capturing changes, waiting for `ferry switch` \(step 7\/9 sync\)$/m,
     );
     assert.match(
       running.stdout,

@@ -41,7 +41,7 @@ describe('ferry pause during the backfill', () => {
     assert.notEqual(state.steps.backfill?.status, 'done', 'the pause came after the backfill had finished');
     const status = await ferryOn(m, 'status');
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, /^phase: paused at step 3\/6 backfill$/m);
+    assert.match(status.stdout, /^phase: paused at step 6\/9 backfill$/m);
     assert.match(
       status.stdout,
       new RegExp(`stopped\\s+backfill\\s+\\d+/${DOCS} docs \\(\\d+\\.\\d%\\), \\d+ docs/s`),

@@ -6,6 +6,7 @@ import { writeConflictsFile } from '../../sync/conflicts-file.js';
 import { blockSourceWrites, settledPositions } from '../../sync/cutover.js';
 import { openSync } from '../../sync/open.js';
 import { catchUp } from '../../sync/round.js';
+import { dropBackfillSnapshot } from '../../sync/snapshot-backfill.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 
@@ -70,6 +71,7 @@ export const cleanup: Step = {
     } finally {
       sync.close();
     }
+    await dropBackfillSnapshot(ctx);
     // Past this point there is no way back: the undo list no longer applies.
     state.undo = [];
     await ctx.save();

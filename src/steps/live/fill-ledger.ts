@@ -1,0 +1,94 @@
+// Live step (snapshot backfill) 3/3: one ledger row per restored document, from a `_source`-free listing of the
+// dest (id, routing, shard, `_seq_no`, `_primary_term`, `_version`), so the applier's conditional writes and the
+// delete scan work exactly as after a copy. Only documents at or below the restored max `_seq_no` of each shard
+// are listed: anything above it was written on the dest by a client, and stays the client's. A killed listing
+// resumes from each shard's last committed `_seq_no` (rows are keyed by id, so a page listed twice is harmless).
+import { openSync } from '../../sync/open.js';
+import { fillShard } from '../../sync/snapshot-backfill.js';
+import { StepVerificationError } from '../errors.js';
+import { DONE, type Step } from '../step.js';
+import type { RestoreDestRecord } from './restore-dest.js';
+
+export interface FillLedgerRecord {
+  /** Per shard, the last `_seq_no` whose row is in the ledger. */
+  cursors?: Record<number, number>;
+  /** Rows written so far. */
+  filled?: number;
+  /** Set when every shard is listed. */
+  done?: boolean;
+}
+
+const SAVE_EVERY_MS = 1000;
+
+export const fillLedger: Step = {
+  name: 'fill_ledger',
+  describe: (plan) => [
+    `list ${plan.destIndex} on the dest without _source (id, routing, _seq_no, _primary_term, _version) into the ledger, as if Ferry had copied each document`,
+  ],
+  async run(ctx) {
+    const data = ctx.data as FillLedgerRecord;
+    const restoredMax = (ctx.state.steps.restore_dest?.data as RestoreDestRecord | undefined)?.restoredMax;
+    if (!restoredMax)
+      throw new StepVerificationError('restore_dest recorded no positions', 'Run `ferry resume`.');
+    const cursors = data.cursors ?? {};
+    data.filled ??= 0;
+    await ctx.dest.refresh(ctx.plan.destIndex);
+    const total = await ctx.dest.count(ctx.plan.destIndex);
+    const task = ctx.progress.task(`ledger from ${ctx.plan.destIndex}`, total, 'docs');
+    const sync = openSync(ctx);
+    let lastSave = 0;
+    try {
+      // One listing per shard at once: each is a search round trip per page, the ledger commits are quick.
+      const listings = Object.entries(restoredMax).map(([s, upTo]) => {
+        const shard = Number(s);
+        return fillShard({
+          dest: ctx.dest,
+          index: ctx.plan.destIndex,
+          ledger: sync.ledger,
+          shard,
+          after: cursors[shard] ?? -1,
+          upTo,
+          onPage: async (last, rows) => {
+            cursors[shard] = last;
+            data.cursors = cursors;
+            data.filled = (data.filled ?? 0) + rows;
+            task.update(data.filled);
+            ctx.checkpoint('page-committed');
+            if (ctx.now().getTime() - lastSave >= SAVE_EVERY_MS) {
+              lastSave = ctx.now().getTime();
+              await ctx.save();
+            }
+            return ctx.pauseRequested();
+          },
+        });
+      });
+      if ((await Promise.all(listings)).some((r) => r.stopped)) {
+        await ctx.save();
+        return { kind: 'paused' };
+      }
+      // Pages listed again after a kill were counted twice above; the ledger counts each document once.
+      data.filled = sync.ledger.counts().docs;
+      task.finish(`${data.filled} documents`);
+    } finally {
+      sync.close();
+    }
+    data.done = true;
+    await ctx.save();
+    await ctx.setResult('backfill', { method: 'snapshot', read: data.filled, written: data.filled });
+    return DONE;
+  },
+  async verify(ctx) {
+    const data = ctx.data as FillLedgerRecord;
+    const sync = openSync(ctx);
+    try {
+      const rows = sync.ledger.counts().docs;
+      if (!data.done || rows !== data.filled)
+        throw new StepVerificationError(
+          `the ledger holds ${rows} rows but ${data.filled ?? 0} restored documents were listed`,
+          'Run `ferry resume` to list the dest again.',
+        );
+    } finally {
+      sync.close();
+    }
+  },
+};
