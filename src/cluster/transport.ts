@@ -30,6 +30,11 @@ export interface RequestOptions {
   raw?: boolean | undefined;
   /** A search, count or scroll: an answer missing a shard, or timed out, is a ShardFailureError. */
   allShards?: boolean | undefined;
+  /**
+   * Return a successful body unread, as its chunks (answer-stream.ts splits it), so an answer of large documents
+   * is never held whole; that reader checks shards and scroll ids itself. An error answer is read and thrown as usual.
+   */
+  stream?: boolean | undefined;
 }
 
 export interface Response<T> {
@@ -102,6 +107,8 @@ export class Transport {
         bodyTimeout: timeout,
       });
       status = res.statusCode;
+      if (options.stream && (status < 400 || options.okStatuses?.includes(status)))
+        return { status, body: res.body as unknown as T };
       text = await res.body.text();
     } catch (error) {
       const tls = tlsError(error, what, this.display);
