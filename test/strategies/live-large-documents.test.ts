@@ -19,7 +19,8 @@ import { REPO_ROOT } from '../harness/paths.js';
 const CAPPED = {
   NODE_OPTIONS: `--max-old-space-size=256 --import ${join(REPO_ROOT, 'test', 'harness', 'peak-rss.mjs')}`,
 };
-const BIG = Number(process.env.BIG ?? 4);
+// FERRY_TEST_LARGE_DOCS=8 is the case of issue 15 (about 3 minutes on the shared 2-core machine); 4 by default.
+const BIG = Number(process.env.FERRY_TEST_LARGE_DOCS ?? 4);
 const SMALL = 200;
 const MB = 1024 * 1024;
 
