@@ -50,7 +50,7 @@ export async function* answerBatches(
   // Bytes this reader holds, batch in hand included: given back when the consumer asks for more, or stops.
   let held = 0;
   try {
-    for await (const chunk of brokenOff(res.body, what)) {
+    for await (const chunk of brokenOff(res.body, what, request.timeoutMs ?? IDLE_MS)) {
       for (const element of splitter.push(chunk)) {
         if (!budget.tryTake(element.length)) {
           // Waiting while holding bytes could leave every reader waiting on the others: hand them out first.
@@ -88,16 +88,44 @@ export async function* answerBatches(
   }
 }
 
-/** A connection that breaks mid-answer is a connection error (retryable), like one that breaks before it. */
-async function* brokenOff(body: AsyncIterable<Buffer>, what: string): AsyncGenerator<Buffer> {
+/** Longest wait for the next bytes of an answer while this reader is waiting for them. */
+const IDLE_MS = 120_000;
+
+/**
+ * The answer's chunks. A connection that breaks mid-answer is a connection error (retryable), like one that
+ * breaks before it. The transport sets no body timeout on a streamed answer: the reader may rightly leave it
+ * unread for long (the batch in hand waits for a slow or throttled destination). The silence counted here is
+ * only while the reader waits for bytes, so a server that stops sending (a frozen node) still ends the read.
+ */
+async function* brokenOff(body: AsyncIterable<Buffer>, what: string, idleMs: number): AsyncGenerator<Buffer> {
+  const chunks = body[Symbol.asyncIterator]();
   try {
-    yield* body;
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const silence = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no bytes for ${idleMs / 1000} s`)), idleMs);
+      });
+      const pending = chunks.next();
+      // Should the silence win, the read it left pending fails once the connection is ended: not unhandled.
+      pending.catch(() => undefined);
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await Promise.race([pending, silence]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
   } catch (error) {
     throw new ConnectionError(
-      `${what}: the answer broke off (${(error as { code?: string }).code ?? (error as Error).name})`,
+      `${what}: the answer broke off (${(error as { code?: string }).code ?? (error as Error).message})`,
       'Check that the cluster is up and reachable, then run the command again (`ferry resume` for a migration).',
       { cause: error },
     );
+  } finally {
+    // Ends the connection when the reader stops early (or the answer went silent): nothing else will read it.
+    await chunks.return?.();
   }
 }
 

@@ -104,7 +104,8 @@ export class Transport {
         headers,
         body,
         headersTimeout: timeout,
-        bodyTimeout: timeout,
+        // A streamed answer may rightly sit unread while its reader waits; answer-stream.ts times its own waits.
+        bodyTimeout: options.stream ? 0 : timeout,
       });
       status = res.statusCode;
       if (options.stream && (status < 400 || options.okStatuses?.includes(status)))
