@@ -103,7 +103,12 @@ describe('page sizer', () => {
 describe('source hash from text', () => {
   it('equals the hash of the parsed document, for documents of every shape', () => {
     const samples: unknown[] = [
-      { b: 1, a: [1, 2.5, -0, 1e21, 1.0, { z: null, y: true }], c: 'x\\u00e9\\n"q"', pad: 'p'.repeat(300_000) },
+      {
+        b: 1,
+        a: [1, 2.5, -0, 1e21, 1.0, { z: null, y: true }],
+        c: 'x\\u00e9\\n"q"',
+        pad: 'p'.repeat(300_000),
+      },
       { dup: 1, long: 'é'.repeat(300_000), nested: { k: [[], {}, '', 0.1] }, esc: 'a\n\t\u2028\u{1F600}' },
       { rows: Array.from({ length: 20_000 }, (_, i) => ({ i, s: `row ${i}`, f: i / 7 })) },
     ];
