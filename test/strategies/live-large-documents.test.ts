@@ -64,6 +64,12 @@ function peakRss(r: CliResult): string {
 
 describe('live: documents of 20 MB with the default heap', () => {
   it('migrates through the final verification, and verify (default and --deep) passes', async () => {
+    // Elasticsearch 9 refuses one 22 MB bulk item by itself on the bed's 1 GB nodes (measured: "rejected execution
+    // of primary operation [coordinating_and_primary_bytes=22060263, primary_operation_bytes=88240252,
+    // max_primary_bytes=107374182]": it counts a primary operation at four times its bytes against its indexing
+    // pressure limit, 10% of the heap), whoever writes it. There the documents are 10 MB, written one at a time.
+    const limited = /^elasticsearch-9/.test(c.destEngine);
+    const mb = limited ? 10 : 20;
     const index = uniqueName('large');
     await c.source.createIndex(index, {
       settings: { number_of_shards: 2, number_of_replicas: 0 },
@@ -77,15 +83,18 @@ describe('live: documents of 20 MB with the default heap', () => {
         ]).flat(),
       ),
     );
-    for (let i = 0; i < BIG; i++) await put(c.source, index, `b${i}`, bigDocument(i, 20));
+    for (let i = 0; i < BIG; i++) await put(c.source, index, `b${i}`, bigDocument(i, mb));
     await c.source.refresh(index);
 
-    const m = await newMigration(c, index, { quietSeconds: 1 });
+    const m = await newMigration(c, index, {
+      quietSeconds: 1,
+      extraArgs: limited ? ['--concurrency', '1'] : [],
+    });
     const run = startRun(m, CAPPED);
     await waitUntilReady(m, 10 * 60_000);
     // The capture path with large documents: one changed, one new, one deleted.
-    await put(c.source, index, 'b0', bigDocument(100, 20));
-    await put(c.source, index, `b${BIG}`, bigDocument(BIG, 20));
+    await put(c.source, index, 'b0', bigDocument(100, mb));
+    await put(c.source, index, `b${BIG}`, bigDocument(BIG, mb));
     await c.source.request({ method: 'DELETE', path: `/${index}/_doc/b1` });
     await c.source.refresh(index);
     const sw = await ferryOn(m, 'switch', [], CAPPED);
@@ -116,7 +125,7 @@ describe('live: documents of 20 MB with the default heap', () => {
     assert.equal(await digest(c.dest, index, 'b1'), undefined, 'the deleted large document is gone');
     assert.equal(
       await digest(c.dest, index, 'b0'),
-      sourceHash(bigDocument(100, 20)),
+      sourceHash(bigDocument(100, mb)),
       'the change of b0 arrived',
     );
   });
