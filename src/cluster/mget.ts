@@ -1,4 +1,5 @@
 // Realtime reads of whole documents by id (mget reads the latest write even before a refresh).
+import { type AnswerBatch, type AnswerStreamOptions, answerBatches } from './answer-stream.js';
 import { type ClusterClient, enc } from './client.js';
 import type { MgetHit } from './types.js';
 
@@ -29,6 +30,29 @@ export async function mgetDocuments(
     found: found === true,
     error: error ? { type: error.type ?? 'error', reason: error.reason ?? '' } : undefined,
   }));
+}
+
+/** The same look-up read as it arrives, in batches of raw docs bounded by bytes (documents of any size). */
+export function mgetStream(
+  client: ClusterClient,
+  index: string,
+  keys: readonly MgetKey[],
+  withSource: boolean,
+  o: AnswerStreamOptions,
+): AsyncGenerator<AnswerBatch> {
+  return answerBatches(
+    client,
+    {
+      method: 'POST',
+      path: `/${enc(index)}/_mget`,
+      query: { realtime: true },
+      body: { docs: keys.map((k) => mgetItem(k, withSource)) },
+      idempotent: true,
+      what: `look up ${keys.length} documents in ${index}`,
+    },
+    'docs',
+    o,
+  );
 }
 
 function mgetItem(key: MgetKey, withSource: boolean): Record<string, unknown> {

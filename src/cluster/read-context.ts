@@ -1,5 +1,6 @@
 // Server-side read contexts for long sliced reads: point-in-time where the engine has one, scroll otherwise.
 // Elasticsearch and OpenSearch spell point-in-time differently; every difference is answered here.
+import { type AnswerBatch, type AnswerStreamOptions, answerBatches } from './answer-stream.js';
 import type { ClusterClient } from './client.js';
 import { enc } from './client.js';
 import { ResponseError } from './errors.js';
@@ -139,6 +140,54 @@ export async function searchRaw(
     what: `search ${index ?? 'point-in-time'}`,
   });
   return res.body;
+}
+
+/** One page of a search, read as it arrives in batches of raw hits bounded by bytes (answer-stream.ts). */
+export function searchStream(
+  client: ClusterClient,
+  index: string | undefined,
+  body: unknown,
+  o: AnswerStreamOptions & { query?: Record<string, string | number | boolean> | undefined },
+): AsyncGenerator<AnswerBatch> {
+  return answerBatches(
+    client,
+    {
+      method: 'POST',
+      path: index ? `/${enc(index)}/_search` : '/_search',
+      body,
+      query: o.query,
+      idempotent: true,
+      allShards: true,
+      what: `search ${index ?? 'point-in-time'}`,
+    },
+    'hits',
+    o,
+  );
+}
+
+/**
+ * The next page of a scroll, in batches as searchStream. Not sent again on a broken connection (a lost answer
+ * would skip a page); a busy refusal (429) comes before any hit, so the caller may send it again.
+ */
+export function scrollStream(
+  client: ClusterClient,
+  scrollId: string,
+  keepAlive: string,
+  o: AnswerStreamOptions,
+): AsyncGenerator<AnswerBatch> {
+  return answerBatches(
+    client,
+    {
+      method: 'POST',
+      path: '/_search/scroll',
+      body: { scroll: keepAlive, scroll_id: scrollId },
+      idempotent: false,
+      allShards: true,
+      what: 'scroll',
+    },
+    'hits',
+    o,
+  );
 }
 
 export async function scrollRaw(client: ClusterClient, scrollId: string, keepAlive: string): Promise<string> {

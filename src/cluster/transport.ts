@@ -30,6 +30,11 @@ export interface RequestOptions {
   raw?: boolean | undefined;
   /** A search, count or scroll: an answer missing a shard, or timed out, is a ShardFailureError. */
   allShards?: boolean | undefined;
+  /**
+   * Return a successful body unread, as its chunks (answer-stream.ts splits it), so an answer of large documents
+   * is never held whole; that reader checks shards and scroll ids itself. An error answer is read and thrown as usual.
+   */
+  stream?: boolean | undefined;
 }
 
 export interface Response<T> {
@@ -99,9 +104,12 @@ export class Transport {
         headers,
         body,
         headersTimeout: timeout,
-        bodyTimeout: timeout,
+        // A streamed answer may rightly sit unread while its reader waits; answer-stream.ts times its own waits.
+        bodyTimeout: options.stream ? 0 : timeout,
       });
       status = res.statusCode;
+      if (options.stream && (status < 400 || options.okStatuses?.includes(status)))
+        return { status, body: res.body as unknown as T };
       text = await res.body.text();
     } catch (error) {
       const tls = tlsError(error, what, this.display);

@@ -14,7 +14,7 @@ export interface RawPage {
   withoutSource: string[];
 }
 
-interface ParsedHit {
+export interface ParsedHit {
   _id: string;
   _routing?: string;
   _version?: number;
@@ -22,6 +22,9 @@ interface ParsedHit {
   _primary_term?: number;
   _source?: unknown;
   sort?: unknown[];
+  /** mget docs only. */
+  found?: boolean;
+  error?: { type?: string; reason?: string };
 }
 
 interface ParsedPage {
@@ -114,4 +117,40 @@ export function endOfObject(text: string, start: number): number {
     }
   }
   return -1;
+}
+
+/** One hit's fields other than `_source`, and its `_source` as the server's own text (undefined without one). */
+export interface SplitHit {
+  meta: ParsedHit;
+  source: string | undefined;
+}
+
+/** Splits the raw JSON of one hit (or mget doc) into its fields and the raw text of its `_source`. */
+export function splitHit(text: string): SplitHit {
+  const cut = cutSources(text);
+  if (cut && cut.sources.length <= 1) {
+    const meta = JSON.parse(cut.skeleton) as ParsedHit & { _source?: unknown };
+    if (cut.sources.length === 0 ? meta._source === undefined : meta._source === 0) {
+      delete meta._source;
+      return { meta, source: cut.sources[0] };
+    }
+  }
+  // `_source` that is not an object (or a key the cut did not see): the full parse decides.
+  const meta = JSON.parse(text) as ParsedHit;
+  const source = meta._source === undefined ? undefined : JSON.stringify(meta._source);
+  delete meta._source;
+  return { meta, source };
+}
+
+/** A CopyHit from one split hit, or undefined when it has no `_source`. */
+export function toCopyHit({ meta, source }: SplitHit): CopyHit | undefined {
+  if (source === undefined) return undefined;
+  return {
+    id: meta._id,
+    routing: meta._routing,
+    version: meta._version ?? 1,
+    seqNo: meta._seq_no,
+    primaryTerm: meta._primary_term,
+    source,
+  };
 }

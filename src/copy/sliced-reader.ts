@@ -5,11 +5,12 @@ import {
   clearScroll,
   pointInTimeSort,
   type ReadContextKind,
-  scrollRaw,
-  searchRaw,
+  scrollStream,
+  searchStream,
 } from '../cluster/read-context.js';
-import { parseRawPage, type RawPage } from './raw-hits.js';
-import type { SliceCursor } from './types.js';
+import { copyHitBatches } from './hit-batches.js';
+import { BATCH_BYTES, PageSizer } from './page-sizer.js';
+import type { CopyHit, SliceCursor } from './types.js';
 
 export interface SliceReadOptions {
   client: ClusterClient;
@@ -26,16 +27,24 @@ export interface SliceReadOptions {
   from?: SliceCursor | undefined;
 }
 
-export interface SlicePage extends RawPage {
+export interface SlicePage {
+  hits: CopyHit[];
+  /** Hits without `_source` (disabled or excluded): a document copy cannot rebuild them. */
+  withoutSource: string[];
   cursor: SliceCursor;
 }
 
+/**
+ * Batches of a slice, each with the cursor that resumes right after it. A page is asked for in a number of
+ * documents that follows its bytes (PageSizer) and is read in batches of at most BATCH_BYTES (a larger
+ * document alone), so memory is bounded by bytes whatever the documents weigh.
+ */
 export function readSlice(options: SliceReadOptions): AsyncGenerator<SlicePage> {
   return options.kind === 'scroll' ? readScrollSlice(options) : readPitSlice(options);
 }
 
-function baseBody(o: SliceReadOptions): Record<string, unknown> {
-  const body: Record<string, unknown> = { size: o.pageSize, version: true, seq_no_primary_term: true };
+function baseBody(o: SliceReadOptions, size: number): Record<string, unknown> {
+  const body: Record<string, unknown> = { size, version: true, seq_no_primary_term: true };
   // Counting hits costs on every page; scroll refuses to turn it off, point-in-time allows it.
   if (o.kind !== 'scroll') body.track_total_hits = false;
   if (o.query !== undefined) body.query = o.query;
@@ -53,29 +62,40 @@ async function* readPitSlice(o: SliceReadOptions): AsyncGenerator<SlicePage> {
     read: 0,
     done: false,
   };
+  const sizer = new PageSizer(o.pageSize);
   while (!cursor.done) {
+    const size = sizer.next();
     const body = {
-      ...baseBody(o),
+      ...baseBody(o, size),
       pit: { id: cursor.contextId ?? o.pitId, keep_alive: o.keepAlive },
       sort: pointInTimeSort(o.kind),
     };
     if (cursor.searchAfter) Object.assign(body, { search_after: cursor.searchAfter });
-    const page = parseRawPage(await searchRaw(o.client, undefined, body));
-    const count = page.hits.length + page.withoutSource.length;
-    cursor = {
-      ...cursor,
-      contextId: page.pitId ?? cursor.contextId,
-      searchAfter: page.lastSort ?? cursor.searchAfter,
-      read: cursor.read + count,
-      done: count < o.pageSize,
-    };
-    yield { ...page, cursor };
+    let count = 0;
+    let bytes = 0;
+    for await (const batch of copyHitBatches(
+      searchStream(o.client, undefined, body, { batchBytes: BATCH_BYTES }),
+    )) {
+      const n = batch.hits.length + batch.withoutSource.length;
+      count += n;
+      bytes += batch.bytes;
+      cursor = {
+        ...cursor,
+        contextId: batch.end?.pitId ?? cursor.contextId,
+        searchAfter: batch.lastSort ?? cursor.searchAfter,
+        read: cursor.read + n,
+        done: batch.end !== undefined && count < size,
+      };
+      if (n > 0 || batch.end) yield { hits: batch.hits, withoutSource: batch.withoutSource, cursor };
+    }
+    sizer.observe(count, bytes);
   }
 }
 
 async function* readScrollSlice(o: SliceReadOptions): AsyncGenerator<SlicePage> {
   // A scroll resumes where the server stands, which may be pages past the last saved cursor (pages read but
-  // never written): continuing it could skip documents, so a scroll slice always starts again.
+  // never written): continuing it could skip documents, so a scroll slice always starts again. A scroll's page
+  // size is fixed when it opens (no PageSizer here); the batches still bound what this process holds.
   let cursor: SliceCursor = {
     slice: o.slice,
     slices: o.slices,
@@ -84,20 +104,32 @@ async function* readScrollSlice(o: SliceReadOptions): AsyncGenerator<SlicePage> 
     read: 0,
     done: false,
   };
+  const stream = { batchBytes: BATCH_BYTES };
   try {
     while (!cursor.done) {
-      const text = cursor.contextId
-        ? await scrollRaw(o.client, cursor.contextId, o.keepAlive)
-        : await searchRaw(o.client, o.index, { ...baseBody(o), sort: ['_doc'] }, { scroll: o.keepAlive });
-      const page = parseRawPage(text);
-      const count = page.hits.length + page.withoutSource.length;
-      cursor = {
-        ...cursor,
-        contextId: page.scrollId ?? cursor.contextId,
-        read: cursor.read + count,
-        done: count === 0,
-      };
-      if (count > 0 || cursor.done) yield { ...page, cursor };
+      const answer = cursor.contextId
+        ? scrollStream(o.client, cursor.contextId, o.keepAlive, stream)
+        : searchStream(
+            o.client,
+            o.index,
+            { ...baseBody(o, o.pageSize), sort: ['_doc'] },
+            {
+              ...stream,
+              query: { scroll: o.keepAlive },
+            },
+          );
+      let count = 0;
+      for await (const batch of copyHitBatches(answer)) {
+        const n = batch.hits.length + batch.withoutSource.length;
+        count += n;
+        cursor = {
+          ...cursor,
+          contextId: batch.end?.scrollId ?? cursor.contextId,
+          read: cursor.read + n,
+          done: batch.end !== undefined && count === 0,
+        };
+        if (n > 0 || cursor.done) yield { hits: batch.hits, withoutSource: batch.withoutSource, cursor };
+      }
     }
   } finally {
     // Best effort: the scroll expires on its own; a failed clear must not hide the error that ended the read.

@@ -6,12 +6,14 @@
 // after the answer, the outcome and the caller's watermarks are committed together. A killed process leaves
 // intents behind, which recover() resolves against the destination before anything else runs.
 import { createHash } from 'node:crypto';
+import { ByteBudget } from '../cluster/byte-budget.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { FerryError, isRetryable } from '../cluster/errors.js';
-import { searchRaw } from '../cluster/read-context.js';
+import { searchStream } from '../cluster/read-context.js';
 import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
 import type { BulkItemResult } from '../cluster/types.js';
-import { parseRawPage } from '../copy/raw-hits.js';
+import { copyHitBatches } from '../copy/hit-batches.js';
+import { BATCH_BYTES } from '../copy/page-sizer.js';
 import type { WriteGate } from '../operator/write-gate.js';
 import { type ConflictRow, DOC_STATE, type Intent, type Ledger, type LedgerRow } from './ledger.js';
 
@@ -322,14 +324,23 @@ export class Applier {
   /** Destination documents with their raw `_source`, seq_no and term (after a refresh, by id). */
   private async destDocs(ids: string[]): Promise<Map<string, DestDoc>> {
     await this.o.dest.refresh(this.o.destIndex);
-    const text = await searchRaw(this.o.dest, this.o.destIndex, {
-      size: ids.length,
-      seq_no_primary_term: true,
-      query: { ids: { values: ids } },
-    });
+    const answer = searchStream(
+      this.o.dest,
+      this.o.destIndex,
+      { size: ids.length, seq_no_primary_term: true, query: { ids: { values: ids } } },
+      // A budget of its own: this runs while the batch being applied holds bytes of the shared one, and waiting
+      // on that could mean waiting on itself.
+      { batchBytes: BATCH_BYTES, budget: new ByteBudget(BATCH_BYTES) },
+    );
+    // Only a hash of each source is kept, batch by batch: the documents may be large.
     const out = new Map<string, DestDoc>();
-    for (const hit of parseRawPage(text).hits)
-      out.set(hit.id, { seqNo: hit.seqNo ?? -1, term: hit.primaryTerm ?? 0, hash: contentHash(hit.source) });
+    for await (const batch of copyHitBatches(answer))
+      for (const hit of batch.hits)
+        out.set(hit.id, {
+          seqNo: hit.seqNo ?? -1,
+          term: hit.primaryTerm ?? 0,
+          hash: contentHash(hit.source),
+        });
     return out;
   }
 }

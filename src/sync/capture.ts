@@ -5,8 +5,9 @@
 // stop there for the same reason). Deletes leave no document to find; deletes.ts finds those.
 import type { ClusterClient } from '../cluster/client.js';
 import { type PrimaryPosition, primaryPositions } from '../cluster/primary-positions.js';
-import { searchRaw } from '../cluster/read-context.js';
-import { parseRawPage } from '../copy/raw-hits.js';
+import { searchStream } from '../cluster/read-context.js';
+import { copyHitBatches } from '../copy/hit-batches.js';
+import { BATCH_BYTES, PageSizer } from '../copy/page-sizer.js';
 import type { CopyHit } from '../copy/types.js';
 import type { Applier, ApplyResult, SourceChange } from './applier.js';
 import type { ShardHistory } from './ledger.js';
@@ -59,7 +60,11 @@ export function operationsBetween(from: Marks, to: Marks): number {
 
 const PAGE = 1000;
 
-/** Pages of documents of one shard with from < _seq_no <= to, in `_seq_no` order, sources as raw JSON. */
+/**
+ * Batches of documents of one shard with from < _seq_no <= to, in `_seq_no` order, sources as raw JSON. Pages
+ * follow their bytes (PageSizer) and are read in batches bounded by bytes, so large documents are never held
+ * a page at a time; each batch ends on a `_seq_no` that a mark may move to.
+ */
 export async function* changedPages(
   client: ClusterClient,
   index: string,
@@ -69,27 +74,39 @@ export async function* changedPages(
   copyForTests?: string,
 ): AsyncGenerator<CopyHit[]> {
   let after = from;
+  const sizer = new PageSizer(PAGE);
   while (after < to) {
-    const text = await searchRaw(
+    const size = sizer.next();
+    const answer = searchStream(
       client,
       index,
       {
-        size: PAGE,
+        size,
         version: true,
         seq_no_primary_term: true,
         query: { range: { _seq_no: { gt: after, lte: to } } },
         sort: [{ _seq_no: 'asc' }],
       },
-      { preference: `_shards:${shard}${copyForTests ? `|${copyForTests}` : ''}` },
+      {
+        batchBytes: BATCH_BYTES,
+        query: { preference: `_shards:${shard}${copyForTests ? `|${copyForTests}` : ''}` },
+      },
     );
-    const page = parseRawPage(text);
-    if (page.withoutSource.length > 0)
-      throw new Error(
-        `${page.withoutSource.length} changed document(s) on shard ${shard} have no _source (e.g. ${page.withoutSource[0]}); a document copy cannot carry them`,
-      );
-    if (page.hits.length === 0) return;
-    yield page.hits;
-    after = page.hits.at(-1)?.seqNo ?? to;
+    let count = 0;
+    let bytes = 0;
+    for await (const batch of copyHitBatches(answer)) {
+      if (batch.withoutSource.length > 0)
+        throw new Error(
+          `${batch.withoutSource.length} changed document(s) on shard ${shard} have no _source (e.g. ${batch.withoutSource[0]}); a document copy cannot carry them`,
+        );
+      count += batch.hits.length;
+      bytes += batch.bytes;
+      if (batch.hits.length === 0) continue;
+      yield batch.hits;
+      after = batch.hits.at(-1)?.seqNo ?? to;
+    }
+    if (count === 0) return;
+    sizer.observe(count, bytes);
   }
 }
 

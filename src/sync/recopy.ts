@@ -3,8 +3,9 @@
 // id on their shard and written through the applier; one the destination already holds with exactly the same
 // content is adopted as Ferry's, not reported as a client's.
 import type { ClusterClient } from '../cluster/client.js';
-import { searchRaw } from '../cluster/read-context.js';
-import { parseRawPage } from '../copy/raw-hits.js';
+import { searchStream } from '../cluster/read-context.js';
+import { copyHitBatches } from '../copy/hit-batches.js';
+import { BATCH_BYTES } from '../copy/page-sizer.js';
 import type { Applier, ApplyResult } from './applier.js';
 import { add, toChange } from './capture.js';
 
@@ -22,14 +23,17 @@ export async function recopy(
   for (const [shard, ids] of byShard)
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
-      const text = await searchRaw(
+      const answer = searchStream(
         source,
         index,
         { size: batch.length, version: true, seq_no_primary_term: true, query: { ids: { values: batch } } },
-        { preference: `_shards:${shard}` },
+        { batchBytes: BATCH_BYTES, query: { preference: `_shards:${shard}` } },
       );
-      const changes = parseRawPage(text).hits.map((h) => toChange(h, shard));
-      add(total, await applier.apply(changes, undefined, { adoptIdentical: true }));
+      // Applied batch by batch as the answer arrives: large documents are never held all at once.
+      for await (const page of copyHitBatches(answer)) {
+        const changes = page.hits.map((h) => toChange(h, shard));
+        if (changes.length > 0) add(total, await applier.apply(changes, undefined, { adoptIdentical: true }));
+      }
     }
   return total;
 }

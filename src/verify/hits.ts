@@ -1,5 +1,7 @@
-// From server answers (search hits, mget docs) to DocRecords.
-import { sourceHash } from './source-hash.js';
+// From server answers (search hits, mget docs), read as raw JSON elements, to DocRecords. Only the hash of a
+// `_source` is kept, computed from its text (sourceTextHash), so a large document is never held as objects.
+import { type ParsedHit, splitHit } from '../copy/raw-hits.js';
+import { sourceTextHash } from './source-hash.js';
 import type { DocRecord } from './types.js';
 
 export interface RawHit {
@@ -12,14 +14,24 @@ export interface RawHit {
   found?: boolean;
 }
 
-export function toRecord(hit: RawHit, deep: boolean): DocRecord {
+/** One element of an answer: its fields (without `_source`) and its record. */
+export interface ElementRecord {
+  meta: ParsedHit;
+  record: DocRecord;
+}
+
+export function elementRecord(element: Buffer, deep: boolean): ElementRecord {
+  const { meta, source } = splitHit(element.toString('utf8'));
   return {
-    id: hit._id,
-    routing: hit._routing,
-    // Every engine returns _version when asked; 0 marks a server that did not, so it can never look equal to a real one.
-    version: hit._version ?? 0,
-    seqNo: hit._seq_no,
-    primaryTerm: hit._primary_term,
-    hash: deep && hit._source !== undefined ? sourceHash(hit._source) : undefined,
+    meta,
+    record: {
+      id: meta._id,
+      routing: meta._routing,
+      // Every engine returns _version when asked; 0 marks a server that did not, so it can never look equal to a real one.
+      version: meta._version ?? 0,
+      seqNo: meta._seq_no,
+      primaryTerm: meta._primary_term,
+      hash: deep && source !== undefined ? sourceTextHash(source) : undefined,
+    },
   };
 }

@@ -2,10 +2,14 @@
 // Why shards and `_doc`: it needs no sort on `_id` (Elasticsearch 8+ refuses one), it is the cheapest order
 // for the server, and a per-shard `_seq_no` range is how `--since` picks the documents changed on that shard.
 // Why scroll and not point-in-time: it is the one read context every engine and version has.
+
+import type { AnswerBatch } from '../cluster/answer-stream.js';
 import type { ClusterClient } from '../cluster/client.js';
-import { clearScroll, nextScrollPage, openScroll } from '../cluster/read-context.js';
-import type { Sleep } from '../cluster/retry.js';
-import { type RawHit, toRecord } from './hits.js';
+import { ResponseError } from '../cluster/errors.js';
+import { clearScroll, scrollStream, searchStream } from '../cluster/read-context.js';
+import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
+import { BATCH_BYTES } from '../copy/page-sizer.js';
+import { type ElementRecord, elementRecord } from './hits.js';
 import { lookupRecords } from './lookup.js';
 import { inSample } from './partition.js';
 import type { DocRecord, ShardCheckpoints } from './types.js';
@@ -59,24 +63,63 @@ async function listShard(options: ListSideOptions, shard: number): Promise<numbe
     seq_no_primary_term: true,
     query: checkpoint === undefined ? { match_all: {} } : { range: { _seq_no: { gt: checkpoint } } },
   };
-  const scroll = {
-    keepAlive: KEEP_ALIVE,
-    preference: `_shards:${shard}`,
-    what: `list shard ${shard} of ${index}`,
-  };
-  let page = await openScroll<unknown>(client, index, body, scroll);
+  const stream = { batchBytes: BATCH_BYTES };
+  let scrollId: string | undefined;
   let listed = 0;
   try {
-    while (page.hits.length > 0) {
-      listed += page.hits.length;
-      await options.onPage(await pageRecords(options, page.hits), page.hits.length);
-      if (!page.scrollId) break;
-      page = await nextScrollPage<unknown>(client, page.scrollId, scroll, options.sleep);
+    for (;;) {
+      const id = scrollId;
+      const answer = () =>
+        id === undefined
+          ? searchStream(client, index, body, {
+              ...stream,
+              query: { scroll: KEEP_ALIVE, preference: `_shards:${shard}` },
+            })
+          : scrollStream(client, id, KEEP_ALIVE, stream);
+      let count = 0;
+      for await (const batch of withBusyRetry(answer, options.sleep)) {
+        count += batch.elements.length;
+        scrollId = batch.end?.scrollId ?? scrollId;
+        if (batch.elements.length === 0) continue;
+        listed += batch.elements.length;
+        const hits = batch.elements.map((e) => elementRecord(e, options.deep && !sourcesLater(options)));
+        await options.onPage(await pageRecords(options, hits), batch.elements.length);
+      }
+      if (count === 0 || !scrollId) break;
     }
   } finally {
-    if (page.scrollId) await clearScroll(client, page.scrollId);
+    if (scrollId) await clearScroll(client, scrollId);
   }
   return listed;
+}
+
+const BUSY_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+/**
+ * A busy refusal (429) of a scroll page comes before any of its hits and means the server did not run it, so
+ * it is sent again after a backoff: a busy cluster slows the listing down instead of failing it. Anything
+ * else, or a failure once hits were handed out, is thrown.
+ */
+async function* withBusyRetry(
+  answer: () => AsyncGenerator<AnswerBatch>,
+  sleep: Sleep = realSleep,
+): AsyncGenerator<AnswerBatch> {
+  for (let attempt = 0; ; attempt++) {
+    const batches = answer();
+    let first: IteratorResult<AnswerBatch>;
+    try {
+      first = await batches.next();
+    } catch (error) {
+      if (!(error instanceof ResponseError && error.retryable) || attempt + 1 >= BUSY_RETRY.attempts)
+        throw error;
+      await sleep(backoffDelay(BUSY_RETRY, attempt));
+      continue;
+    }
+    if (first.done) return;
+    yield first.value;
+    yield* batches;
+    return;
+  }
 }
 
 /**
@@ -87,10 +130,10 @@ function sourcesLater(options: ListSideOptions): boolean {
   return options.deep && options.sample < 1;
 }
 
-async function pageRecords(options: ListSideOptions, hits: readonly RawHit[]): Promise<DocRecord[]> {
-  const sampled = hits.filter((hit) => inSample(hit._id, options.sample));
-  if (!sourcesLater(options)) return sampled.map((hit) => toRecord(hit, options.deep));
-  const keys = sampled.map((hit) => ({ id: hit._id, routing: hit._routing }));
+async function pageRecords(options: ListSideOptions, hits: readonly ElementRecord[]): Promise<DocRecord[]> {
+  const sampled = hits.filter((hit) => inSample(hit.record.id, options.sample));
+  if (!sourcesLater(options)) return sampled.map((hit) => hit.record);
+  const keys = sampled.map((hit) => ({ id: hit.record.id, routing: hit.record.routing }));
   const records = await lookupRecords(options.client, options.index, keys, true);
   return records.filter((r): r is DocRecord => r !== undefined);
 }

@@ -1,9 +1,12 @@
 // Fresh, real-time reads of single documents (mget reads the latest write even before a refresh), used to
 // re-check differences and, with `--since`, to find the dest copies of the source documents that changed.
+// Answers are read as they arrive and only each document's record is kept, so documents of any size fit.
+import { ByteBudget } from '../cluster/byte-budget.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { FerryError } from '../cluster/errors.js';
-import { type MgetKey, mgetDocuments } from '../cluster/mget.js';
-import { toRecord } from './hits.js';
+import { type MgetKey, mgetStream } from '../cluster/mget.js';
+import { BATCH_BYTES } from '../copy/page-sizer.js';
+import { elementRecord } from './hits.js';
 import type { DocRecord } from './types.js';
 
 export class LookupError extends FerryError {
@@ -19,6 +22,8 @@ export class LookupError extends FerryError {
 export type LookupKey = MgetKey;
 
 const BATCH = 500;
+/** With `_source`, fewer ids per request: the server builds each answer whole. */
+const DEEP_BATCH = 50;
 
 /** One answer per key, in order: the record, or undefined when that side has no such document. */
 export async function lookupRecords(
@@ -28,14 +33,20 @@ export async function lookupRecords(
   deep: boolean,
 ): Promise<(DocRecord | undefined)[]> {
   const out: (DocRecord | undefined)[] = [];
-  for (let from = 0; from < keys.length; from += BATCH) {
-    const batch = keys.slice(from, from + BATCH);
-    const docs = await mgetDocuments(client, index, batch, deep);
-    for (const doc of docs) {
-      // An item error (e.g. routing required) is not "no such document": reporting it missing would be a lie.
-      if (doc.error) throw new LookupError(index, doc._id, doc.error.type, doc.error.reason);
-      out.push(doc.found ? toRecord(doc, deep) : undefined);
-    }
+  const step = deep ? DEEP_BATCH : BATCH;
+  // A budget of its own: look-ups run inside a listing's page (sampling, --since), which holds bytes of the
+  // shared one; waiting on that could mean waiting on itself.
+  const budget = new ByteBudget(BATCH_BYTES);
+  for (let from = 0; from < keys.length; from += step) {
+    const batch = keys.slice(from, from + step);
+    for await (const answer of mgetStream(client, index, batch, deep, { batchBytes: BATCH_BYTES, budget }))
+      for (const element of answer.elements) {
+        const { meta, record } = elementRecord(element, deep);
+        // An item error (e.g. routing required) is not "no such document": reporting it missing would be a lie.
+        if (meta.error)
+          throw new LookupError(index, meta._id, meta.error.type ?? 'error', meta.error.reason ?? '');
+        out.push(meta.found === true ? record : undefined);
+      }
   }
   return out;
 }
