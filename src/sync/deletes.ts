@@ -9,6 +9,7 @@ import type { ClusterClient } from '../cluster/client.js';
 import type { SourceChange } from './applier.js';
 import type { Marks } from './capture.js';
 import type { Ledger, LedgerRow } from './ledger.js';
+import { type PhaseTimes, timed, timedSync } from './round-timings.js';
 
 /** A range whose ledger count is at most this is listed; above, it is cut into BUCKETS and counted. */
 const LIST_BELOW = 16;
@@ -42,6 +43,7 @@ interface ScanRun {
   scan: DeleteScan;
   /** Ledger rows the source no longer lists: delete candidates, to be confirmed. */
   candidates: LedgerRow[];
+  times: PhaseTimes | undefined;
 }
 
 export async function findDeletes(
@@ -49,6 +51,7 @@ export async function findDeletes(
   index: string,
   ledger: Ledger,
   marks: Marks,
+  times?: PhaseTimes,
 ): Promise<DeleteScan> {
   const scan: DeleteScan = {
     deletes: [],
@@ -58,10 +61,10 @@ export async function findDeletes(
     unknown: [],
     recaptureFrom: {},
   };
-  const run: ScanRun = { source, index, ledger, scan, candidates: [] };
+  const run: ScanRun = { source, index, ledger, scan, candidates: [], times };
   // Shards are scanned at the same time, as capture reads them: the scan's latency is the slowest shard's.
   await Promise.all(Object.entries(marks).map(([shard, mark]) => scanShard(run, Number(shard), mark)));
-  scan.deletes = await confirmGone(run);
+  scan.deletes = await timed(times, 'confirm', () => confirmGone(run));
   return scan;
 }
 
@@ -75,24 +78,28 @@ type Range = [from: number, to: number];
  */
 async function scanShard(run: ScanRun, shard: number, mark: number): Promise<void> {
   if (mark < -1) return;
-  const { ledger } = run;
   // From -2: rows a new shard history set back to -1 (shard-history.ts) are counted too.
-  if ((await countRanges(run, shard, [[-2, mark]]))[0] === ledger.liveCount(shard, -2, mark)) return;
+  if ((await countRanges(run, shard, [[-2, mark]]))[0] === expected(run, shard, -2, mark)) return;
   let differing: Range[] = [[-2, mark]];
   const small: Range[] = [];
   while (differing.length > 0) {
     const cut: Range[] = [];
     for (const [from, to] of differing)
-      if (ledger.liveCount(shard, from, to) <= LIST_BELOW || to - from <= BUCKETS) small.push([from, to]);
+      if (expected(run, shard, from, to) <= LIST_BELOW || to - from <= BUCKETS) small.push([from, to]);
       else cut.push(...split(from, to));
     if (cut.length === 0) break;
     const actual = await countRanges(run, shard, cut);
-    differing = cut.filter(([from, to], i) => actual[i] !== ledger.liveCount(shard, from, to));
+    differing = cut.filter(([from, to], i) => actual[i] !== expected(run, shard, from, to));
   }
   // Ranges come out level by level; the listing pages through them in `_seq_no` order.
   small.sort((a, b) => a[0] - b[0]);
   for (let i = 0; i < small.length; i += RANGES_PER_LIST)
     await listRanges(run, shard, small.slice(i, i + RANGES_PER_LIST));
+}
+
+/** Live documents the ledger knows in (from, to] of a shard. */
+function expected(run: ScanRun, shard: number, from: number, to: number): number {
+  return timedSync(run.times, 'scanLedger', () => run.ledger.liveCount(shard, from, to));
 }
 
 function split(from: number, to: number): Range[] {
@@ -109,25 +116,27 @@ async function countRanges(run: ScanRun, shard: number, ranges: Range[]): Promis
     const chunk = ranges.slice(i, i + RANGES_PER_COUNT);
     run.scan.requests++;
     // A range aggregation's `from` is inclusive and `to` exclusive: (lo, hi] is [lo + 1, hi + 1).
-    const res = await run.source.search(
-      run.index,
-      {
-        size: 0,
-        query: { range: { _seq_no: { gt: chunk[0]![0], lte: chunk.at(-1)![1] } } },
-        aggs: {
-          b: {
-            range: {
-              field: '_seq_no',
-              keyed: false,
-              ranges: chunk.map(([lo, hi], k) => ({ key: String(k), from: lo + 1, to: hi + 1 })),
+    const res = await timed(run.times, 'scanCount', () =>
+      run.source.search(
+        run.index,
+        {
+          size: 0,
+          query: { range: { _seq_no: { gt: chunk[0]![0], lte: chunk.at(-1)![1] } } },
+          aggs: {
+            b: {
+              range: {
+                field: '_seq_no',
+                keyed: false,
+                ranges: chunk.map(([lo, hi], k) => ({ key: String(k), from: lo + 1, to: hi + 1 })),
+              },
             },
           },
         },
-      },
-      {
-        preference: `_shards:${shard}`,
-        filter_path: '_shards,timed_out,aggregations.b.buckets.key,aggregations.b.buckets.doc_count',
-      },
+        {
+          preference: `_shards:${shard}`,
+          filter_path: '_shards,timed_out,aggregations.b.buckets.key,aggregations.b.buckets.doc_count',
+        },
+      ),
     );
     const byKey = new Map((res.aggregations?.b?.buckets ?? []).map((b) => [String(b.key), b.doc_count]));
     counts.push(...chunk.map((_, k) => byKey.get(String(k)) ?? 0));
@@ -143,25 +152,29 @@ async function listRanges(run: ScanRun, shard: number, ranges: Range[]): Promise
   let after = ranges[0]![0];
   for (;;) {
     scan.requests++;
-    const res = await run.source.search(
-      run.index,
-      {
-        size: PAGE,
-        _source: false,
-        seq_no_primary_term: true,
-        query: {
-          bool: { filter: [{ range: { _seq_no: { gt: after } } }], should, minimum_should_match: 1 },
+    const res = await timed(run.times, 'scanList', () =>
+      run.source.search(
+        run.index,
+        {
+          size: PAGE,
+          _source: false,
+          seq_no_primary_term: true,
+          query: {
+            bool: { filter: [{ range: { _seq_no: { gt: after } } }], should, minimum_should_match: 1 },
+          },
+          sort: [{ _seq_no: 'asc' }],
         },
-        sort: [{ _seq_no: 'asc' }],
-      },
-      { preference: `_shards:${shard}`, filter_path: '_shards,timed_out,hits.hits._id,hits.hits._seq_no' },
+        { preference: `_shards:${shard}`, filter_path: '_shards,timed_out,hits.hits._id,hits.hits._seq_no' },
+      ),
     );
     const hits = res.hits?.hits ?? [];
     for (const h of hits) present.set(h._id, h._seq_no ?? after + 1);
     if (hits.length < PAGE) break;
     after = hits.at(-1)?._seq_no ?? Number.MAX_SAFE_INTEGER;
   }
-  const known = ranges.flatMap(([from, to]) => run.ledger.liveRows(shard, from, to));
+  const known = timedSync(run.times, 'scanLedger', () =>
+    ranges.flatMap(([from, to]) => run.ledger.liveRows(shard, from, to)),
+  );
   const knownIds = new Set(known.map((r) => r.id));
   for (const r of known) if (!present.has(r.id)) run.candidates.push(r);
   for (const [id, seq] of present)

@@ -7,6 +7,7 @@ import { add, captureBounds, captureShard, type Marks, operationsBetween } from 
 import { findDeletes } from './deletes.js';
 import type { SyncSession } from './open.js';
 import { recopy } from './recopy.js';
+import { type PhaseTimes, timed } from './round-timings.js';
 import { type HistoryReset, resetMovedHistories } from './shard-history.js';
 
 export interface RoundResult extends ApplyResult {
@@ -26,6 +27,8 @@ export interface RoundResult extends ApplyResult {
   historyResets: HistoryReset[];
   /** Marks the delete scan covered (undefined when it did not run): deletes below them are applied. */
   scannedMarks: Marks | undefined;
+  /** Where the round's time went, per phase (round-timings.ts). */
+  times: PhaseTimes;
 }
 
 export interface RoundOptions {
@@ -37,7 +40,8 @@ export interface RoundOptions {
 }
 
 export async function catchUp(o: RoundOptions): Promise<RoundResult> {
-  const bounds = await captureBounds(o.source, o.index);
+  const times: PhaseTimes = {};
+  const bounds = await captureBounds(o.source, o.index, 'globalCheckpoint', times);
   const historyResets = resetMovedHistories(o.sync.ledger, bounds.histories);
   const from = o.sync.ledger.marks();
   const to = bounds.marks;
@@ -55,8 +59,10 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     marks: to,
     historyResets,
     scannedMarks: undefined,
+    times,
   };
-  const capture = { source: o.source, index: o.index, applier: o.sync.applier, onCommit: o.onCommit };
+  const capture = { source: o.source, index: o.index, applier: o.sync.applier, onCommit: o.onCommit, times };
+  const shardsStarted = performance.now();
   await Promise.all(
     Object.entries(to).map(async ([shard, upper]) => {
       const lower = from[Number(shard)] ?? -1;
@@ -66,18 +72,22 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
       result.changes += r.changes;
     }),
   );
+  times.shards = performance.now() - shardsStarted;
   if (o.scanDeletes) {
     const scanned = o.sync.ledger.marks();
-    const scan = await findDeletes(o.source, o.index, o.sync.ledger, scanned);
+    const scan = await timed(times, 'scan', () =>
+      findDeletes(o.source, o.index, o.sync.ledger, scanned, times),
+    );
     result.scannedMarks = scanned;
     result.deletesFound = scan.deletes.length;
     result.scanRequests = scan.requests;
     result.unknownOnSource = scan.unknownOnSource;
     result.unknownIds = scan.unknownIds;
-    if (scan.deletes.length > 0) add(result, await o.sync.applier.apply(scan.deletes));
+    if (scan.deletes.length > 0)
+      add(result, await timed(times, 'deleteApply', () => o.sync.applier.apply(scan.deletes)));
     // A live source document the ledger does not know was missed: it is copied again now, and past the few
     // thousand a scan keeps, capture reads their ranges again next round.
-    add(result, await recopy(o.source, o.index, o.sync.applier, scan.unknown));
+    add(result, await timed(times, 'recopy', () => recopy(o.source, o.index, o.sync.applier, scan.unknown)));
     const back: Marks = {};
     for (const [shard, seq] of Object.entries(scan.recaptureFrom)) back[Number(shard)] = seq - 1;
     if (Object.keys(back).length > 0) o.sync.ledger.commit({ marks: back });

@@ -16,6 +16,14 @@ import { reached, recordSwitch, type SwitchRecord } from '../../sync/cutover.js'
 import { addSample, emptyDistribution, type LagClock, type LagNow, lagNow } from '../../sync/lag.js';
 import { openSync, type SyncSession } from '../../sync/open.js';
 import { catchUp, type RoundResult } from '../../sync/round.js';
+import {
+  addLate,
+  addRound,
+  emptyPhaseSummary,
+  isPhaseSummary,
+  type PhaseSummary,
+  type PhaseTimes,
+} from '../../sync/round-timings.js';
 import { DONE, type Step, type StepContext, type StepOutcome } from '../step.js';
 import { stopSourceAliasWrites } from './move-aliases.js';
 
@@ -67,6 +75,8 @@ export const sync: Step = {
     try {
       await sync.applier.recover();
       let failures = 0;
+      /** The wait before this round, counted in its timings. */
+      let pausedMs = 0;
       for (;;) {
         if (await ctx.pauseRequested()) return { kind: 'paused' };
         if (!data.switch && gatePassed(ctx) && (await ctx.switchSignalled())) {
@@ -79,7 +89,7 @@ export const sync: Step = {
         try {
           // A failed round can leave intents (a bulk whose answer was lost): settle them first.
           if (failures > 0) await sync.applier.recover();
-          outcome = await round(ctx, sync, data);
+          outcome = await round(ctx, sync, data, pausedMs);
           failures = 0;
         } catch (error) {
           // A node restarting or a primary failing over: the round is redone from the ledger's marks.
@@ -91,7 +101,9 @@ export const sync: Step = {
           continue;
         }
         if (outcome) return outcome;
+        const pauseStarted = performance.now();
         await ctx.sleep(ROUND_PAUSE_MS);
+        pausedMs = performance.now() - pauseStarted;
       }
     } finally {
       sync.close();
@@ -133,8 +145,10 @@ async function round(
   ctx: StepContext,
   sync: SyncSession,
   data: SyncRecord,
+  pausedMs: number,
 ): Promise<StepOutcome | undefined> {
   const { plan } = ctx;
+  const started = performance.now();
   const now = () => ctx.now().getTime();
   const sw = data.switch;
   const scanDue = now() - data.lastScanAt >= plan.reconcileSeconds * 1000;
@@ -157,6 +171,7 @@ async function round(
     ctx.progress.warn(
       `delete scan: ${r.unknownOnSource} source document(s) missing from the ledger (e.g. ${r.unknownIds.slice(0, 3).join(', ')}); capture reads their range again`,
     );
+  const afterStarted = performance.now();
   const positions = await shardPositions(ctx.source, plan.sourceIndex);
   const total = positions.reduce((s, p) => s + p.maxSeqNo, 0);
   if (total !== data.lastPositions) {
@@ -181,12 +196,37 @@ async function round(
     }
     announceOrRefine(ctx, sw, max);
   }
+  const timings = keepTimings(ctx, r.times, {
+    after: performance.now() - afterStarted,
+    pause: pausedMs,
+    started,
+  });
+  const saveStarted = performance.now();
   await ctx.save();
+  addLate(timings, 'save', performance.now() - saveStarted);
   ctx.checkpoint(sw ? 'window-round' : 'round');
   const quiet = (now() - data.lastChangeAt) / 1000 >= plan.quietSeconds;
   const drained = r.deletesFound === 0 && lagOps === 0;
   if (sw?.syncedAt && (sw.blockedAt || (quiet && drained))) return finish(ctx, sync, data);
   return undefined;
+}
+
+/** Adds the round's phase times (and the step's own: after the round, the wait before it) to the state's sums. */
+function keepTimings(
+  ctx: StepContext,
+  times: PhaseTimes,
+  own: { after: number; pause: number; started: number },
+): PhaseSummary {
+  const kept = ctx.state.results.roundTimings;
+  const summary = isPhaseSummary(kept) ? kept : emptyPhaseSummary();
+  addRound(summary, {
+    ...times,
+    after: own.after,
+    pause: own.pause,
+    round: performance.now() - own.started + own.pause,
+  });
+  ctx.state.results.roundTimings = summary;
+  return summary;
 }
 
 /**
