@@ -14,6 +14,8 @@ import { type PhaseTimes, timed, timedSync } from './round-timings.js';
 /** A range whose ledger count is at most this is listed; above, it is cut into BUCKETS and counted. */
 const LIST_BELOW = 16;
 const BUCKETS = 16;
+/** Expected documents per bucket of a shard's first level (a 2.5M-document shard: 1000 buckets of 2,500). */
+const FIRST_BUCKET_DOCS = 256;
 /** Ranges per aggregation request and per listing request (a bool of ranges), and ids per listing page. */
 const RANGES_PER_COUNT = 1000;
 const RANGES_PER_LIST = 200;
@@ -36,7 +38,7 @@ export interface DeleteScan {
 }
 
 /** What one scan works with and what it finds; passed down the narrowing as one value. */
-interface ScanRun {
+export interface ScanRun {
   source: ClusterClient;
   index: string;
   ledger: Ledger;
@@ -46,13 +48,8 @@ interface ScanRun {
   times: PhaseTimes | undefined;
 }
 
-export async function findDeletes(
-  source: ClusterClient,
-  index: string,
-  ledger: Ledger,
-  marks: Marks,
-  times?: PhaseTimes,
-): Promise<DeleteScan> {
+/** A scan of some shards: scanShard on each (at any time, e.g. right after its capture), then finishScan. */
+export function startScan(source: ClusterClient, index: string, ledger: Ledger, times?: PhaseTimes): ScanRun {
   const scan: DeleteScan = {
     deletes: [],
     requests: 0,
@@ -61,49 +58,77 @@ export async function findDeletes(
     unknown: [],
     recaptureFrom: {},
   };
-  const run: ScanRun = { source, index, ledger, scan, candidates: [], times };
+  return { source, index, ledger, scan, candidates: [], times };
+}
+
+/** The candidates of every shard scanned, confirmed gone by realtime reads of the source: the deletes. */
+export async function finishScan(run: ScanRun): Promise<DeleteScan> {
+  run.scan.deletes = await timed(run.times, 'confirm', () => confirmGone(run));
+  return run.scan;
+}
+
+export async function findDeletes(
+  source: ClusterClient,
+  index: string,
+  ledger: Ledger,
+  marks: Marks,
+  times?: PhaseTimes,
+): Promise<DeleteScan> {
+  const run = startScan(source, index, ledger, times);
   // Shards are scanned at the same time, as capture reads them: the scan's latency is the slowest shard's.
   await Promise.all(Object.entries(marks).map(([shard, mark]) => scanShard(run, Number(shard), mark)));
-  scan.deletes = await timed(times, 'confirm', () => confirmGone(run));
-  return scan;
+  return finishScan(run);
 }
 
 type Range = [from: number, to: number];
 
 /**
- * One shard, level by level: a count of the whole range up to the mark; where the ledger expects a different
- * number, the ranges are cut into buckets, all of a level counted in one aggregation, down to small ranges
- * whose ids are listed together. Requests per round grow with the depth (log16 of the shard), not with the
- * number of deletes; bytes read grow with the deletes times LIST_BELOW.
+ * One shard, level by level. The first level cuts the whole range up to the mark into buckets of about
+ * FIRST_BUCKET_DOCS expected documents, all counted in one aggregation: the one request that visits every
+ * document of the shard (a separate count of the whole range would visit them all once more, and under a client
+ * load something is deleted in most rounds). Where the ledger expects a different number, the ranges are cut
+ * into BUCKETS and counted again, down to small ranges whose ids are listed together. Requests per round grow
+ * with the depth, not with the number of deletes; bytes read grow with the deletes times LIST_BELOW.
+ * Returns whether every count matched (the shard holds exactly what the ledger expects).
  */
-async function scanShard(run: ScanRun, shard: number, mark: number): Promise<void> {
-  if (mark < -1) return;
+export async function scanShard(run: ScanRun, shard: number, mark: number): Promise<boolean> {
+  if (mark < -1) return true;
+  // Ledger counts are asked again for the ranges cut at the level before: kept for this scan.
+  const counts = new Map<string, number>();
+  const expected = ([from, to]: Range): number => {
+    const key = `${from}:${to}`;
+    let n = counts.get(key);
+    if (n === undefined) {
+      n = timedSync(run.times, 'scanLedger', () => run.ledger.liveCount(shard, from, to));
+      counts.set(key, n);
+    }
+    return n;
+  };
   // From -2: rows a new shard history set back to -1 (shard-history.ts) are counted too.
-  if ((await countRanges(run, shard, [[-2, mark]]))[0] === expected(run, shard, -2, mark)) return;
-  let differing: Range[] = [[-2, mark]];
+  const whole: Range = [-2, mark];
+  let level = split(whole, Math.ceil(expected(whole) / FIRST_BUCKET_DOCS));
   const small: Range[] = [];
-  while (differing.length > 0) {
-    const cut: Range[] = [];
-    for (const [from, to] of differing)
-      if (expected(run, shard, from, to) <= LIST_BELOW || to - from <= BUCKETS) small.push([from, to]);
-      else cut.push(...split(from, to));
-    if (cut.length === 0) break;
-    const actual = await countRanges(run, shard, cut);
-    differing = cut.filter(([from, to], i) => actual[i] !== expected(run, shard, from, to));
+  let clean = true;
+  while (level.length > 0) {
+    const actual = await countRanges(run, shard, level);
+    const differing = level.filter((range, i) => actual[i] !== expected(range));
+    if (differing.length > 0) clean = false;
+    level = [];
+    for (const range of differing)
+      if (expected(range) <= LIST_BELOW || range[1] - range[0] <= BUCKETS) small.push(range);
+      else level.push(...split(range, BUCKETS));
   }
   // Ranges come out level by level; the listing pages through them in `_seq_no` order.
   small.sort((a, b) => a[0] - b[0]);
   for (let i = 0; i < small.length; i += RANGES_PER_LIST)
     await listRanges(run, shard, small.slice(i, i + RANGES_PER_LIST));
+  return clean;
 }
 
-/** Live documents the ledger knows in (from, to] of a shard. */
-function expected(run: ScanRun, shard: number, from: number, to: number): number {
-  return timedSync(run.times, 'scanLedger', () => run.ledger.liveCount(shard, from, to));
-}
-
-function split(from: number, to: number): Range[] {
-  const width = Math.ceil((to - from) / BUCKETS);
+/** (from, to] cut into `parts` ranges of equal width (at least one, at most RANGES_PER_COUNT). */
+function split([from, to]: Range, parts: number): Range[] {
+  const n = Math.min(RANGES_PER_COUNT, Math.max(1, parts));
+  const width = Math.max(1, Math.ceil((to - from) / n));
   const out: Range[] = [];
   for (let lo = from; lo < to; lo += width) out.push([lo, Math.min(to, lo + width)]);
   return out;

@@ -15,7 +15,7 @@ import { writeConflictsFile } from '../../sync/conflicts-file.js';
 import { reached, recordSwitch, type SwitchRecord } from '../../sync/cutover.js';
 import { addSample, emptyDistribution, type LagClock, type LagNow, lagNow } from '../../sync/lag.js';
 import { openSync, type SyncSession } from '../../sync/open.js';
-import { catchUp, type RoundResult } from '../../sync/round.js';
+import { catchUp, type QuietShards, type RoundResult } from '../../sync/round.js';
 import {
   addLate,
   addRound,
@@ -27,7 +27,8 @@ import {
 import { DONE, type Step, type StepContext, type StepOutcome } from '../step.js';
 import { stopSourceAliasWrites } from './move-aliases.js';
 
-const ROUND_PAUSE_MS = 250;
+/** Wait between two rounds when the last one found nothing to do; a round that did work is followed at once. */
+const IDLE_PAUSE_MS = 250;
 const READY_OPS = 100;
 /** Recent rounds kept as a lag series in the state (status, the page's chart); older ones are in the summary. */
 const MAX_LAG_SAMPLES = 600;
@@ -75,8 +76,7 @@ export const sync: Step = {
     try {
       await sync.applier.recover();
       let failures = 0;
-      /** The wait before this round, counted in its timings. */
-      let pausedMs = 0;
+      const loop: RoundLoop = { pausedMs: 0, busy: false, quietShards: new Map() };
       for (;;) {
         if (await ctx.pauseRequested()) return { kind: 'paused' };
         if (!data.switch && gatePassed(ctx) && (await ctx.switchSignalled())) {
@@ -89,9 +89,11 @@ export const sync: Step = {
         try {
           // A failed round can leave intents (a bulk whose answer was lost): settle them first.
           if (failures > 0) await sync.applier.recover();
-          outcome = await round(ctx, sync, data, pausedMs);
+          outcome = await round(ctx, sync, data, loop);
           failures = 0;
         } catch (error) {
+          // What a failed round left is not known to be clean: every shard is scanned again.
+          loop.quietShards.clear();
           // A node restarting or a primary failing over: the round is redone from the ledger's marks.
           if (!transient(error) || ++failures > MAX_ROUND_FAILURES) throw error;
           ctx.progress.warn(
@@ -101,9 +103,10 @@ export const sync: Step = {
           continue;
         }
         if (outcome) return outcome;
+        // Under a client load the next round starts at once: the lag is about one round, not a round and a wait.
         const pauseStarted = performance.now();
-        await ctx.sleep(ROUND_PAUSE_MS);
-        pausedMs = performance.now() - pauseStarted;
+        if (!loop.busy) await ctx.sleep(IDLE_PAUSE_MS);
+        loop.pausedMs = performance.now() - pauseStarted;
       }
     } finally {
       sync.close();
@@ -141,11 +144,21 @@ function syncRecord(ctx: StepContext): SyncRecord {
   return ctx.data as unknown as SyncRecord;
 }
 
+/** What the round loop carries from one round to the next, in memory. */
+interface RoundLoop {
+  /** The wait before this round, counted in its timings. */
+  pausedMs: number;
+  /** Whether the last round found source operations to apply or deletes: then no wait before the next. */
+  busy: boolean;
+  /** Shards a delete scan found exactly as the ledger expects, with nothing since (round.ts). */
+  quietShards: QuietShards;
+}
+
 async function round(
   ctx: StepContext,
   sync: SyncSession,
   data: SyncRecord,
-  pausedMs: number,
+  loop: RoundLoop,
 ): Promise<StepOutcome | undefined> {
   const { plan } = ctx;
   const started = performance.now();
@@ -159,7 +172,9 @@ async function round(
     sync,
     scanDeletes: scanDue || switchPending || sw !== undefined,
     onCommit: () => ctx.checkpoint('ledger-commit'),
+    quietShards: loop.quietShards,
   });
+  loop.busy = r.operations > 0 || (r.deletesFound ?? 0) > 0 || r.unknownOnSource > 0;
   data.rounds++;
   if (r.deletesFound !== undefined) data.lastScanAt = now();
   for (const reset of r.historyResets)
@@ -198,7 +213,7 @@ async function round(
   }
   const timings = keepTimings(ctx, r.times, {
     after: performance.now() - afterStarted,
-    pause: pausedMs,
+    pause: loop.pausedMs,
     started,
   });
   const saveStarted = performance.now();
