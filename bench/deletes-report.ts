@@ -64,7 +64,7 @@ export async function writeDeletesResults(r: DeletesBenchRun): Promise<string> {
   };
   const passes = r.listingPasses as { seconds: number; deleted: number }[];
   const passSeconds = passes.map((p) => p.seconds);
-  const lag = r.ferryState.results.lag;
+  const lag = r.ferryState.results.lagSummary;
   const verification = r.ferryState.results.verification as
     | { unexplained?: number; sourceDocs?: number }
     | undefined;
