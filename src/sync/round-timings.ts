@@ -22,7 +22,7 @@ export const PHASES = {
   after: 'after the round: positions for the lag (wall)',
   save: "state saved (wall; each round's save is summed in with the next save)",
   pause: 'wait before the next round (wall)',
-  round: 'whole round (wall)',
+  round: 'whole round, the wait before it included (wall)',
 } as const;
 
 export type Phase = keyof typeof PHASES;
@@ -89,6 +89,30 @@ export function addLate(summary: PhaseSummary, phase: Phase, ms: number): void {
   summary.totalMs[phase] = Math.round((summary.totalMs[phase] ?? 0) + ms);
   summary.maxMs[phase] = Math.round(Math.max(summary.maxMs[phase] ?? 0, ms));
   summary.totalMs.round = Math.round((summary.totalMs.round ?? 0) + ms);
+}
+
+/** Phases on the round's own time line: their shares add up to about the whole round. */
+const WALL: readonly Phase[] = [
+  'positions',
+  'refresh',
+  'shards',
+  'scan',
+  'confirm',
+  'deleteApply',
+  'recopy',
+  'after',
+  'save',
+  'pause',
+];
+
+/** One line for a report: rounds, their mean length, and each wall phase's share, largest first. */
+export function describeRoundShares(summary: PhaseSummary): string {
+  const whole = summary.totalMs.round ?? 0;
+  if (summary.rounds === 0 || whole === 0) return 'no round measured';
+  const shares = WALL.filter((p) => (summary.totalMs[p] ?? 0) > 0)
+    .sort((a, b) => (summary.totalMs[b] ?? 0) - (summary.totalMs[a] ?? 0))
+    .map((p) => `${p} ${(((summary.totalMs[p] ?? 0) / whole) * 100).toFixed(0)}%`);
+  return `${summary.rounds} rounds, mean ${(whole / summary.rounds).toFixed(0)} ms: ${shares.join(', ')}`;
 }
 
 /** One line per phase: mean and longest per round, and its share of the rounds' time. */

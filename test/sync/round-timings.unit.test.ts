@@ -6,6 +6,7 @@ import {
   addLate,
   addRound,
   describePhases,
+  describeRoundShares,
   emptyPhaseSummary,
   type PhaseTimes,
   timed,
@@ -42,6 +43,7 @@ describe('round timings', () => {
       lines.some((l) => l.startsWith('refresh: mean 10 ms, max 10 ms, 10% of round time')),
       lines.join('\n'),
     );
+    assert.equal(describeRoundShares(summary), '1000 rounds, mean 100 ms: shards 95%, refresh 10%, save 0%');
     assert.ok(
       lines.some((l) => l.startsWith('shards: mean 95 ms, max 500 ms, 95% of round time')),
       lines.join('\n'),
