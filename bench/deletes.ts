@@ -43,6 +43,8 @@ const LISTING = 'bench-deletes-listing';
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // The commit measured is the one built now (the tree may move on while the run lasts).
+  const code = codeVersion();
   await build();
   const bed = await bedUp(parseEnginePair(values.engine), process.pid);
   const log = (m: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${m}`);
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
     log(`ferry run exited ${ferryResult.code}`);
     const state = await readState(stateDir, id);
     const path = await writeDeletesResults({
-      code: codeVersion(),
+      code,
       command: `npm run bench:deletes -- ${process.argv.slice(2).join(' ')}`.trim(),
       engines: `source ${engineLabel(source.engine)}, dest ${engineLabel(dest.engine)}`,
       docs: DOCS,

@@ -5,6 +5,7 @@ import type { AliasDefinition } from '../cluster/aliases.js';
 import { describeAlias, type NotCarried } from '../copy/dest-aliases.js';
 import type { MigrationState } from '../state/migration-state.js';
 import { describeUndo } from '../state/undo-action.js';
+import { describeRoundShares, isPhaseSummary } from '../sync/round-timings.js';
 import type { LiveVerifySummary } from '../verify/live-verify.js';
 import { type LagSample, summariseLagSamples } from './lag-summary.js';
 import { describeLagDistribution, isLagResults } from './lag-text.js';
@@ -44,6 +45,8 @@ export function renderReport(state: MigrationState): string {
       `  ${describeLagDistribution('write', r.lagSummary.writes)}`,
       `  ${describeLagDistribution('delete', r.lagSummary.deletes)}`,
     );
+  if (isPhaseSummary(r.roundTimings))
+    lines.push(`sync rounds, where their time went: ${describeRoundShares(r.roundTimings)}`);
   if (r.readyAt) lines.push(`caught up at ${String(r.readyAt)}`);
   if (r.switchAcknowledgedAt)
     lines.push(

@@ -11,6 +11,7 @@ import { BATCH_BYTES, PageSizer } from '../copy/page-sizer.js';
 import type { CopyHit } from '../copy/types.js';
 import type { Applier, ApplyResult, SourceChange } from './applier.js';
 import type { ShardHistory } from './ledger.js';
+import { addTime, type PhaseTimes, timed } from './round-timings.js';
 
 /** Per source shard number, a `_seq_no`. */
 export type Marks = Record<number, number>;
@@ -30,6 +31,8 @@ export type CaptureBound = 'globalCheckpoint' | 'localCheckpointForTests';
 
 export interface CaptureBounds {
   marks: Marks;
+  /** Each primary's max `_seq_no` (operations started, not all done) when the bounds were read. */
+  max: Marks;
   /** Each shard's primary term and history UUID when the bounds were read. */
   histories: Record<number, ShardHistory>;
 }
@@ -39,11 +42,13 @@ export async function captureBounds(
   client: ClusterClient,
   index: string,
   bound: CaptureBound = 'globalCheckpoint',
+  times?: PhaseTimes,
 ): Promise<CaptureBounds> {
-  const positions = await shardPositions(client, index);
-  await client.refresh(index);
-  const out: CaptureBounds = { marks: {}, histories: {} };
+  const positions = await timed(times, 'positions', () => shardPositions(client, index));
+  await timed(times, 'refresh', () => client.refresh(index));
+  const out: CaptureBounds = { marks: {}, max: {}, histories: {} };
   for (const p of positions) {
+    out.max[p.shard] = p.maxSeqNo;
     out.marks[p.shard] = bound === 'globalCheckpoint' ? p.globalCheckpoint : p.localCheckpoint;
     out.histories[p.shard] = { primaryTerm: p.primaryTerm, historyUuid: p.historyUuid };
   }
@@ -130,6 +135,8 @@ export interface CaptureOptions {
   onCommit?: () => void;
   /** Test seam: which copy answers (a preference such as `_only_nodes:<id>`); the server picks otherwise. */
   copyForTests?: string;
+  /** Where the round's time goes (source reads and applier time are added here). */
+  times?: PhaseTimes;
 }
 
 /** Applies one shard's changes in (from, to]; the mark moves with each page's ledger commit. */
@@ -140,20 +147,21 @@ export async function captureShard(
   to: number,
 ): Promise<ApplyResult & { changes: number }> {
   const total = { written: 0, deleted: 0, skipped: 0, conflicts: 0, changes: 0 };
-  for await (const page of changedPages(o.source, o.index, shard, from, to, o.copyForTests)) {
+  const pages = changedPages(o.source, o.index, shard, from, to, o.copyForTests);
+  for (;;) {
+    const read = performance.now();
+    const next = await pages.next();
+    if (o.times) addTime(o.times, 'captureRead', performance.now() - read);
+    if (next.done) break;
+    const page = next.value;
     const last = page.at(-1)?.seqNo ?? to;
-    add(
-      total,
-      await o.applier.apply(
-        page.map((h) => toChange(h, shard)),
-        { [shard]: last },
-      ),
-    );
+    const changes = page.map((h) => toChange(h, shard));
+    add(total, await timed(o.times, 'captureApply', () => o.applier.apply(changes, { [shard]: last })));
     total.changes += page.length;
     o.onCommit?.();
   }
   // Nothing above the last page up to `to` is left (those operations were deletes or overwritten since).
-  await o.applier.apply([], { [shard]: to });
+  await timed(o.times, 'captureApply', () => o.applier.apply([], { [shard]: to }));
   return total;
 }
 

@@ -4,9 +4,10 @@
 import type { ClusterClient } from '../cluster/client.js';
 import type { ApplyResult } from './applier.js';
 import { add, captureBounds, captureShard, type Marks, operationsBetween } from './capture.js';
-import { findDeletes } from './deletes.js';
+import { finishScan, scanShard, startScan } from './deletes.js';
 import type { SyncSession } from './open.js';
 import { recopy } from './recopy.js';
+import { type PhaseTimes, timed } from './round-timings.js';
 import { type HistoryReset, resetMovedHistories } from './shard-history.js';
 
 export interface RoundResult extends ApplyResult {
@@ -26,6 +27,8 @@ export interface RoundResult extends ApplyResult {
   historyResets: HistoryReset[];
   /** Marks the delete scan covered (undefined when it did not run): deletes below them are applied. */
   scannedMarks: Marks | undefined;
+  /** Where the round's time went, per phase (round-timings.ts). */
+  times: PhaseTimes;
 }
 
 export interface RoundOptions {
@@ -34,11 +37,23 @@ export interface RoundOptions {
   sync: SyncSession;
   scanDeletes: boolean;
   onCommit?: () => void;
+  /** Kept across the rounds of one sync step: shards a scan may skip because nothing can have been deleted. */
+  quietShards?: QuietShards;
 }
 
+/**
+ * Per shard, the source's max `_seq_no` when a delete scan last found it exactly as the ledger expects, with
+ * every operation up to it processed (max = global checkpoint = the mark scanned). A delete takes a new `_seq_no`,
+ * so while the max has not moved nothing was deleted and the shard's scan is skipped. Kept in memory only: a new
+ * process scans everything once.
+ */
+export type QuietShards = Map<number, number>;
+
 export async function catchUp(o: RoundOptions): Promise<RoundResult> {
-  const bounds = await captureBounds(o.source, o.index);
+  const times: PhaseTimes = {};
+  const bounds = await captureBounds(o.source, o.index, 'globalCheckpoint', times);
   const historyResets = resetMovedHistories(o.sync.ledger, bounds.histories);
+  for (const reset of historyResets) o.quietShards?.delete(reset.shard);
   const from = o.sync.ledger.marks();
   const to = bounds.marks;
   const result: RoundResult = {
@@ -55,31 +70,48 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     marks: to,
     historyResets,
     scannedMarks: undefined,
+    times,
   };
-  const capture = { source: o.source, index: o.index, applier: o.sync.applier, onCommit: o.onCommit };
+  const capture = { source: o.source, index: o.index, applier: o.sync.applier, onCommit: o.onCommit, times };
+  const scan = o.scanDeletes ? startScan(o.source, o.index, o.sync.ledger, times) : undefined;
+  const scanned: Marks = {};
+  const shardsStarted = performance.now();
+  // Each shard is captured and then scanned for deletes up to its new mark, shards at the same time: one shard's
+  // scan overlaps another's capture, and the round is as long as its slowest shard, not capture plus scan.
   await Promise.all(
-    Object.entries(to).map(async ([shard, upper]) => {
-      const lower = from[Number(shard)] ?? -1;
-      if (upper <= lower) return;
-      const r = await captureShard(capture, Number(shard), lower, upper);
-      add(result, r);
-      result.changes += r.changes;
+    Object.entries(to).map(async ([key, upper]) => {
+      const shard = Number(key);
+      const lower = from[shard] ?? -1;
+      if (upper > lower) {
+        const r = await captureShard(capture, shard, lower, upper);
+        add(result, r);
+        result.changes += r.changes;
+      }
+      if (!scan) return;
+      const mark = o.sync.ledger.marks()[shard] ?? -1;
+      scanned[shard] = mark;
+      const max = bounds.max[shard];
+      if (o.quietShards?.get(shard) === max && mark === max) return;
+      o.quietShards?.delete(shard);
+      const clean = await scanShard(scan, shard, mark);
+      if (clean && max === mark) o.quietShards?.set(shard, mark);
     }),
   );
-  if (o.scanDeletes) {
-    const scanned = o.sync.ledger.marks();
-    const scan = await findDeletes(o.source, o.index, o.sync.ledger, scanned);
+  times.shards = performance.now() - shardsStarted;
+  if (scan) {
+    const found = await finishScan(scan);
     result.scannedMarks = scanned;
-    result.deletesFound = scan.deletes.length;
-    result.scanRequests = scan.requests;
-    result.unknownOnSource = scan.unknownOnSource;
-    result.unknownIds = scan.unknownIds;
-    if (scan.deletes.length > 0) add(result, await o.sync.applier.apply(scan.deletes));
+    result.deletesFound = found.deletes.length;
+    result.scanRequests = found.requests;
+    result.unknownOnSource = found.unknownOnSource;
+    result.unknownIds = found.unknownIds;
+    if (found.deletes.length > 0)
+      add(result, await timed(times, 'deleteApply', () => o.sync.applier.apply(found.deletes)));
     // A live source document the ledger does not know was missed: it is copied again now, and past the few
     // thousand a scan keeps, capture reads their ranges again next round.
-    add(result, await recopy(o.source, o.index, o.sync.applier, scan.unknown));
+    add(result, await timed(times, 'recopy', () => recopy(o.source, o.index, o.sync.applier, found.unknown)));
     const back: Marks = {};
-    for (const [shard, seq] of Object.entries(scan.recaptureFrom)) back[Number(shard)] = seq - 1;
+    for (const [shard, seq] of Object.entries(found.recaptureFrom)) back[Number(shard)] = seq - 1;
     if (Object.keys(back).length > 0) o.sync.ledger.commit({ marks: back });
     o.onCommit?.();
   }

@@ -11,7 +11,7 @@ import { Applier } from '../../src/sync/applier.js';
 import { backfillIndex } from '../../src/sync/backfill.js';
 import { captureBounds } from '../../src/sync/capture.js';
 import { Ledger } from '../../src/sync/ledger.js';
-import { catchUp } from '../../src/sync/round.js';
+import { catchUp, type QuietShards } from '../../src/sync/round.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { allDocs, assertSameDocuments } from '../harness/documents.js';
 
@@ -101,6 +101,25 @@ describe('delete scan by counting', () => {
     const quiet = await catchUp({ source: c.source, index, sync, scanDeletes: true });
     assert.equal(quiet.deletesFound, 0);
     assert.equal(quiet.scanRequests, 3, 'with nothing deleted, one count per shard');
+    // The sync step's rounds remember the shards a scan found clean with every operation done: while their
+    // source position stands still nothing can have been deleted, and no scan request is sent at all.
+    const quietShards: QuietShards = new Map();
+    assert.equal(
+      (await catchUp({ source: c.source, index, sync, scanDeletes: true, quietShards })).scanRequests,
+      3,
+    );
+    const still = await catchUp({ source: c.source, index, sync, scanDeletes: true, quietShards });
+    assert.equal(still.scanRequests, 0, 'no source change: no shard scanned');
+    assert.deepEqual(
+      still.scannedMarks,
+      still.marks,
+      'the skipped shards count as scanned up to their marks',
+    );
+    const deleteP1 = `${JSON.stringify({ delete: { _index: index, _id: 'p1' } })}\n`;
+    assert.equal((await c.source.bulk(deleteP1, { refresh: 'true' })).errors, false);
+    const one = await catchUp({ source: c.source, index, sync, scanDeletes: true, quietShards });
+    assert.equal(one.deletesFound, 1, 'a delete moves its shard: scanned again');
+    assert.ok(one.scanRequests < 10, `${one.scanRequests} requests for one delete on one shard`);
 
     // A capture that skipped a new document (its mark moved past it) is caught by the count and read again.
     const missed = `${JSON.stringify({ index: { _index: index, _id: 'missed' } })}\n{"n":-1000}\n`;

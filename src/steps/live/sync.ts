@@ -15,11 +15,20 @@ import { writeConflictsFile } from '../../sync/conflicts-file.js';
 import { reached, recordSwitch, type SwitchRecord } from '../../sync/cutover.js';
 import { addSample, emptyDistribution, type LagClock, type LagNow, lagNow } from '../../sync/lag.js';
 import { openSync, type SyncSession } from '../../sync/open.js';
-import { catchUp, type RoundResult } from '../../sync/round.js';
+import { catchUp, type QuietShards, type RoundResult } from '../../sync/round.js';
+import {
+  addLate,
+  addRound,
+  emptyPhaseSummary,
+  isPhaseSummary,
+  type PhaseSummary,
+  type PhaseTimes,
+} from '../../sync/round-timings.js';
 import { DONE, type Step, type StepContext, type StepOutcome } from '../step.js';
 import { stopSourceAliasWrites } from './move-aliases.js';
 
-const ROUND_PAUSE_MS = 250;
+/** Wait between two rounds when the last one found nothing to do; a round that did work is followed at once. */
+const IDLE_PAUSE_MS = 250;
 const READY_OPS = 100;
 /** Recent rounds kept as a lag series in the state (status, the page's chart); older ones are in the summary. */
 const MAX_LAG_SAMPLES = 600;
@@ -67,6 +76,7 @@ export const sync: Step = {
     try {
       await sync.applier.recover();
       let failures = 0;
+      const loop: RoundLoop = { pausedMs: 0, busy: false, quietShards: new Map() };
       for (;;) {
         if (await ctx.pauseRequested()) return { kind: 'paused' };
         if (!data.switch && gatePassed(ctx) && (await ctx.switchSignalled())) {
@@ -79,9 +89,11 @@ export const sync: Step = {
         try {
           // A failed round can leave intents (a bulk whose answer was lost): settle them first.
           if (failures > 0) await sync.applier.recover();
-          outcome = await round(ctx, sync, data);
+          outcome = await round(ctx, sync, data, loop);
           failures = 0;
         } catch (error) {
+          // What a failed round left is not known to be clean: every shard is scanned again.
+          loop.quietShards.clear();
           // A node restarting or a primary failing over: the round is redone from the ledger's marks.
           if (!transient(error) || ++failures > MAX_ROUND_FAILURES) throw error;
           ctx.progress.warn(
@@ -91,7 +103,10 @@ export const sync: Step = {
           continue;
         }
         if (outcome) return outcome;
-        await ctx.sleep(ROUND_PAUSE_MS);
+        // Under a client load the next round starts at once: the lag is about one round, not a round and a wait.
+        const pauseStarted = performance.now();
+        if (!loop.busy) await ctx.sleep(IDLE_PAUSE_MS);
+        loop.pausedMs = performance.now() - pauseStarted;
       }
     } finally {
       sync.close();
@@ -129,12 +144,24 @@ function syncRecord(ctx: StepContext): SyncRecord {
   return ctx.data as unknown as SyncRecord;
 }
 
+/** What the round loop carries from one round to the next, in memory. */
+interface RoundLoop {
+  /** The wait before this round, counted in its timings. */
+  pausedMs: number;
+  /** Whether the last round found source operations to apply or deletes: then no wait before the next. */
+  busy: boolean;
+  /** Shards a delete scan found exactly as the ledger expects, with nothing since (round.ts). */
+  quietShards: QuietShards;
+}
+
 async function round(
   ctx: StepContext,
   sync: SyncSession,
   data: SyncRecord,
+  loop: RoundLoop,
 ): Promise<StepOutcome | undefined> {
   const { plan } = ctx;
+  const started = performance.now();
   const now = () => ctx.now().getTime();
   const sw = data.switch;
   const scanDue = now() - data.lastScanAt >= plan.reconcileSeconds * 1000;
@@ -145,7 +172,9 @@ async function round(
     sync,
     scanDeletes: scanDue || switchPending || sw !== undefined,
     onCommit: () => ctx.checkpoint('ledger-commit'),
+    quietShards: loop.quietShards,
   });
+  loop.busy = r.operations > 0 || (r.deletesFound ?? 0) > 0 || r.unknownOnSource > 0;
   data.rounds++;
   if (r.deletesFound !== undefined) data.lastScanAt = now();
   for (const reset of r.historyResets)
@@ -157,6 +186,7 @@ async function round(
     ctx.progress.warn(
       `delete scan: ${r.unknownOnSource} source document(s) missing from the ledger (e.g. ${r.unknownIds.slice(0, 3).join(', ')}); capture reads their range again`,
     );
+  const afterStarted = performance.now();
   const positions = await shardPositions(ctx.source, plan.sourceIndex);
   const total = positions.reduce((s, p) => s + p.maxSeqNo, 0);
   if (total !== data.lastPositions) {
@@ -181,12 +211,37 @@ async function round(
     }
     announceOrRefine(ctx, sw, max);
   }
+  const timings = keepTimings(ctx, r.times, {
+    after: performance.now() - afterStarted,
+    pause: loop.pausedMs,
+    started,
+  });
+  const saveStarted = performance.now();
   await ctx.save();
+  addLate(timings, 'save', performance.now() - saveStarted);
   ctx.checkpoint(sw ? 'window-round' : 'round');
   const quiet = (now() - data.lastChangeAt) / 1000 >= plan.quietSeconds;
   const drained = r.deletesFound === 0 && lagOps === 0;
   if (sw?.syncedAt && (sw.blockedAt || (quiet && drained))) return finish(ctx, sync, data);
   return undefined;
+}
+
+/** Adds the round's phase times (and the step's own: after the round, the wait before it) to the state's sums. */
+function keepTimings(
+  ctx: StepContext,
+  times: PhaseTimes,
+  own: { after: number; pause: number; started: number },
+): PhaseSummary {
+  const kept = ctx.state.results.roundTimings;
+  const summary = isPhaseSummary(kept) ? kept : emptyPhaseSummary();
+  addRound(summary, {
+    ...times,
+    after: own.after,
+    pause: own.pause,
+    round: performance.now() - own.started + own.pause,
+  });
+  ctx.state.results.roundTimings = summary;
+  return summary;
 }
 
 /**
