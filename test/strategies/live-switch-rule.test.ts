@@ -26,7 +26,9 @@ describe('live switch-over rule', () => {
     for (let i = 0; i < 50; i++)
       lines.push(JSON.stringify({ index: { _index: index, _id: `d${i}` } }), JSON.stringify({ n: i }));
     await c.source.bulk(`${lines.join('\n')}\n`, { refresh: 'true' });
-    const m = await newMigration(c, index, { quietSeconds: 3, reconcileSeconds: 1 });
+    // The stragglers below are written once `ferry switch` has returned; under load its process alone took up to
+    // 3 s to exit, after which a 3 s quiet window had already ended the run without them. 10 s leaves room.
+    const m = await newMigration(c, index, { quietSeconds: 10, reconcileSeconds: 1 });
     const run = startRun(m);
     await waitUntilReady(m);
     const sw = await ferryOn(m, 'switch');
