@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { LIVE_STEPS } from '../../src/strategies/live.js';
 import { openBrowser } from '../harness/browser.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { allDocs, assertSameDocuments } from '../harness/documents.js';
@@ -69,7 +70,8 @@ describe('live page and HTML report', () => {
       return now !== null && now !== before;
     }, first);
     assert.equal(await page.locator('.uplot').count(), 3, 'throughput, lag and progress charts');
-    assert.equal(await page.locator('.timeline tr[data-step]').count(), 6);
+    // Every step of the list, the skipped backfill method's steps included (each with its reason).
+    assert.equal(await page.locator('.timeline tr[data-step]').count(), LIVE_STEPS.length);
     assert.equal(await page.locator('tr[data-step="sync"][data-status="running"]').count(), 1);
     await page.screenshot({ path: join(TEST_OUTPUT_DIR, 'live-page.png'), fullPage: true });
 
