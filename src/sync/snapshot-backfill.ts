@@ -10,15 +10,7 @@
 //     scan finds. A delete between the marks and the snapshot leaves nothing on either side to reconcile.
 import type { ClusterClient } from '../cluster/client.js';
 import { type DocPosition, listPositions } from '../cluster/seq-listing.js';
-import {
-  deleteRepository,
-  deleteSnapshot,
-  getRepository,
-  getSnapshot,
-  putFsRepository,
-  startSnapshot,
-  verifyRepository,
-} from '../cluster/snapshots.js';
+import { deleteRepository, deleteSnapshot, getSnapshot } from '../cluster/snapshots.js';
 import { describeUndo } from '../state/undo-action.js';
 import { StepVerificationError } from '../steps/errors.js';
 import type { StepContext } from '../steps/step.js';
@@ -44,73 +36,7 @@ export const RESTORE_IGNORED_SETTINGS = [
   'index.opendistro.index_state_management.*',
 ] as const;
 
-/** Registers the repository where the operator gave a location and it is missing (undo first), then verifies it. */
-export async function ensureRepositories(ctx: StepContext): Promise<void> {
-  const { name, location } = ctx.plan.repository;
-  for (const side of ['source', 'dest'] as const) {
-    const client = ctx[side];
-    if (!(await getRepository(client, name))) {
-      if (!location)
-        throw new StepVerificationError(
-          `repository ${name} is not registered on the ${side}`,
-          'Register it on both clusters (or give --repository-location), then run `ferry resume`.',
-        );
-      await ctx.recordUndo({
-        kind: 'delete-repository',
-        side,
-        repository: name,
-        reason: 'registered for the snapshot backfill',
-      });
-      // Read-only on the dest: two clusters writing one repository would corrupt it.
-      await putFsRepository(client, name, location, side === 'dest');
-    }
-    const verified = await verifyRepository(client, name);
-    if (!verified.ok)
-      throw new StepVerificationError(
-        `repository ${name} does not verify on the ${side}: ${verified.reason}`,
-        'Fix the repository (path.repo, permissions, credentials of the store), then run `ferry resume`.',
-      );
-  }
-}
-
 const POLL_MS = 500;
-
-/** Starts the snapshot unless this migration already did (a resumed run waits for the same one), and waits. */
-export async function takeBackfillSnapshot(ctx: StepContext): Promise<void> {
-  const { plan, source } = ctx;
-  const repo = plan.repository.name;
-  const name = backfillSnapshotName(plan.id);
-  let info = await getSnapshot(source, repo, name);
-  if (info && info.state !== 'SUCCESS' && info.state !== 'IN_PROGRESS') {
-    ctx.progress.warn(`snapshot ${name} ended ${info.state}; taking it again`);
-    await deleteSnapshot(source, repo, name);
-    info = undefined;
-  }
-  if (!info) {
-    if (!ctx.state.undo.some((u) => u.kind === 'delete-snapshot' && u.snapshot === name))
-      await ctx.recordUndo({
-        kind: 'delete-snapshot',
-        side: 'source',
-        repository: repo,
-        snapshot: name,
-        reason: 'taken by the snapshot backfill',
-      });
-    await startSnapshot(source, repo, name, plan.sourceIndex);
-  }
-  ctx.checkpoint('snapshot-started');
-  const task = ctx.progress.task(`snapshot ${plan.sourceIndex}`, undefined, 'bytes');
-  for (;;) {
-    info = await getSnapshot(source, repo, name);
-    if (info?.state === 'SUCCESS') break;
-    if (info && info.state !== 'IN_PROGRESS')
-      throw new StepVerificationError(
-        `snapshot ${name} ended ${info.state}`,
-        'Check the repository on the source (disk, permissions), then `ferry resume` takes it again.',
-      );
-    await ctx.sleep(POLL_MS);
-  }
-  task.finish();
-}
 
 /** Waits until the dest lists the snapshot: a repository registered on both may cache its listing a moment. */
 export async function waitUntilDestSees(ctx: StepContext, name: string): Promise<void> {

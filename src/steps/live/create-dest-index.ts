@@ -1,10 +1,10 @@
 // Live step 2: the destination index, shaped like the source (mappings and the settings that matter), with
 // every change made reported. Ferry never lets the destination auto-create it with guessed mappings.
 import { getIndexAliases } from '../../cluster/aliases.js';
-import { describeAlias, notCarried, planDestAliases } from '../../copy/dest-aliases.js';
-import { createDestIndexFrom } from '../../copy/dest-index.js';
+import { type AliasPlan, describeAlias, notCarried, planDestAliases } from '../../copy/dest-aliases.js';
+import { createDestIndexFrom, type IndexChange } from '../../copy/dest-index.js';
 import { StepVerificationError } from '../errors.js';
-import { DONE, type Step } from '../step.js';
+import { DONE, type Step, type StepContext } from '../step.js';
 
 export const createDestIndex: Step = {
   name: 'create_dest_index',
@@ -40,14 +40,7 @@ export const createDestIndex: Step = {
       plan.destIndex,
       aliases.carried,
     );
-    await ctx.setResult('indexChanges', changes);
-    await ctx.setResult('aliasesCarried', aliases.carried);
-    const missing = notCarried(changes, aliases);
-    await ctx.setResult('notCarried', missing);
-    const names = Object.entries(aliases.carried).map(([a, d]) => describeAlias(a, d));
-    if (names.length > 0) ctx.progress.info(`dest index: aliases carried: ${names.join(', ')}`);
-    for (const m of missing)
-      ctx.progress.warn(`dest index: not carried: ${m.what}=${JSON.stringify(m.value)} (${m.why})`);
+    await recordCarried(ctx, changes, aliases);
     return DONE;
   },
   async verify(ctx) {
@@ -55,3 +48,19 @@ export const createDestIndex: Step = {
       throw new StepVerificationError(`${ctx.plan.destIndex} is missing on the dest`, 'Run `ferry resume`.');
   },
 };
+
+/** What the dest index got and did not get from the source, for the plan's readers: the report and the log. */
+export async function recordCarried(
+  ctx: StepContext,
+  changes: IndexChange[],
+  aliases: AliasPlan,
+): Promise<void> {
+  await ctx.setResult('indexChanges', changes);
+  await ctx.setResult('aliasesCarried', aliases.carried);
+  const missing = notCarried(changes, aliases);
+  await ctx.setResult('notCarried', missing);
+  const names = Object.entries(aliases.carried).map(([a, d]) => describeAlias(a, d));
+  if (names.length > 0) ctx.progress.info(`dest index: aliases carried: ${names.join(', ')}`);
+  for (const m of missing)
+    ctx.progress.warn(`dest index: not carried: ${m.what}=${JSON.stringify(m.value)} (${m.why})`);
+}

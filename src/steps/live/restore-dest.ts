@@ -4,7 +4,7 @@
 import { getIndexAliases, putIndexAliases } from '../../cluster/aliases.js';
 import { indexPrimaries } from '../../cluster/health.js';
 import { recoveryProgress, startRestore } from '../../cluster/snapshots.js';
-import { describeAlias, notCarried, planDestAliases } from '../../copy/dest-aliases.js';
+import { planDestAliases } from '../../copy/dest-aliases.js';
 import { planDestSettings } from '../../copy/dest-index.js';
 import {
   backfillSnapshotName,
@@ -14,6 +14,7 @@ import {
 } from '../../sync/snapshot-backfill.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step, type StepContext } from '../step.js';
+import { recordCarried } from './create-dest-index.js';
 
 export interface RestoreDestRecord {
   /** Per shard, the dest's max `_seq_no` once restored: the listing of fill_ledger stops there. */
@@ -108,14 +109,7 @@ async function carryAliasesAndReport(ctx: StepContext): Promise<void> {
   const changes = planDestSettings(await source.getIndexSettings(plan.sourceIndex, true)).changes.filter(
     (c) => RESTORE_IGNORED_SETTINGS.some((p) => matches(p, c.setting)),
   );
-  await ctx.setResult('indexChanges', changes);
-  await ctx.setResult('aliasesCarried', aliases.carried);
-  const missing = notCarried(changes, aliases);
-  await ctx.setResult('notCarried', missing);
-  const names = Object.entries(aliases.carried).map(([a, d]) => describeAlias(a, d));
-  if (names.length > 0) ctx.progress.info(`dest index: aliases carried: ${names.join(', ')}`);
-  for (const m of missing)
-    ctx.progress.warn(`dest index: not carried: ${m.what}=${JSON.stringify(m.value)} (${m.why})`);
+  await recordCarried(ctx, changes, aliases);
 }
 
 function matches(pattern: string, key: string): boolean {

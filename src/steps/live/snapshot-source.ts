@@ -4,12 +4,9 @@
 import { getSnapshot } from '../../cluster/snapshots.js';
 import { captureBounds } from '../../sync/capture.js';
 import { openSync } from '../../sync/open.js';
-import {
-  backfillSnapshotName,
-  ensureRepositories,
-  takeBackfillSnapshot,
-} from '../../sync/snapshot-backfill.js';
+import { backfillSnapshotName } from '../../sync/snapshot-backfill.js';
 import { StepVerificationError } from '../errors.js';
+import { ensureRepositories, takeSnapshotOnce } from '../snapshot-taking.js';
 import { DONE, type Step } from '../step.js';
 
 export interface SnapshotSourceRecord {
@@ -26,7 +23,7 @@ export const snapshotSource: Step = {
   ],
   async run(ctx) {
     const data = ctx.data as SnapshotSourceRecord;
-    await ensureRepositories(ctx);
+    await ensureRepositories(ctx, { purpose: 'registered for the snapshot backfill', verify: true });
     if (!data.marksRecorded) {
       const sync = openSync(ctx);
       try {
@@ -40,7 +37,7 @@ export const snapshotSource: Step = {
       await ctx.save();
     }
     ctx.checkpoint('watermarks-recorded');
-    await takeBackfillSnapshot(ctx);
+    await takeSnapshotOnce(ctx, backfillSnapshotName(ctx.plan.id), 'taken by the snapshot backfill');
     return DONE;
   },
   async verify(ctx) {
