@@ -28,7 +28,7 @@ export function renderReport(state: MigrationState): string {
         ? formatDuration((Date.parse(step.finishedAt) - Date.parse(step.startedAt)) / 1000)
         : '';
     lines.push(
-      `  ${step.status.padEnd(8)} ${name.padEnd(32)} ${took}${step.attempts > 1 ? `  (${step.attempts} attempts)` : ''}`,
+      `  ${step.status.padEnd(8)} ${name.padEnd(32)} ${took}${step.attempts > 1 ? `  (${step.attempts} attempts)` : ''}${typeof step.data.skipped === 'string' ? `skipped: ${step.data.skipped}` : ''}`,
     );
   }
   const r = state.results;

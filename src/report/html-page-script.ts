@@ -86,7 +86,8 @@ export const PAGE_SCRIPT = String.raw`
     steps.forEach(function (s) {
       var tr = el('tr', { 'data-step': s.name, 'data-status': s.r.status });
       tr.appendChild(el('td', {}, s.name));
-      tr.appendChild(el('td', { class: 'status ' + s.r.status }, s.r.status + (s.r.attempts > 1 ? ' (' + s.r.attempts + ' attempts)' : '')));
+      var skipped = s.r.data && typeof s.r.data.skipped === 'string' ? ' (skipped: ' + s.r.data.skipped + ')' : '';
+      tr.appendChild(el('td', { class: 'status ' + s.r.status }, s.r.status + skipped + (s.r.attempts > 1 ? ' (' + s.r.attempts + ' attempts)' : '')));
       var bar = el('td', { class: 'barcell' });
       if (s.r.startedAt) {
         var a = secs(s.r.startedAt), b = s.r.finishedAt ? secs(s.r.finishedAt) : now;
