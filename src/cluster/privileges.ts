@@ -80,16 +80,7 @@ export const LIVE_PRIVILEGES: readonly Privilege[] = [
       what: `change settings of ${i} (privilege probe, refused by its own value)`,
     }),
   ),
-  dest('indices:admin/create', 'create_dest_index', (c, i) =>
-    c.request({
-      method: 'PUT',
-      path: `/${enc(i)}`,
-      body: { settings: { index: { number_of_shards: 0 } } },
-      okStatuses: AFTER_CHECK,
-      idempotent: false,
-      what: `create ${i} (privilege probe, refused by its own settings)`,
-    }),
-  ),
+  dest('indices:admin/create', 'create_dest_index', createIndexProbe),
   dest('indices:data/write/index', 'backfill, sync (bulk create and index)', (c, i) =>
     c.request({
       method: 'PUT',
@@ -179,6 +170,18 @@ export function grantedOn(privilege: Privilege, indices: PrivilegeTargets): stri
 }
 
 /** A refresh refused on its shards answers 403 with the shard failures only (see errors.ts). */
+/** A create-index request the server refuses by its own settings (0 shards), after checking the privilege. */
+export async function createIndexProbe(c: ClusterClient, index: string): Promise<void> {
+  await c.request({
+    method: 'PUT',
+    path: `/${enc(index)}`,
+    body: { settings: { index: { number_of_shards: 0 } } },
+    okStatuses: AFTER_CHECK,
+    idempotent: false,
+    what: `create ${index} (privilege probe, refused by its own settings)`,
+  });
+}
+
 export async function refreshProbe(c: ClusterClient, index: string): Promise<void> {
   await c.request({ method: 'POST', path: `/${enc(index)}/_refresh`, what: `refresh ${index}` });
 }

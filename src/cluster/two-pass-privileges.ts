@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClusterClient } from './client.js';
 import {
   AFTER_CHECK,
+  createIndexProbe,
   LIVE_PRIVILEGES,
   PROBE_ID,
   type Privilege,
@@ -92,16 +93,7 @@ export const TWO_PASS_PRIVILEGES: readonly Privilege[] = [
   shared('source', 'indices:data/read/search', 'the count checks'),
   shared('source', 'indices:admin/refresh*', 'the count checks'),
   shared('source', 'indices:admin/settings/update', 'change_pipeline (index.default_pipeline), abort'),
-  onDelta('indices:admin/create', 'change_pipeline (the delta index)', (c, i) =>
-    c.request({
-      method: 'PUT',
-      path: `/${enc(i)}`,
-      body: { settings: { index: { number_of_shards: 0 } } },
-      okStatuses: AFTER_CHECK,
-      idempotent: false,
-      what: `create ${i} (privilege probe, refused by its own settings)`,
-    }),
-  ),
+  onDelta('indices:admin/create', 'change_pipeline (the delta index)', createIndexProbe),
   onDelta('indices:admin/get', 'change_pipeline, second_pass_verification', (c, i) =>
     c.request({ method: 'GET', path: `/${enc(i)}`, okStatuses: [404], what: `read index ${i}` }),
   ),
