@@ -2,7 +2,7 @@
 // ceiling, on one bed, in one run. Writes bench/results/copy-<date>.md.
 //   FERRY_BED_PORT=39230 FERRY_BED_DIR=/tmp/bench-bed npm run bench:copy
 //   FERRY_BENCH_DOCS=1000000 (default 100000)  FERRY_BENCH_ENGINE=opensearch-2  FERRY_BENCH_ONLY=ferry,ceiling
-//   FERRY_BENCH_REPEAT=2 (runs per method, best reported)
+//   FERRY_BENCH_REPEAT=2 (runs per method, best reported)  FERRY_BENCH_SLICES=8 (Ferry's slices; default 4 = shards)
 import { cpus, totalmem } from 'node:os';
 import { ClusterClient } from '../src/cluster/client.js';
 import { engineLabel } from '../src/cluster/engine.js';
@@ -83,8 +83,8 @@ async function main(): Promise<void> {
       index,
       docs: DOCS,
       repoDir: bed.repoDir,
-      slices: 4,
-      concurrency: 4,
+      slices: Number(process.env.FERRY_BENCH_SLICES ?? 4),
+      concurrency: Number(process.env.FERRY_BENCH_CONCURRENCY ?? 4),
     };
     // Round-robin, so that load from others on a shared machine falls on every method alike.
     const methods = METHODS.filter((m) => !ONLY || ONLY.includes(m.key));

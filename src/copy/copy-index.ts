@@ -55,6 +55,9 @@ export interface CopyIndexResult extends CopyStats {
   readContext: ReadContextKind;
   slices: number;
   aborted: boolean;
+  /** Summed over slices: time waiting for the source's pages, and time waiting for the writer to take hits. */
+  readWaitMs: number;
+  writeWaitMs: number;
 }
 
 export interface CopyJob {
@@ -104,13 +107,15 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
       ...(await writer.close()),
       read: 0,
       withoutSource: 0,
+      readWaitMs: 0,
+      writeWaitMs: 0,
       readContext: kind,
       slices,
       aborted: false,
     };
   }
   const ledger = new CursorLedger(o.onCursor ?? (() => {}));
-  const counts = { read: 0, withoutSource: 0 };
+  const counts: SliceCounts = { read: 0, withoutSource: 0, readWaitMs: 0, writeWaitMs: 0 };
   const pitId =
     kind === 'scroll' ? undefined : await openPointInTime(o.source, kind, o.sourceIndex, keepAlive);
   const tick = setInterval(() => task.update(writer.stats.docs + writer.stats.skippedOlder), 1_000).unref();
@@ -148,6 +153,13 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
   }
 }
 
+interface SliceCounts {
+  read: number;
+  withoutSource: number;
+  readWaitMs: number;
+  writeWaitMs: number;
+}
+
 interface SlicePlan {
   kind: ReadContextKind;
   pitId: string | undefined;
@@ -161,7 +173,7 @@ async function copySlice(
   o: CopyIndexOptions,
   writer: BulkWriter,
   ledger: CursorLedger,
-  counts: { read: number; withoutSource: number },
+  counts: SliceCounts,
   plan: SlicePlan,
 ): Promise<void> {
   try {
@@ -178,7 +190,7 @@ async function readInto(
   o: CopyIndexOptions,
   writer: BulkWriter,
   ledger: CursorLedger,
-  counts: { read: number; withoutSource: number },
+  counts: SliceCounts,
   plan: SlicePlan,
 ): Promise<void> {
   const pages = readSlice({
@@ -188,13 +200,24 @@ async function readInto(
     query: o.query,
     ...plan,
   });
-  for await (const page of pages) {
-    if (writer.isAborted) break;
-    counts.read += page.hits.length + page.withoutSource.length;
-    counts.withoutSource += page.withoutSource.length;
-    for (const hit of page.hits) await writer.add(hit.id, bulkLines(o.destIndex, hit, o.versionType));
-    ledger.record(page.cursor, writer.addedCount);
-    ledger.release(writer.settledBelow);
+  try {
+    for (let asked = performance.now(); ; asked = performance.now()) {
+      const next = await pages.next();
+      const got = performance.now();
+      counts.readWaitMs += got - asked;
+      if (next.done) break;
+      const page = next.value;
+      if (writer.isAborted) break;
+      counts.read += page.hits.length + page.withoutSource.length;
+      counts.withoutSource += page.withoutSource.length;
+      for (const hit of page.hits) await writer.add(hit.id, bulkLines(o.destIndex, hit, o.versionType));
+      counts.writeWaitMs += performance.now() - got;
+      ledger.record(page.cursor, writer.addedCount);
+      ledger.release(writer.settledBelow);
+    }
+  } finally {
+    // Closes the reader's scroll when the loop stops early (an abort), as for-await would.
+    await pages.return(undefined);
   }
 }
 
