@@ -16,6 +16,7 @@ import { BulkWriter, type DroppedItem } from './bulk-writer.js';
 import { CursorLedger } from './cursor-ledger.js';
 import type { Clock } from './rate-limiter.js';
 import { readSlice } from './sliced-reader.js';
+import { pressureMessage, SourcePressure, type SourcePressureStats } from './source-pressure.js';
 import type { CopyStats, SliceCursor } from './types.js';
 
 export interface CopyIndexOptions {
@@ -43,11 +44,13 @@ export interface CopyIndexOptions {
   /** Cursors saved by an earlier run; slices already done are skipped. */
   resume?: SliceCursor[];
   retry?: RetryPolicy;
+  /** A search page answering later than this makes the next pages smaller (source-pressure.ts). */
+  pageTargetMs?: number;
   clock?: Clock;
   sleep?: Sleep;
 }
 
-export interface CopyIndexResult extends CopyStats {
+export interface CopyIndexResult extends CopyStats, SourcePressureStats {
   /** Hits read from the source. */
   read: number;
   /** Hits without `_source`, which a document copy cannot carry (only snapshot/restore can). */
@@ -100,11 +103,18 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
   const total = await o.source.count(o.sourceIndex, o.query);
   const progress = o.progress ?? silentProgress;
   const task = progress.task(`copy ${o.sourceIndex}`, total, 'docs');
+  const pressure = new SourcePressure({
+    readers: slices,
+    targetMs: o.pageTargetMs,
+    sleep: o.sleep,
+    onChange: (change) => progress.warn(pressureMessage(`copy ${o.sourceIndex}`, change)),
+  });
   // Nothing to read; an index that never held a document has no mapping, and sliced reads of it fail.
   if (total === 0) {
     task.finish();
     return {
       ...(await writer.close()),
+      ...pressure.stats,
       read: 0,
       withoutSource: 0,
       readWaitMs: 0,
@@ -123,14 +133,14 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
     const readers = Array.from({ length: slices }, (_, slice) => {
       const from = o.resume?.find((c) => c.slice === slice);
       if (from?.done) return Promise.resolve();
-      return copySlice(o, writer, ledger, counts, { kind, pitId, slice, slices, keepAlive, from });
+      return copySlice(o, writer, ledger, counts, { kind, pitId, slice, slices, keepAlive, from, pressure });
     });
     await Promise.all(readers);
     const stats = await writer.close();
     ledger.release(writer.settledBelow);
     task.update(stats.docs + stats.skippedOlder);
     task.finish(`${stats.skippedOlder} skipped as older, ${stats.dropped} dropped`);
-    return { ...stats, ...counts, readContext: kind, slices, aborted: writer.isAborted };
+    return { ...stats, ...counts, ...pressure.stats, readContext: kind, slices, aborted: writer.isAborted };
   } catch (error) {
     writer.abort();
     // The first error is the one to throw; a second one from closing is shown, not lost.
@@ -167,6 +177,7 @@ interface SlicePlan {
   slices: number;
   keepAlive: string;
   from: SliceCursor | undefined;
+  pressure: SourcePressure;
 }
 
 async function copySlice(
