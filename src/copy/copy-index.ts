@@ -11,6 +11,7 @@ import {
 } from '../cluster/read-context.js';
 import type { RetryPolicy, Sleep } from '../cluster/retry.js';
 import { type Progress, silentProgress } from '../report/progress.js';
+import type { BatchLimits } from './adaptive-batch.js';
 import { bulkLines, type VersionType } from './bulk-lines.js';
 import { BulkWriter, type DroppedItem } from './bulk-writer.js';
 import { CursorLedger } from './cursor-ledger.js';
@@ -44,6 +45,8 @@ export interface CopyIndexOptions {
   /** Cursors saved by an earlier run; slices already done are skipped. */
   resume?: SliceCursor[];
   retry?: RetryPolicy;
+  /** Limits of the adaptive bulk size (adaptive-batch.ts); false keeps `batchBytes` fixed. */
+  adapt?: BatchLimits | false;
   /** A search page answering later than this makes the next pages smaller (source-pressure.ts). */
   pageTargetMs?: number;
   clock?: Clock;
@@ -61,6 +64,8 @@ export interface CopyIndexResult extends CopyStats, SourcePressureStats {
   /** Summed over slices: time waiting for the source's pages, and time waiting for the writer to take hits. */
   readWaitMs: number;
   writeWaitMs: number;
+  /** The adaptive bulk size the writer ended with. */
+  finalBatchBytes: number;
 }
 
 export interface CopyJob {
@@ -79,6 +84,7 @@ export function startCopyIndex(options: CopyIndexOptions): CopyJob {
   const writer = new BulkWriter({
     target: options.dest,
     flushBytes: options.batchBytes,
+    adapt: options.adapt,
     concurrency: options.concurrency,
     maxDocsPerSecond: options.maxDocsPerSecond,
     onDrop: options.onDrop,
@@ -115,6 +121,7 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
     return {
       ...(await writer.close()),
       ...pressure.stats,
+      finalBatchBytes: writer.batchBytes,
       read: 0,
       withoutSource: 0,
       readWaitMs: 0,
@@ -140,7 +147,15 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
     ledger.release(writer.settledBelow);
     task.update(stats.docs + stats.skippedOlder);
     task.finish(`${stats.skippedOlder} skipped as older, ${stats.dropped} dropped`);
-    return { ...stats, ...counts, ...pressure.stats, readContext: kind, slices, aborted: writer.isAborted };
+    return {
+      ...stats,
+      ...counts,
+      ...pressure.stats,
+      finalBatchBytes: writer.batchBytes,
+      readContext: kind,
+      slices,
+      aborted: writer.isAborted,
+    };
   } catch (error) {
     writer.abort();
     // The first error is the one to throw; a second one from closing is shown, not lost.

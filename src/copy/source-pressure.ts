@@ -117,8 +117,9 @@ export class SourcePressure {
       return;
     }
     if (tookMs >= this.limits.targetMs / 2) return;
-    // One more reader after as many fast pages in a row as there are readers: about one round of every slice.
-    if (++this.fastPages >= this.readers.size && this.readers.size < this.maxReaders) {
+    // One more reader after two rounds of fast pages from every reader (at least four pages): slower to give
+    // back than to take, so a source at its limit is not pushed straight back over it.
+    if (++this.fastPages >= Math.max(4, 2 * this.readers.size) && this.readers.size < this.maxReaders) {
       this.fastPages = 0;
       this.readers.setSize(this.readers.size + 1);
       this.changed('recovered');

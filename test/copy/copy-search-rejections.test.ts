@@ -1,0 +1,87 @@
+// A busy source slows the copy down instead of failing it: a source node with a one-thread, one-slot search
+// queue refuses concurrent slice pages (429), which the readers ask again with fewer slices and smaller pages
+// until every document is copied. More slices than shards: each still reads one shard (the engines'
+// SliceBuilder), and every document arrives exactly once.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ClusterClient } from '../../src/cluster/client.js';
+import { detectReadContext } from '../../src/cluster/read-context.js';
+import { copyIndex } from '../../src/copy/copy-index.js';
+import { createDestIndexFrom } from '../../src/copy/dest-index.js';
+import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { type ExtraNode, startExtraNode } from '../harness/extra-node.js';
+import { allDocs, assertSameDocs, bulkOk } from './copy-fixtures.js';
+
+const DOCS = 4_000;
+
+let c: TestClusters;
+let tight: ExtraNode;
+let source: ClusterClient;
+before(async () => {
+  c = await testClusters();
+  tight = await startExtraNode(c.sourceEngine, 2, {
+    'thread_pool.search.size': 1,
+    'thread_pool.search.queue_size': 1,
+  });
+  source = await ClusterClient.connect({ url: tight.url });
+});
+after(async () => {
+  await source?.close();
+  await tight?.stop();
+  await c.close();
+});
+
+async function searchRejected(client: ClusterClient): Promise<number> {
+  const body = await client.json<{
+    nodes: Record<string, { thread_pool: { search: { rejected: number } } }>;
+  }>({
+    method: 'GET',
+    path: '/_nodes/_local/stats/thread_pool',
+  });
+  return Object.values(body.nodes)[0]?.thread_pool.search.rejected ?? 0;
+}
+
+describe('copyIndex from a source that rejects searches', () => {
+  it('reads less on 429s and still copies every document exactly once (6 slices on 2 shards)', async (t) => {
+    const index = uniqueName('busysrc');
+    // Two shards: a one-shard search is never refused by itself, so only concurrent slices overflow the queue.
+    await source.createIndex(index, { settings: { number_of_shards: 2, number_of_replicas: 0 } });
+    let body = '';
+    for (let i = 0; i < DOCS; i++) {
+      const routing = i % 5 === 0 ? `,"routing":"r${i % 7}"` : '';
+      body += `{"index":{"_index":"${index}","_id":"s${i}"${routing}}}\n{"n":${i},"pad":"${'x'.repeat(i % 300)}"}\n`;
+    }
+    await bulkOk(source, body);
+    await source.refresh(index);
+    await createDestIndexFrom(source, c.dest, index, index);
+    const rejectedBefore = await searchRejected(source);
+    const warnings: string[] = [];
+    const result = await copyIndex({
+      source,
+      dest: c.dest,
+      sourceIndex: index,
+      destIndex: index,
+      slices: 6,
+      pageSize: 100,
+      progress: {
+        task: () => ({ update() {}, setTotal() {}, finish() {} }),
+        info() {},
+        warn: (message) => warnings.push(message),
+      },
+    });
+    const rejected = (await searchRejected(source)) - rejectedBefore;
+    t.diagnostic(
+      `${await detectReadContext(source)}: node rejected ${rejected} shard searches; copy saw ${result.searchRejections} refused pages, ${result.pageRetries} retries, slices down to ${result.minReaders}; ${warnings.length} pace changes`,
+    );
+    assert.ok(rejected > 0, 'the source node rejected searches');
+    assert.ok(result.searchRejections > 0, 'the copy counted the refused pages');
+    assert.ok(result.minReaders < 6, 'the copy read with fewer slices');
+    assert.ok(warnings.some((w) => w.includes('refused a search page as busy')));
+    // Exactly once: every document read once and written once, none skipped as already there.
+    assert.equal(result.slices, 6);
+    assert.equal(result.read, DOCS);
+    assert.equal(result.docs, DOCS);
+    assert.equal(result.skippedOlder, 0);
+    assertSameDocs(await allDocs(source, index), await allDocs(c.dest, index));
+  });
+});
