@@ -1,7 +1,7 @@
 // Reads one slice of an index, page by page, through a point-in-time (search_after) or a scroll. Each page
 // comes with the cursor that resumes right after it.
 import type { ClusterClient } from '../cluster/client.js';
-import { isBusy, ResponseError } from '../cluster/errors.js';
+import { isBusy, isRetryable, ResponseError } from '../cluster/errors.js';
 import {
   clearScroll,
   pointInTimeSort,
@@ -68,6 +68,7 @@ async function* readPitSlice(o: SliceReadOptions): AsyncGenerator<SlicePage> {
   };
   const sizer = new PageSizer(o.pageSize);
   const pressure = o.pressure ?? new SourcePressure({ readers: 1 });
+  let broken = 0;
   while (!cursor.done) {
     const size = pressure.pageSize(sizer.next());
     const body = {
@@ -82,20 +83,29 @@ async function* readPitSlice(o: SliceReadOptions): AsyncGenerator<SlicePage> {
     const { answer, first } = await pressure.first(() =>
       copyHitBatches(searchStream(o.client, undefined, body, { batchBytes: BATCH_BYTES, retry: false })),
     );
-    for (let next = first; !next.done; next = await answer.next()) {
-      const batch = next.value;
-      const n = batch.hits.length + batch.withoutSource.length;
-      count += n;
-      bytes += batch.bytes;
-      cursor = {
-        ...cursor,
-        contextId: batch.end?.pitId ?? cursor.contextId,
-        searchAfter: batch.lastSort ?? cursor.searchAfter,
-        read: cursor.read + n,
-        done: batch.end !== undefined && count < size,
-      };
-      if (n > 0 || batch.end) yield { hits: batch.hits, withoutSource: batch.withoutSource, cursor };
+    try {
+      for (let next = first; !next.done; next = await answer.next()) {
+        const batch = next.value;
+        const n = batch.hits.length + batch.withoutSource.length;
+        count += n;
+        bytes += batch.bytes;
+        cursor = {
+          ...cursor,
+          contextId: batch.end?.pitId ?? cursor.contextId,
+          searchAfter: batch.lastSort ?? cursor.searchAfter,
+          read: cursor.read + n,
+          done: batch.end !== undefined && count < size,
+        };
+        if (n > 0 || batch.end) yield { hits: batch.hits, withoutSource: batch.withoutSource, cursor };
+      }
+    } catch (error) {
+      // A page that failed after part of it was handed on (a connection broken off, shards found missing at
+      // its end): the next page starts right after the last hit handed on, so nothing is skipped or repeated.
+      if (!isRetryable(error)) throw error;
+      await pressure.backOff(error, broken++);
+      continue;
     }
+    broken = 0;
     sizer.observe(count, bytes);
   }
 }

@@ -100,11 +100,20 @@ export class SourcePressure {
         // Released before any backoff: a waiting slice must not hold a reader's place.
         this.readers.release();
       }
-      if (!safeToRetry(failure) || attempt + 1 >= this.retry.attempts) throw failure;
-      this.stats.pageRetries++;
-      if (isBusy(failure)) this.rejected();
-      await this.sleep(backoffDelay(this.retry, attempt));
+      if (!safeToRetry(failure)) throw failure;
+      await this.backOff(failure, attempt);
     }
+  }
+
+  /**
+   * Before a failed page is asked again (`attempt` counts from 0): throws the failure once the policy's
+   * attempts are spent; otherwise counts it, reads less if the source said it is busy, and waits.
+   */
+  async backOff(failure: unknown, attempt: number): Promise<void> {
+    if (attempt + 1 >= this.retry.attempts) throw failure;
+    this.stats.pageRetries++;
+    if (isBusy(failure)) this.rejected();
+    await this.sleep(backoffDelay(this.retry, attempt));
   }
 
   private observe(tookMs: number): void {
