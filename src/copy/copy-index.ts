@@ -202,15 +202,23 @@ async function copySlice(
   counts: SliceCounts,
   plan: SlicePlan,
 ): Promise<void> {
-  try {
-    await readInto(o, writer, ledger, counts, plan);
-  } catch (error) {
-    // The saved context expired (404 search_context_missing): read the slice again from the start; every
-    // write is an external-version write, so documents already copied come back as skipped.
-    if (!plan.from || !(error instanceof NotFoundError)) throw error;
-    await readInto(o, writer, ledger, counts, { ...plan, from: undefined });
+  for (let restarts = 0; ; restarts++) {
+    try {
+      await readInto(o, writer, ledger, counts, plan);
+      return;
+    } catch (error) {
+      // The context is gone (404): a saved one expired, or the server dropped a scroll after refusing one of its
+      // pages as busy (seen on Elasticsearch 7.10: the page asked again answered 404). Read the slice again from the
+      // start; every write is an external-version write, so documents already copied come back as skipped.
+      const lost = error instanceof NotFoundError && (plan.from !== undefined || plan.kind === 'scroll');
+      if (!lost || restarts >= MAX_SLICE_RESTARTS) throw error;
+      plan = { ...plan, from: undefined };
+    }
   }
 }
+
+/** Times one slice is read again from the start after its context was lost, before the copy fails. */
+const MAX_SLICE_RESTARTS = 5;
 
 async function readInto(
   o: CopyIndexOptions,

@@ -80,11 +80,13 @@ describe('copyIndex from a source that rejects searches', () => {
     assert.ok(result.searchRejections > 0, 'the copy counted the refused pages');
     assert.ok(result.minReaders < 6, 'the copy read with fewer slices');
     assert.ok(warnings.some((w) => w.includes('refused a search page as busy')));
-    // Exactly once: every document read once and written once, none skipped as already there.
     assert.equal(result.slices, 6);
-    assert.equal(result.read, DOCS);
+    // Every document written once; a document read again only comes back as already there.
     assert.equal(result.docs, DOCS);
-    assert.equal(result.skippedOlder, 0);
+    assert.equal(result.docs + result.skippedOlder, result.read);
+    // Point-in-time: each page is asked again from its last hit, so each document is read exactly once. A scroll
+    // the server dropped when it refused a page (Elasticsearch 7) is read again from the start.
+    if (kind !== 'scroll') assert.equal(result.read, DOCS);
     assertSameDocs(await allDocs(source, index), await allDocs(c.dest, index));
   });
 });
