@@ -15,13 +15,13 @@ import { allDocs, assertSameDocs, bulkOk } from './copy-fixtures.js';
 const DOCS = 4_000;
 
 // One point-in-time engine and one scroll engine are enough (about 30-55 s each with the extra node):
-// opensearch-2 and elasticsearch-7 pairs with the same engine on both sides; FERRY_TEST_SEARCH_REJECTIONS=1 runs it
-// on any pair.
+// the single-node opensearch-2 and elasticsearch-7 pairs; FERRY_TEST_SEARCH_REJECTIONS=1 runs it on any pair.
 const sourceEngine = process.env.FERRY_TEST_SOURCE_ENGINE;
 const RUN =
   process.env.FERRY_TEST_SEARCH_REJECTIONS === '1' ||
   ((sourceEngine === 'opensearch-2' || sourceEngine === 'elasticsearch-7') &&
-    process.env.FERRY_TEST_DEST_ENGINE === sourceEngine);
+    process.env.FERRY_TEST_DEST_ENGINE === sourceEngine &&
+    process.env.FERRY_TEST_SOURCE_NODES === '1');
 
 let c: TestClusters;
 let tight: ExtraNode;
