@@ -111,6 +111,8 @@ describe('source hash from text', () => {
       },
       { dup: 1, long: 'é'.repeat(300_000), nested: { k: [[], {}, '', 0.1] }, esc: 'a\n\t\u2028\u{1F600}' },
       { rows: Array.from({ length: 20_000 }, (_, i) => ({ i, s: `row ${i}`, f: i / 7 })) },
+      // Objects inside arrays inside objects, keys out of order at every depth, written from where they stand.
+      { z: { y: [{ b: { d: 1, c: [2, { f: 'x', e: 'y' }] }, a: 'p'.repeat(300_000) }], x: {} }, a: [[{}]] },
     ];
     for (const doc of samples) {
       const text = JSON.stringify(doc, null, 1);
