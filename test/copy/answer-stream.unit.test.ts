@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ElementSplitter } from '../../src/cluster/answer-stream.js';
 import { ByteBudget } from '../../src/cluster/byte-budget.js';
-import { PageSizer } from '../../src/copy/page-sizer.js';
+import { PageSizer, scrollPageSize } from '../../src/copy/page-sizer.js';
 import { splitHit } from '../../src/copy/raw-hits.js';
 import { sourceHash, sourceTextHash } from '../../src/verify/source-hash.js';
 
@@ -47,6 +47,17 @@ describe('answer splitter', () => {
       assert.equal(parsed._scroll_id, 'x'.repeat(300));
       assert.deepEqual(parsed.hits.hits, [0, 0, 0]);
     }
+  });
+
+  it('counts the bytes of an element still arriving, and none once it is whole', () => {
+    const s = new ElementSplitter('hits');
+    const bytes = Buffer.from(answer);
+    const cut = answer.indexOf('"_source"');
+    assert.deepEqual(s.push(bytes.subarray(0, cut)), []);
+    assert.ok(s.partialBytes > 0 && s.partialBytes < cut);
+    s.push(bytes.subarray(cut));
+    assert.equal(s.partialBytes, 0);
+    assert.equal(s.count, 3);
   });
 
   it('finds mget docs, and an empty hit list', () => {
@@ -97,6 +108,15 @@ describe('page sizer', () => {
     assert.equal(s.next(), 200);
     s.observe(200, 200 * 20 * 1024 * 1024);
     assert.equal(s.next(), 1);
+  });
+});
+
+describe('scroll page size', () => {
+  it('follows the stored bytes per document: a thousand small ones, one of 20 MB', () => {
+    assert.equal(scrollPageSize(1000, 200), 1000);
+    assert.equal(scrollPageSize(1000, 40_000), 104);
+    assert.equal(scrollPageSize(1000, 20 * 1024 * 1024), 1);
+    assert.equal(scrollPageSize(1000, 0), 1000);
   });
 });
 
