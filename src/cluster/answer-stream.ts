@@ -4,6 +4,7 @@
 // documents is never held whole, and all readers together hold a bounded number of bytes. The rest of the
 // answer (scroll id, point-in-time id, `_shards`) is small and is parsed at its end.
 
+import { StringDecoder } from 'node:string_decoder';
 import { ByteBudget, documentBytes, largeDocumentTurn } from './byte-budget.js';
 import type { ClusterClient } from './client.js';
 import { ConnectionError } from './errors.js';
@@ -21,9 +22,29 @@ export interface AnswerEnd {
   count: number;
 }
 
+/**
+ * The raw JSON of one element: one Buffer, or the pieces of a larger one as they arrived. Pieces are not joined:
+ * joining would copy a 20 MB document once more, and it is read as text (elementText) straight from them.
+ */
+export type RawElement = Buffer | readonly Buffer[];
+
+export function elementText(element: RawElement): string {
+  if (Buffer.isBuffer(element)) return element.toString('utf8');
+  // The decoder keeps a character cut between two pieces whole.
+  const decoder = new StringDecoder('utf8');
+  return element.map((piece) => decoder.write(piece)).join('') + decoder.end();
+}
+
+export function elementLength(element: RawElement): number {
+  if (Buffer.isBuffer(element)) return element.length;
+  let n = 0;
+  for (const piece of element) n += piece.length;
+  return n;
+}
+
 export interface AnswerBatch {
   /** Raw JSON of each element, in order. */
-  elements: Buffer[];
+  elements: RawElement[];
   bytes: number;
   /** On the answer's last batch only (which may have no elements). */
   end?: AnswerEnd;
@@ -50,7 +71,7 @@ export async function* answerBatches(
   // A reader with a budget of its own runs inside another's batch (a look-up while a page is applied): waiting
   // for the process's turn could mean waiting on itself, so it has its own turn too.
   const turn = o.largeTurn ?? (o.budget ? new ByteBudget(1) : largeDocumentTurn);
-  let batch: Buffer[] = [];
+  let batch: RawElement[] = [];
   let bytes = 0;
   // Bytes this reader holds, batch in hand included: given back when the consumer asks for more, or stops.
   let held = 0;
@@ -71,7 +92,8 @@ export async function* answerBatches(
   try {
     for await (const chunk of brokenOff(res.body, what, request.timeoutMs ?? IDLE_MS)) {
       for (const element of splitter.push(chunk)) {
-        if (!budget.tryTake(element.length)) {
+        const length = elementLength(element);
+        if (!budget.tryTake(length)) {
           // Waiting while holding bytes could leave every reader waiting on the others: hand them out first.
           if (batch.length > 0) {
             yield { elements: batch, bytes };
@@ -79,11 +101,11 @@ export async function* answerBatches(
             batch = [];
             bytes = 0;
           }
-          await budget.take(element.length);
+          await budget.take(length);
         }
-        held += element.length;
+        held += length;
         batch.push(element);
-        bytes += element.length;
+        bytes += length;
         if (seen++ === largeElement) largeHandedOut = true;
         if (bytes >= o.batchBytes) {
           yield { elements: batch, bytes };
@@ -194,8 +216,8 @@ export class ElementSplitter {
 
   constructor(private readonly array: DocArray) {}
 
-  push(chunk: Buffer): Buffer[] {
-    const out: Buffer[] = [];
+  push(chunk: Buffer): RawElement[] {
+    const out: RawElement[] = [];
     let from = 0;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
@@ -226,7 +248,7 @@ export class ElementSplitter {
         this.depth--;
         if (this.depth === this.arrayDepth && this.elementParts !== undefined) {
           this.elementParts.push(chunk.subarray(from, i + 1));
-          out.push(this.elementParts.length === 1 ? this.elementParts[0]! : Buffer.concat(this.elementParts));
+          out.push(this.elementParts.length === 1 ? this.elementParts[0]! : this.elementParts);
           this.elementParts = undefined;
           this.partLength = 0;
           this.count++;

@@ -3,7 +3,7 @@
 // hash of a `_source` read off its text (equal to the hash of the parsed document).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ElementSplitter } from '../../src/cluster/answer-stream.js';
+import { ElementSplitter, elementText } from '../../src/cluster/answer-stream.js';
 import { ByteBudget } from '../../src/cluster/byte-budget.js';
 import { PageSizer, scrollPageSize } from '../../src/copy/page-sizer.js';
 import { splitHit } from '../../src/copy/raw-hits.js';
@@ -18,7 +18,7 @@ function split(
   const bytes = Buffer.from(text);
   const elements: string[] = [];
   for (let i = 0; i < bytes.length; i += chunk)
-    for (const e of s.push(bytes.subarray(i, i + chunk))) elements.push(e.toString('utf8'));
+    for (const e of s.push(bytes.subarray(i, i + chunk))) elements.push(elementText(e));
   return { elements, rest: s.finish() };
 }
 
