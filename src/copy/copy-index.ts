@@ -17,7 +17,7 @@ import { BulkWriter, type DroppedItem } from './bulk-writer.js';
 import { CursorLedger } from './cursor-ledger.js';
 import type { Clock } from './rate-limiter.js';
 import { readSlice } from './sliced-reader.js';
-import { pressureMessage, SourcePressure, type SourcePressureStats } from './source-pressure.js';
+import { pressureWarnings, SourcePressure, type SourcePressureStats } from './source-pressure.js';
 import type { CopyStats, SliceCursor } from './types.js';
 
 export interface CopyIndexOptions {
@@ -113,7 +113,7 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
     readers: slices,
     targetMs: o.pageTargetMs,
     sleep: o.sleep,
-    onChange: (change) => progress.warn(pressureMessage(`copy ${o.sourceIndex}`, change)),
+    onChange: pressureWarnings(`copy ${o.sourceIndex}`, (m) => progress.warn(m)),
   });
   // Nothing to read; an index that never held a document has no mapping, and sliced reads of it fail.
   if (total === 0) {

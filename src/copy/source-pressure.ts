@@ -150,11 +150,37 @@ export class SourcePressure {
 }
 
 /** One line for the operator when the source makes the read change pace (never on a steady read). */
-export function pressureMessage(what: string, change: PressureChange): string {
+export function pressureMessage(what: string, change: PressureChange, since = 0): string {
   const why = {
     rejected: 'the source refused a search page as busy',
     slow: 'a search page answered slower than the target',
     recovered: 'the source answers fast again',
   }[change.reason];
-  return `${what}: ${why}; reading with ${change.readers} slice(s) at once, pages at ${Math.round(change.pageShare * 100)}% of full size`;
+  const more = since > 0 ? ` (${since} more change(s) since the last message)` : '';
+  return `${what}: ${why}; reading with ${change.readers} slice(s) at once, pages at ${Math.round(change.pageShare * 100)}% of full size${more}`;
+}
+
+/** One pace change in this long is said at most once: a source at its limit swings between paces often. */
+const WARN_EVERY_MS = 30_000;
+
+/**
+ * The warning of each pace change, at most one per WARN_EVERY_MS: the first at once, later ones held and said
+ * (the newest, with how many came between) once the interval has passed and the pace changes again.
+ */
+export function pressureWarnings(
+  what: string,
+  warn: (message: string) => void,
+  now: () => number = Date.now,
+): (change: PressureChange) => void {
+  let lastSaid = -Infinity;
+  let held = 0;
+  return (change) => {
+    if (now() - lastSaid < WARN_EVERY_MS) {
+      held++;
+      return;
+    }
+    warn(pressureMessage(what, change, held));
+    lastSaid = now();
+    held = 0;
+  };
 }

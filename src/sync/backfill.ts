@@ -13,7 +13,7 @@ import {
 } from '../cluster/read-context.js';
 import { realSleep, type Sleep } from '../cluster/retry.js';
 import { readSlice } from '../copy/sliced-reader.js';
-import { pressureMessage, SourcePressure, type SourcePressureStats } from '../copy/source-pressure.js';
+import { pressureWarnings, SourcePressure, type SourcePressureStats } from '../copy/source-pressure.js';
 import type { SliceCursor } from '../copy/types.js';
 import type { Progress } from '../report/progress.js';
 import type { Applier, ApplyResult } from './applier.js';
@@ -71,7 +71,7 @@ export async function backfillIndex(o: BackfillOptions): Promise<BackfillResult>
   const pressure = new SourcePressure({
     readers: shards,
     sleep: o.sleep,
-    onChange: (change) => o.progress.warn(pressureMessage(`backfill ${o.index}`, change)),
+    onChange: pressureWarnings(`backfill ${o.index}`, (m) => o.progress.warn(m)),
   });
   result.sourcePressure = pressure.stats;
   const saved = Object.values(o.cursors).find((c) => c.contextId && !c.done)?.contextId;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConnectionError, ResponseError, ShardFailureError } from '../../src/cluster/errors.js';
-import { type PressureChange, SourcePressure } from '../../src/copy/source-pressure.js';
+import { type PressureChange, pressureWarnings, SourcePressure } from '../../src/copy/source-pressure.js';
 
 const noSleep = async () => {};
 
@@ -139,5 +139,35 @@ describe('SourcePressure', () => {
     } finally {
       performance.now = realNow;
     }
+  });
+});
+
+describe('pace change warnings', () => {
+  it('says the first change at once, then at most one per 30 s with the count held between', () => {
+    let now = 0;
+    const said: string[] = [];
+    const onChange = pressureWarnings(
+      'copy i',
+      (m) => said.push(m),
+      () => now,
+    );
+    const change = (readers: number) => onChange({ readers, pageShare: 0.5, reason: 'rejected' });
+    change(2);
+    for (let i = 0; i < 100; i++) {
+      now += 100;
+      change(i % 2 ? 1 : 2);
+    }
+    assert.equal(said.length, 1);
+    now = 30_000;
+    change(1);
+    assert.equal(said.length, 2);
+    assert.match(
+      said[0]!,
+      /^copy i: the source refused a search page as busy; reading with 2 slice\(s\) at once/,
+    );
+    assert.match(
+      said[1]!,
+      /reading with 1 slice\(s\) at once, pages at 50% of full size \(100 more change\(s\)/,
+    );
   });
 });
