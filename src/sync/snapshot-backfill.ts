@@ -76,25 +76,63 @@ export function restoredRow(p: DocPosition, shard: number): LedgerRow {
 
 const LIST_PAGE = 5000;
 
-/** Lists one restored shard into the ledger from `after`; `onPage` gets each committed page's last `_seq_no`. */
+/**
+ * Rows per ledger transaction. A listing arrives in random id order, so every transaction rewrites leaf pages all
+ * over the id b-tree: one million rows took 21.9 s in transactions of 5000 rows and 7.0 s in transactions of 50,000
+ * (better-sqlite3, WAL, load average 3-5).
+ */
+export const FILL_COMMIT_ROWS = 50_000;
+
+/**
+ * The listings' rows, gathered from every shard and committed to the ledger together; `onCommit` gets each
+ * shard's last committed `_seq_no` only once its rows are in (what a resumed listing starts after).
+ */
+export class FillCommits {
+  private rows: LedgerRow[] = [];
+  private cursors: Record<number, number> = {};
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly onCommit: (cursors: Record<number, number>, rows: number) => Promise<void>,
+    private readonly commitRows = FILL_COMMIT_ROWS,
+  ) {}
+
+  async add(shard: number, page: readonly DocPosition[]): Promise<void> {
+    for (const p of page) this.rows.push(restoredRow(p, shard));
+    this.cursors[shard] = page.at(-1)!.seqNo;
+    if (this.rows.length >= this.commitRows) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.rows.length === 0) return;
+    const rows = this.rows;
+    const cursors = this.cursors;
+    this.rows = [];
+    this.cursors = {};
+    this.ledger.commit({ rows });
+    await this.onCommit(cursors, rows.length);
+  }
+}
+
+/** Lists one restored shard from `after` into `commits`; stops between pages when `stop` says so. */
 export async function fillShard(o: {
   dest: ClusterClient;
   index: string;
-  ledger: Ledger;
+  commits: FillCommits;
   shard: number;
   after: number;
   upTo: number;
-  onPage(last: number, rows: number): Promise<boolean>;
+  stop(): Promise<boolean>;
 }): Promise<{ rows: number; stopped: boolean }> {
   let after = o.after;
   let rows = 0;
   while (after < o.upTo) {
     const page = await listPositions(o.dest, o.index, o.shard, after, o.upTo, LIST_PAGE);
     if (page.length === 0) break;
-    o.ledger.commit({ rows: page.map((p) => restoredRow(p, o.shard)) });
+    await o.commits.add(o.shard, page);
     rows += page.length;
     after = page.at(-1)!.seqNo;
-    if (await o.onPage(after, page.length)) return { rows, stopped: true };
+    if (await o.stop()) return { rows, stopped: true };
   }
   return { rows, stopped: false };
 }

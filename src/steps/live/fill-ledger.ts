@@ -4,7 +4,7 @@
 // are listed: anything above it was written on the dest by a client, and stays the client's. A killed listing
 // resumes from each shard's last committed `_seq_no` (rows are keyed by id, so a page listed twice is harmless).
 import { openSync } from '../../sync/open.js';
-import { fillShard } from '../../sync/snapshot-backfill.js';
+import { FillCommits, fillShard } from '../../sync/snapshot-backfill.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 import type { RestoreDestRecord } from './restore-dest.js';
@@ -38,31 +38,33 @@ export const fillLedger: Step = {
     const sync = openSync(ctx);
     let lastSave = 0;
     try {
-      // One listing per shard at once: each is a search round trip per page, the ledger commits are quick.
-      const listings = Object.entries(restoredMax).map(([s, upTo]) => {
-        const shard = Number(s);
-        return fillShard({
+      const commits = new FillCommits(sync.ledger, async (committed, rows) => {
+        Object.assign(cursors, committed);
+        data.cursors = cursors;
+        data.filled = (data.filled ?? 0) + rows;
+        task.update(data.filled);
+        ctx.checkpoint('page-committed');
+        if (ctx.now().getTime() - lastSave >= SAVE_EVERY_MS) {
+          lastSave = ctx.now().getTime();
+          await ctx.save();
+        }
+      });
+      // One listing per shard at once: each is a search round trip per page; rows are committed in large
+      // transactions (FillCommits), each shard's cursor saved only once its rows are in.
+      const listings = Object.entries(restoredMax).map(([s, upTo]) =>
+        fillShard({
           dest: ctx.dest,
           index: ctx.plan.destIndex,
-          ledger: sync.ledger,
-          shard,
-          after: cursors[shard] ?? -1,
+          commits,
+          shard: Number(s),
+          after: cursors[Number(s)] ?? -1,
           upTo,
-          onPage: async (last, rows) => {
-            cursors[shard] = last;
-            data.cursors = cursors;
-            data.filled = (data.filled ?? 0) + rows;
-            task.update(data.filled);
-            ctx.checkpoint('page-committed');
-            if (ctx.now().getTime() - lastSave >= SAVE_EVERY_MS) {
-              lastSave = ctx.now().getTime();
-              await ctx.save();
-            }
-            return ctx.pauseRequested();
-          },
-        });
-      });
-      if ((await Promise.all(listings)).some((r) => r.stopped)) {
+          stop: () => ctx.pauseRequested(),
+        }),
+      );
+      const stopped = (await Promise.all(listings)).some((r) => r.stopped);
+      await commits.flush();
+      if (stopped) {
         await ctx.save();
         return { kind: 'paused' };
       }
