@@ -8,6 +8,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ThrottleRecord } from '../src/operator/health-throttle.js';
 import type { MigrationState } from '../src/state/migration-state.js';
 import { REPO_ROOT } from '../test/harness/paths.js';
 import { startChild } from './child-process.js';
@@ -45,9 +46,13 @@ export async function ferryRun(
     ...['--quiet-seconds', '1'],
   ]);
   let peak = 0;
+  let cpu = 0;
   const sampler = setInterval(() => {
     void run.peakMb().then((mb) => {
       peak = Math.max(peak, mb);
+    });
+    void cpuSeconds(run.pid).then((s) => {
+      cpu = Math.max(cpu, s);
     });
   }, 200);
   let finished = false;
@@ -74,6 +79,7 @@ export async function ferryRun(
       else await new Promise((r) => setTimeout(r, 100));
     }
     const backfillPeak = await run.peakMb();
+    const backfillCpu = await cpuSeconds(run.pid);
     await run.line(/caught up/);
     const sw = await ferry(['switch']).done;
     if (sw.code !== 0) throw new Error(`ferry switch exited ${sw.code}: ${sw.output.slice(-2000)}`);
@@ -99,12 +105,32 @@ export async function ferryRun(
         `start to sync ${toSync.toFixed(1)} s`,
         `final_verification ${stepSeconds(final, 'final_verification').toFixed(1)} s`,
         `peak RSS at backfill end ${backfillPeak.toFixed(0)} MB`,
+        // Whether Ferry's own process was the bottleneck: its CPU time against the wall time.
+        `ferry run CPU ${backfillCpu.toFixed(1)} s until sync, ${cpu.toFixed(1)} s in all`,
+        throttleSummary(final),
       ].join('; '),
     };
   } finally {
     // On success the caller counts the dest first and cleans up after.
     if (!finished) await cleanup();
   }
+}
+
+/** How much the health throttle slowed the run: readings that found a reason, the lowest speed, the reasons. */
+function throttleSummary(state: MigrationState): string {
+  const t = state.results.throttle as ThrottleRecord | undefined;
+  if (!t) return 'health throttle: no record';
+  const throttled = t.events.filter((e) => e.throttled);
+  const lowest = Math.min(1, ...throttled.map((e) => e.factor));
+  const reasons = [...new Set(throttled.map((e) => e.reason.replace(/\d+ ms/g, 'N ms')))].slice(0, 4);
+  return `health throttle: ${t.throttledChecks} of ${t.checks} readings found a reason, lowest speed ${Math.round(lowest * 100)}%${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+}
+
+/** User + system CPU seconds of a live process (0 once it exited), from /proc (clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
 }
 
 function stepSeconds(state: MigrationState, name: string): number {
