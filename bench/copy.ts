@@ -6,6 +6,7 @@
 //   FERRY_BENCH_LARGE_DOCS=1000 FERRY_BENCH_LARGE_BIG=4 (large corpus: 100 kB - 2 MB documents, the last BIG of 20 MB)
 //   FERRY_BENCH_CORPORA=small,large  FERRY_BENCH_ENGINE=opensearch-2  FERRY_BENCH_ONLY=ferry-copy,ceiling
 //   FERRY_BENCH_REPEAT=2 (runs per method, round-robin, best reported)
+//   FERRY_BENCH_SLICES / FERRY_BENCH_CONCURRENCY: the copyIndex engine's and the raw ceiling's (default 4, 4)
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';

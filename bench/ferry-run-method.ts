@@ -108,6 +108,7 @@ export async function ferryRun(
         // Whether Ferry's own process was the bottleneck: its CPU time against the wall time.
         `ferry run CPU ${backfillCpu.toFixed(1)} s until sync, ${cpu.toFixed(1)} s in all`,
         throttleSummary(final),
+        ...sourcePressure(final),
       ].join('; '),
     };
   } finally {
@@ -124,6 +125,16 @@ function throttleSummary(state: MigrationState): string {
   const lowest = Math.min(1, ...throttled.map((e) => e.factor));
   const reasons = [...new Set(throttled.map((e) => e.reason.replace(/\d+ ms/g, 'N ms')))].slice(0, 4);
   return `health throttle: ${t.throttledChecks} of ${t.checks} readings found a reason, lowest speed ${Math.round(lowest * 100)}%${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+}
+
+/** What the source's refusals and slow pages did to the copy (where the engine records it). */
+function sourcePressure(state: MigrationState): string[] {
+  const p = (state.results.backfill as { sourcePressure?: Record<string, number> } | undefined)
+    ?.sourcePressure;
+  if (!p) return [];
+  return [
+    `source pressure: ${p.searchRejections ?? 0} search rejections, ${p.slowPages ?? 0} slow pages, ${p.pageRetries ?? 0} page retries, fewest slices reading ${p.minReaders ?? '?'}`,
+  ];
 }
 
 /** User + system CPU seconds of a live process (0 once it exited), from /proc (clock ticks of 1/100 s). */
