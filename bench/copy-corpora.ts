@@ -15,7 +15,7 @@ export interface Corpus {
 }
 
 const SMALL_DOCS = Number(process.env.FERRY_BENCH_DOCS ?? 100_000);
-const LARGE_DOCS = Number(process.env.FERRY_BENCH_LARGE_DOCS ?? 300);
+const LARGE_DOCS = Number(process.env.FERRY_BENCH_LARGE_DOCS ?? 800);
 const LARGE_BIG = Number(process.env.FERRY_BENCH_LARGE_BIG ?? 4);
 
 export const CORPORA: Record<CorpusKey, Corpus> = {

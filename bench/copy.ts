@@ -3,7 +3,7 @@
 // Writes bench/results/copy-<date>.md.
 //   FERRY_BED_PORT=39400 FERRY_BED_DIR=/tmp/bench-bed npm run bench:copy
 //   FERRY_BENCH_DOCS=1000000 (small corpus, default 100000)
-//   FERRY_BENCH_LARGE_DOCS=1000 FERRY_BENCH_LARGE_BIG=4 (large corpus: 100 kB - 2 MB documents, the last BIG of 20 MB)
+//   FERRY_BENCH_LARGE_DOCS=800 FERRY_BENCH_LARGE_BIG=4 (large corpus, the defaults: 100 kB - 2 MB documents, the last BIG of 20 MB)
 //   FERRY_BENCH_CORPORA=small,large  FERRY_BENCH_ENGINE=opensearch-2  FERRY_BENCH_ONLY=ferry-copy,ceiling
 //   FERRY_BENCH_REPEAT=2 (runs per method, round-robin, best reported)
 //   FERRY_BENCH_SLICES / FERRY_BENCH_CONCURRENCY: the copyIndex engine's and the raw ceiling's (default 4, 4)
