@@ -24,8 +24,8 @@ export interface Report {
 
 const RSS_GOAL_MB = 300;
 
-export async function writeReport(report: Report): Promise<string> {
-  const stamp = new Date().toISOString().slice(0, 16);
+export async function writeReport(report: Report, started: Date): Promise<string> {
+  const stamp = started.toISOString().slice(0, 16);
   const lines = [
     `# Copy benchmark, ${stamp.replace('T', ' ')} UTC`,
     '',

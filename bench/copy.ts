@@ -41,6 +41,36 @@ async function main(): Promise<void> {
     .join(' ');
   try {
     const results: CorpusResult[] = [];
+    // Written after each corpus, so a later failure leaves what was measured.
+    const stamp = new Date();
+    const save = () =>
+      writeReport(
+        {
+          engines: `source ${engineLabel(source.engine)}, dest ${engineLabel(dest.engine)} (one node each, same machine)`,
+          machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; shared with other engineers' work; load average (1, 5, 15 min) at the start ${startLoad}, at the last corpus's end ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}`,
+          command: `${[
+            'FERRY_BED_PORT',
+            'FERRY_BENCH_DOCS',
+            'FERRY_BENCH_LARGE_DOCS',
+            'FERRY_BENCH_LARGE_BIG',
+            'FERRY_BENCH_CORPORA',
+            'FERRY_BENCH_ENGINE',
+            'FERRY_BENCH_ONLY',
+            'FERRY_BENCH_REPEAT',
+            'FERRY_BENCH_SLICES',
+            'FERRY_BENCH_CONCURRENCY',
+          ]
+            .filter((k) => process.env[k] !== undefined)
+            .map((k) => `${k}=${process.env[k]}`)
+            .join(' ')} npm run bench:copy`,
+          commit,
+          results,
+        },
+        stamp,
+      );
+    let file = '';
     for (const key of WANTED) {
       const corpus = CORPORA[key];
       const index = `corpus-${key}`;
@@ -81,28 +111,9 @@ async function main(): Promise<void> {
       });
       // Room on the bed's disk and heap for the next corpus.
       await source.deleteIndex(index);
+      file = await save();
+      console.log(`report so far: ${file}`);
     }
-    const file = await writeReport({
-      engines: `source ${engineLabel(source.engine)}, dest ${engineLabel(dest.engine)} (one node each, same machine)`,
-      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; shared with other engineers' work; load average (1, 5, 15 min) at the start ${startLoad}, at the end ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-      command: `${[
-        'FERRY_BED_PORT',
-        'FERRY_BENCH_DOCS',
-        'FERRY_BENCH_LARGE_DOCS',
-        'FERRY_BENCH_LARGE_BIG',
-        'FERRY_BENCH_CORPORA',
-        'FERRY_BENCH_ENGINE',
-        'FERRY_BENCH_ONLY',
-        'FERRY_BENCH_REPEAT',
-      ]
-        .filter((k) => process.env[k] !== undefined)
-        .map((k) => `${k}=${process.env[k]}`)
-        .join(' ')} npm run bench:copy`,
-      commit,
-      results,
-    });
     console.log(`report: ${file}`);
   } finally {
     await Promise.all([source.close(), dest.close()]);

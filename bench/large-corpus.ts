@@ -4,12 +4,16 @@
 // The text field is stored but not indexed: analysing gigabytes of text would time the dest's analyser more
 // than any copy method, and every method but snapshot/restore would pay it alike.
 import type { ClusterClient } from '../src/cluster/client.js';
+import { isRetryable } from '../src/cluster/errors.js';
 
 const MIN_BYTES = 100_000;
 const MAX_BYTES = 2_000_000;
 export const BIG_BYTES = 20_000_000;
-/** One bulk body while loading: the bed's 1 GB nodes take this comfortably; a 20 MB document goes alone. */
-const LOAD_BODY_BYTES = 24 * 1024 * 1024;
+/**
+ * One bulk body while loading, one at a time: the bed's 1 GB source node refused two 24 MB bodies in flight
+ * beside a 20 MB document (parent circuit breaker, HTTP 429). A 20 MB document goes alone.
+ */
+const LOAD_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Text for every document is cut from one pool of random words at a random offset. */
 const POOL = buildPool(4 * 1024 * 1024);
@@ -70,6 +74,21 @@ export function largeDoc(i: number, bytes: number): Record<string, unknown> {
 }
 
 /** Loads `docs` documents (the last `big` of them 20 MB) into `index`; returns the bytes of their JSON sources. */
+/** A busy node (429, e.g. its circuit breaker while it digests the last body) gets the body again later. */
+async function sendWithRetry(client: ClusterClient, body: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await client.bulk(body);
+      if (res.errors)
+        throw new Error(`corpus load failed: ${JSON.stringify(res.items.find((x) => x.index?.error))}`);
+      return;
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= 10) throw error;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
+}
+
 export async function loadLargeCorpus(
   client: ClusterClient,
   index: string,
@@ -91,23 +110,17 @@ export async function loadLargeCorpus(
   });
   let sourceBytes = 0;
   let body = '';
-  const inFlight: Promise<unknown>[] = [];
-  const send = async (payload: string) => {
-    const res = await client.bulk(payload);
-    if (res.errors)
-      throw new Error(`corpus load failed: ${JSON.stringify(res.items.find((x) => x.index?.error))}`);
-  };
   for (let i = 0; i < docs; i++) {
     const source = JSON.stringify(largeDoc(i, largeDocBytes(i, docs, big)));
     sourceBytes += Buffer.byteLength(source);
-    body += `{"index":{"_index":"${index}","_id":"L${i}"${i % 10 === 0 ? `,"routing":"r${i % 97}"` : ''}}}\n${source}\n`;
-    if (body.length >= LOAD_BODY_BYTES || i === docs - 1) {
-      inFlight.push(send(body));
+    const line = `{"index":{"_index":"${index}","_id":"L${i}"${i % 10 === 0 ? `,"routing":"r${i % 97}"` : ''}}}\n${source}\n`;
+    if (body && body.length + line.length > LOAD_BODY_BYTES) {
+      await sendWithRetry(client, body);
       body = '';
-      if (inFlight.length >= 2) await inFlight.shift();
     }
+    body += line;
   }
-  await Promise.all(inFlight);
+  if (body) await sendWithRetry(client, body);
   await client.putIndexSettings(index, { 'index.refresh_interval': '1s' });
   await client.refresh(index);
   return sourceBytes;
