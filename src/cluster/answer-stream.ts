@@ -4,7 +4,8 @@
 // documents is never held whole, and all readers together hold a bounded number of bytes. The rest of the
 // answer (scroll id, point-in-time id, `_shards`) is small and is parsed at its end.
 
-import { type ByteBudget, documentBytes } from './byte-budget.js';
+import { StringDecoder } from 'node:string_decoder';
+import { ByteBudget, documentBytes, largeDocumentTurn } from './byte-budget.js';
 import type { ClusterClient } from './client.js';
 import { ConnectionError } from './errors.js';
 import { trackScroll } from './open-scrolls.js';
@@ -21,9 +22,29 @@ export interface AnswerEnd {
   count: number;
 }
 
+/**
+ * The raw JSON of one element: one Buffer, or the pieces of a larger one as they arrived. Pieces are not joined:
+ * joining would copy a 20 MB document once more, and it is read as text (elementText) straight from them.
+ */
+export type RawElement = Buffer | readonly Buffer[];
+
+export function elementText(element: RawElement): string {
+  if (Buffer.isBuffer(element)) return element.toString('utf8');
+  // The decoder keeps a character cut between two pieces whole.
+  const decoder = new StringDecoder('utf8');
+  return element.map((piece) => decoder.write(piece)).join('') + decoder.end();
+}
+
+export function elementLength(element: RawElement): number {
+  if (Buffer.isBuffer(element)) return element.length;
+  let n = 0;
+  for (const piece of element) n += piece.length;
+  return n;
+}
+
 export interface AnswerBatch {
   /** Raw JSON of each element, in order. */
-  elements: Buffer[];
+  elements: RawElement[];
   bytes: number;
   /** On the answer's last batch only (which may have no elements). */
   end?: AnswerEnd;
@@ -33,6 +54,8 @@ export interface AnswerStreamOptions {
   /** A batch closes once it holds this many bytes (a single larger element travels alone). */
   batchBytes: number;
   budget?: ByteBudget;
+  /** One large document in hand at a time: the process's own, unless a budget of its own is given. */
+  largeTurn?: ByteBudget;
 }
 
 export async function* answerBatches(
@@ -45,34 +68,63 @@ export async function* answerBatches(
   const res = await client.request<AsyncIterable<Buffer>>({ ...request, stream: true });
   const budget = o.budget ?? documentBytes;
   const splitter = new ElementSplitter(array);
-  let batch: Buffer[] = [];
+  // A reader with a budget of its own runs inside another's batch (a look-up while a page is applied): waiting
+  // for the process's turn could mean waiting on itself, so it has its own turn too.
+  const turn = o.largeTurn ?? (o.budget ? new ByteBudget(1) : largeDocumentTurn);
+  let batch: RawElement[] = [];
   let bytes = 0;
   // Bytes this reader holds, batch in hand included: given back when the consumer asks for more, or stops.
   let held = 0;
+  // While this reader has the large-document turn: the number of the element it was taken for, and whether
+  // that element is in the batch handed out (the turn goes back with that batch).
+  let largeElement = -1;
+  let largeHandedOut = false;
+  let seen = 0;
+  const giveBack = () => {
+    budget.give(held);
+    held = 0;
+    if (largeElement >= 0 && largeHandedOut) {
+      turn.give(1);
+      largeElement = -1;
+      largeHandedOut = false;
+    }
+  };
   try {
     for await (const chunk of brokenOff(res.body, what, request.timeoutMs ?? IDLE_MS)) {
       for (const element of splitter.push(chunk)) {
-        if (!budget.tryTake(element.length)) {
+        const length = elementLength(element);
+        if (!budget.tryTake(length)) {
           // Waiting while holding bytes could leave every reader waiting on the others: hand them out first.
           if (batch.length > 0) {
             yield { elements: batch, bytes };
-            budget.give(held);
-            held = 0;
+            giveBack();
             batch = [];
             bytes = 0;
           }
-          await budget.take(element.length);
+          await budget.take(length);
         }
-        held += element.length;
+        held += length;
         batch.push(element);
-        bytes += element.length;
+        bytes += length;
+        if (seen++ === largeElement) largeHandedOut = true;
         if (bytes >= o.batchBytes) {
           yield { elements: batch, bytes };
-          budget.give(held);
-          held = 0;
+          giveBack();
           batch = [];
           bytes = 0;
         }
+      }
+      // A document is only counted against the budget once it is whole: a large one takes the process's one
+      // turn while it is still arriving, so large documents are read (and written, hashed) one at a time.
+      if (largeElement < 0 && splitter.partialBytes >= LARGE_ELEMENT_BYTES) {
+        if (batch.length > 0) {
+          yield { elements: batch, bytes };
+          giveBack();
+          batch = [];
+          bytes = 0;
+        }
+        await turn.take(1);
+        largeElement = splitter.count;
       }
     }
     const rest = JSON.parse(splitter.finish()) as { _scroll_id?: string; pit_id?: string };
@@ -85,8 +137,12 @@ export async function* answerBatches(
     };
   } finally {
     budget.give(held);
+    if (largeElement >= 0) turn.give(1);
   }
 }
+
+/** An element still arriving past this size waits for the large-document turn (the batch size: 8 MB). */
+const LARGE_ELEMENT_BYTES = 8 * 1024 * 1024;
 
 /** Longest wait for the next bytes of an answer while this reader is waiting for them. */
 const IDLE_MS = 120_000;
@@ -150,6 +206,7 @@ export class ElementSplitter {
   /** Depth at which the target array's elements start, once it is open. */
   private arrayDepth = -1;
   private elementParts: Buffer[] | undefined;
+  private partLength = 0;
   private readonly rest: Buffer[] = [];
   /** The key of the member being read at depths 1 and 2 (the path to the array). */
   private readonly keys: (string | undefined)[] = [];
@@ -159,8 +216,8 @@ export class ElementSplitter {
 
   constructor(private readonly array: DocArray) {}
 
-  push(chunk: Buffer): Buffer[] {
-    const out: Buffer[] = [];
+  push(chunk: Buffer): RawElement[] {
+    const out: RawElement[] = [];
     let from = 0;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
@@ -182,6 +239,7 @@ export class ElementSplitter {
         if (this.depth === this.arrayDepth && this.elementParts === undefined) {
           this.rest.push(chunk.subarray(from, i), ZERO);
           this.elementParts = [];
+          this.partLength = 0;
           from = i;
         }
         this.depth++;
@@ -190,8 +248,9 @@ export class ElementSplitter {
         this.depth--;
         if (this.depth === this.arrayDepth && this.elementParts !== undefined) {
           this.elementParts.push(chunk.subarray(from, i + 1));
-          out.push(this.elementParts.length === 1 ? this.elementParts[0]! : Buffer.concat(this.elementParts));
+          out.push(this.elementParts.length === 1 ? this.elementParts[0]! : this.elementParts);
           this.elementParts = undefined;
+          this.partLength = 0;
           this.count++;
           from = i + 1;
         }
@@ -205,9 +264,16 @@ export class ElementSplitter {
         this.keys[this.depth] = this.lastString;
       }
     }
-    if (this.elementParts !== undefined) this.elementParts.push(chunk.subarray(from));
-    else this.rest.push(chunk.subarray(from));
+    if (this.elementParts !== undefined) {
+      this.elementParts.push(chunk.subarray(from));
+      this.partLength += chunk.length - from;
+    } else this.rest.push(chunk.subarray(from));
     return out;
+  }
+
+  /** Bytes of the element still arriving (0 between elements). */
+  get partialBytes(): number {
+    return this.partLength;
   }
 
   /** The answer without its elements, as text. */

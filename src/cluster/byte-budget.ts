@@ -47,3 +47,10 @@ export class ByteBudget {
  * bin/ferry.js's 256 MB heap that leaves room for the rest of the process.
  */
 export const documentBytes = new ByteBudget(32 * 1024 * 1024);
+
+/**
+ * The turn to read one large document (over 8 MB) while it is still arriving: such a document is held by its
+ * reader before the budget can count it, so several readers each holding one (listings of both sides, several
+ * shards) would each add it, and the copies made of it, to the process's memory.
+ */
+export const largeDocumentTurn = new ByteBudget(1);

@@ -94,6 +94,8 @@ export class ShardFailureError extends FerryError {
 }
 
 export class AuthenticationError extends ResponseError {}
+/** HTTP 413: the request body is over the cluster's http.max_content_length. Sending it again cannot help. */
+export class BodyTooLargeError extends ResponseError {}
 export class NotFoundError extends ResponseError {}
 
 function hintFor(status: number): string {
@@ -101,10 +103,16 @@ function hintFor(status: number): string {
     return 'Check the credentials for this cluster: FERRY_SOURCE_USERNAME/FERRY_SOURCE_PASSWORD (FERRY_DEST_* for the dest), the API key (FERRY_*_API_KEY), username/password in the plan file, or the client certificate (--source-cert/--source-key).';
   if (status === 403) return 'The user lacks a privilege for this call: grant it, or use a user that has it.';
   if (status === 404) return 'Check the index or resource name.';
+  if (status === 413) return TOO_LARGE_HINT;
   if (RETRYABLE_STATUSES.has(status))
     return 'The cluster is busy; Ferry retries with backoff. If it persists, lower the concurrency.';
   return 'Read the server reason above; fix the request or the cluster, then run again.';
 }
+
+/** What to do when a cluster refuses a body as too large: its limit is a static node setting. */
+export const TOO_LARGE_HINT =
+  'Raise http.max_content_length (100mb by default) in elasticsearch.yml / opensearch.yml on every node of that ' +
+  'cluster above the largest document, restart the nodes, then run the command again (`ferry resume` for a migration).';
 
 export function isRetryable(error: unknown): boolean {
   return (
@@ -133,9 +141,17 @@ export function responseError(status: number, body: unknown, what: string): Resp
         ? (shardFailure?.reason ?? '')
         : String(error);
   // A secured cluster answers 401 with no JSON body: say what it means.
-  const said = reason || (status === 401 ? 'the cluster did not accept the credentials' : '');
+  // So does one refusing a body over http.max_content_length (Elasticsearch 7 answers 413 with an empty body).
+  const said =
+    reason ||
+    (status === 401
+      ? 'the cluster did not accept the credentials'
+      : status === 413
+        ? 'the request body is larger than the cluster accepts (http.max_content_length)'
+        : '');
   const args = { status, errorType, reason: said.slice(0, 500), what, body };
   if (status === 401 || status === 403) return new AuthenticationError(args);
   if (status === 404) return new NotFoundError(args);
+  if (status === 413) return new BodyTooLargeError(args);
   return new ResponseError(args);
 }

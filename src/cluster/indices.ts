@@ -21,3 +21,19 @@ export async function storeSizeBytes(client: ClusterClient, index: string): Prom
   });
   return body._all.total.store.size_in_bytes;
 }
+
+/**
+ * Stored bytes per document of an index's primaries: what a scroll, whose page size is fixed when it opens,
+ * is sized from. Stored `_source` is compressed, so this is below the JSON each document is sent as.
+ */
+export async function storedBytesPerDoc(client: ClusterClient, index: string): Promise<number> {
+  const body = await client.json<{
+    _all: { primaries: { store?: { size_in_bytes: number }; docs?: { count: number } } };
+  }>({
+    method: 'GET',
+    path: `/${enc(index)}/_stats/store,docs`,
+    what: `read size of ${index}`,
+  });
+  const { store, docs } = body._all.primaries;
+  return (store?.size_in_bytes ?? 0) / Math.max(1, docs?.count ?? 0);
+}

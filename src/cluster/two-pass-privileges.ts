@@ -10,8 +10,6 @@
 //   outside the allowlist (400, nothing read or written); task get: an unknown node's task (404).
 // Not probed (no request tests them without a change): the restore (a missing repository answers 404 before the
 // privilege check), deleting indices, and the shard-level bulk of the reindex's writes.
-import { randomBytes } from 'node:crypto';
-import type { ClusterClient } from './client.js';
 import {
   AFTER_CHECK,
   createIndexProbe,
@@ -21,13 +19,16 @@ import {
   refreshProbe,
   scrollProbe,
 } from './privileges.js';
+import {
+  clusterPrivilege,
+  probeMissing,
+  probeName,
+  repositoryPrivileges,
+  type SnapshotSteps,
+  snapshotTakingPrivileges,
+} from './snapshot-privileges.js';
 
 const enc = encodeURIComponent;
-
-/** A name nothing on the cluster has, so that even a probe that got through would address nothing. */
-function probeName(): string {
-  return `${PROBE_ID}-${randomBytes(6).toString('hex')}`;
-}
 
 /** A privilege live probes as well: the same probe, with two-pass's own reason. */
 function shared(side: Privilege['side'], name: string, neededBy: string, on?: 'delta'): Privilege {
@@ -36,54 +37,17 @@ function shared(side: Privilege['side'], name: string, neededBy: string, on?: 'd
   return { ...live, neededBy, ...(on ? { on } : {}) };
 }
 
-function cluster(
-  side: Privilege['side'],
-  name: string,
-  neededBy: string,
-  probe: (c: ClusterClient) => Promise<unknown>,
-): Privilege {
-  return { name, side, on: 'cluster', neededBy, probe: (c) => probe(c) };
-}
-
 function onDelta(name: string, neededBy: string, probe: Privilege['probe']): Privilege {
   return { name, side: 'source', on: 'delta', neededBy, probe };
 }
 
-const missing = (
-  c: ClusterClient,
-  method: 'GET' | 'PUT' | 'DELETE',
-  path: string,
-  what: string,
-  body?: unknown,
-) =>
-  c.request({
-    method,
-    path,
-    ...(body === undefined ? {} : { body }),
-    okStatuses: [404],
-    idempotent: method === 'GET',
-    what: `${what} (privilege probe, addresses nothing)`,
-  });
-
-const repositoryProbes = (side: Privilege['side'], neededBy: string): Privilege[] => [
-  cluster(side, 'cluster:admin/repository/get', neededBy, (c) =>
-    missing(c, 'GET', `/_snapshot/${probeName()}`, 'read a repository'),
-  ),
-  cluster(side, 'cluster:admin/repository/put', neededBy, (c) =>
-    c.request({
-      method: 'PUT',
-      path: `/_snapshot/${probeName()}`,
-      body: { type: PROBE_ID, settings: {} },
-      // An unknown repository type is refused (500) before anything is registered.
-      okStatuses: [400, 500],
-      idempotent: false,
-      what: 'register a repository (privilege probe, refused by its own type)',
-    }),
-  ),
-  cluster(side, 'cluster:admin/repository/delete', 'abort (the repository Ferry registered)', (c) =>
-    missing(c, 'DELETE', `/_snapshot/${probeName()}`, 'remove a repository'),
-  ),
-];
+const SNAPS: SnapshotSteps = {
+  repository: 'preflight, snaps (the shared repository)',
+  repositoryUndo: 'abort (the repository Ferry registered)',
+  take: 'snaps',
+  progress: 'snaps (progress)',
+  remove: 'snaps (a failed snapshot is retaken), abort',
+};
 
 /** Every privilege of the two-pass strategy that can be probed before anything changes. */
 export const TWO_PASS_PRIVILEGES: readonly Privilege[] = [
@@ -127,13 +91,13 @@ export const TWO_PASS_PRIVILEGES: readonly Privilege[] = [
     // Scrolls are cluster privileges: a scroll on the source index tests them (the delta may not exist yet).
     probe: (c, i) => scrollProbe(c, i),
   },
-  cluster('source', 'cluster:monitor/nodes/info', 'preflight (ingest processors, path.repo)', (c) =>
+  clusterPrivilege('source', 'cluster:monitor/nodes/info', 'preflight (ingest processors, path.repo)', (c) =>
     c.request({ method: 'GET', path: '/_nodes/_local/ingest', what: 'read node info' }),
   ),
-  cluster('source', 'cluster:admin/ingest/pipeline/get', 'change_pipeline', (c) =>
-    missing(c, 'GET', `/_ingest/pipeline/${probeName()}`, 'read a pipeline'),
+  clusterPrivilege('source', 'cluster:admin/ingest/pipeline/get', 'change_pipeline', (c) =>
+    probeMissing(c, 'GET', `/_ingest/pipeline/${probeName()}`, 'read a pipeline'),
   ),
-  cluster('source', 'cluster:admin/ingest/pipeline/put', 'change_pipeline', (c) =>
+  clusterPrivilege('source', 'cluster:admin/ingest/pipeline/put', 'change_pipeline', (c) =>
     c.request({
       method: 'PUT',
       path: `/_ingest/pipeline/${probeName()}`,
@@ -143,7 +107,7 @@ export const TWO_PASS_PRIVILEGES: readonly Privilege[] = [
       what: 'create a pipeline (privilege probe, refused by its unknown processor)',
     }),
   ),
-  cluster(
+  clusterPrivilege(
     'source',
     'cluster:admin/ingest/pipeline/simulate',
     'preflight, change_pipeline (where writes go)',
@@ -156,30 +120,23 @@ export const TWO_PASS_PRIVILEGES: readonly Privilege[] = [
         what: 'simulate a pipeline',
       }),
   ),
-  cluster('source', 'cluster:admin/ingest/pipeline/delete', 'delete_index, abort', (c) =>
-    missing(c, 'DELETE', `/_ingest/pipeline/${probeName()}`, 'delete a pipeline'),
+  clusterPrivilege('source', 'cluster:admin/ingest/pipeline/delete', 'delete_index, abort', (c) =>
+    probeMissing(c, 'DELETE', `/_ingest/pipeline/${probeName()}`, 'delete a pipeline'),
   ),
-  ...repositoryProbes('source', 'preflight, snaps (the shared repository)'),
-  cluster('source', 'cluster:admin/snapshot/create', 'snaps', (c) =>
-    missing(c, 'PUT', `/_snapshot/${probeName()}/${PROBE_ID}`, 'take a snapshot', {
-      indices: PROBE_ID,
-      include_global_state: false,
-    }),
+  ...repositoryPrivileges('source', SNAPS, { register: true, verify: false }),
+  ...snapshotTakingPrivileges(SNAPS),
+  clusterPrivilege(
+    'dest',
+    'cluster:monitor/nodes/info',
+    'preflight (reindex module, allowlist, path.repo)',
+    (c) => c.request({ method: 'GET', path: '/_nodes/_local/settings', what: 'read node info' }),
   ),
-  cluster('source', 'cluster:admin/snapshot/get', 'snaps', (c) =>
-    missing(c, 'GET', `/_snapshot/${probeName()}/${PROBE_ID}`, 'read a snapshot'),
+  ...repositoryPrivileges(
+    'dest',
+    { ...SNAPS, repository: 'preflight, snaps (the repository, read-only)' },
+    { register: true, verify: false },
   ),
-  cluster('source', 'cluster:admin/snapshot/status', 'snaps (progress)', (c) =>
-    missing(c, 'GET', `/_snapshot/${probeName()}/${PROBE_ID}/_status`, 'read a snapshot status'),
-  ),
-  cluster('source', 'cluster:admin/snapshot/delete', 'snaps (a failed snapshot is retaken), abort', (c) =>
-    missing(c, 'DELETE', `/_snapshot/${probeName()}/${PROBE_ID}`, 'delete a snapshot'),
-  ),
-  cluster('dest', 'cluster:monitor/nodes/info', 'preflight (reindex module, allowlist, path.repo)', (c) =>
-    c.request({ method: 'GET', path: '/_nodes/_local/settings', what: 'read node info' }),
-  ),
-  ...repositoryProbes('dest', 'preflight, snaps (the repository, read-only)'),
-  cluster('dest', 'indices:data/write/reindex', 'reindex_data', (c) =>
+  clusterPrivilege('dest', 'indices:data/write/reindex', 'reindex_data', (c) =>
     c.request({
       method: 'POST',
       path: '/_reindex',
@@ -193,8 +150,8 @@ export const TWO_PASS_PRIVILEGES: readonly Privilege[] = [
       what: 'reindex (privilege probe, from a host outside the allowlist)',
     }),
   ),
-  cluster('dest', 'cluster:monitor/task/get', 'reindex_data (the task)', (c) =>
-    missing(c, 'GET', `/_tasks/${PROBE_ID}:1`, 'read a task'),
+  clusterPrivilege('dest', 'cluster:monitor/task/get', 'reindex_data (the task)', (c) =>
+    probeMissing(c, 'GET', `/_tasks/${PROBE_ID}:1`, 'read a task'),
   ),
   // The restore creates and writes the dest index (the security plugin checks both on a restore).
   shared('dest', 'indices:admin/create', 'snaps (the restore)'),

@@ -1,6 +1,6 @@
 // Search and scroll pages as batches of CopyHits bounded by bytes: every reader of `_source` on the copy path
 // (backfill slices, capture, re-copies) reads through here, so no page of large documents is held whole.
-import type { AnswerBatch, AnswerEnd } from '../cluster/answer-stream.js';
+import { type AnswerBatch, type AnswerEnd, elementText } from '../cluster/answer-stream.js';
 import { splitHit, toCopyHit } from './raw-hits.js';
 import type { CopyHit } from './types.js';
 
@@ -25,12 +25,15 @@ export async function* copyHitBatches(answer: AsyncGenerator<AnswerBatch>): Asyn
       end: batch.end,
     };
     for (const element of batch.elements) {
-      const split = splitHit(element.toString('utf8'));
+      const split = splitHit(elementText(element));
       const hit = toCopyHit(split);
       if (hit) out.hits.push(hit);
       else out.withoutSource.push(split.meta._id);
       out.lastSort = split.meta.sort ?? out.lastSort;
     }
+    // The raw bytes are text now: let them go while the hits are written (the reader keeps the batch until
+    // it is asked for the next one, and a 20 MB document would otherwise be held twice meanwhile).
+    batch.elements.length = 0;
     yield out;
   }
 }

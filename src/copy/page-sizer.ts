@@ -29,3 +29,12 @@ export const PAGE_BYTES = 16 * 1024 * 1024;
 
 /** A batch handed to a writer or a listing closes at this size: one bulk body of the applier. */
 export const BATCH_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Documents per page of a scroll carrying `_source`: a scroll's page size is fixed when it opens, so it is set
+ * from the index's stored bytes per document. Stored sources are compressed (often 3-5 times for text), so the
+ * page aims at a quarter of PAGE_BYTES of stored bytes.
+ */
+export function scrollPageSize(max: number, storedBytesPerDoc: number): number {
+  return Math.max(1, Math.min(max, Math.floor(PAGE_BYTES / 4 / Math.max(1, storedBytesPerDoc))));
+}

@@ -3,6 +3,8 @@
 // cannot share a snapshot. `auto` snapshots only into a repository the operator named, so a migration never
 // writes into a repository by chance; every fallback says why, in the plan and in the state.
 import { canRestoreSnapshot, engineLabel } from '../cluster/engine.js';
+import { missingPrivileges } from '../cluster/privileges.js';
+import { liveSnapshotPrivileges } from '../cluster/snapshot-privileges.js';
 import { getRepository, verifyRepository } from '../cluster/snapshots.js';
 import { type CheckResult, fail, pass, warn } from './check.js';
 import type { Plan } from './options.js';
@@ -34,7 +36,7 @@ export async function chooseBackfill(
       check: fail(
         CHECK,
         `--backfill snapshot is not possible: ${why}`,
-        'Fix the repository (register it on both clusters, or give --repository-location inside path.repo on both), or use --backfill auto or copy. Nothing was changed.',
+        'Fix what is named: register the repository on both clusters (or give --repository-location inside path.repo on both), grant the snapshot privileges (README, "Privileges"); or use --backfill auto or copy. Nothing was changed.',
       ),
     };
   const check =
@@ -42,7 +44,7 @@ export async function chooseBackfill(
       ? warn(
           CHECK,
           choice.reason,
-          'Fix the repository to backfill by snapshot/restore, or go on with the copy.',
+          'Fix what is named to backfill by snapshot/restore, or go on with the copy.',
         )
       : pass(CHECK, choice.reason);
   return { choice, check };
@@ -56,6 +58,17 @@ async function snapshotImpossible(plan: Plan, sides: Sides): Promise<string | un
   const { source, dest } = sides;
   if (!canRestoreSnapshot(source.engine, dest.engine))
     return `${engineLabel(source.engine)} -> ${engineLabel(dest.engine)}: the dest cannot restore this source's snapshots (a different engine or an older version)`;
+  const refused = await missingPrivileges(
+    sides,
+    { source: plan.sourceIndex, dest: plan.destIndex },
+    liveSnapshotPrivileges({ registers: plan.repository.location !== undefined }),
+  );
+  if (refused.length > 0)
+    return refused
+      .map(
+        (m) => `the ${m.privilege.side} user lacks ${m.privilege.name} (needed by ${m.privilege.neededBy})`,
+      )
+      .join('; ');
   const repository = await checkRepository(plan, sides);
   if (!repository.ok) return `the snapshot repository ${repository.detail}`;
   for (const [side, client] of [

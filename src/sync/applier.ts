@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { ByteBudget } from '../cluster/byte-budget.js';
 import type { ClusterClient } from '../cluster/client.js';
-import { FerryError, isRetryable } from '../cluster/errors.js';
+import { BodyTooLargeError, FerryError, isRetryable, TOO_LARGE_HINT } from '../cluster/errors.js';
 import { searchStream } from '../cluster/read-context.js';
 import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
 import type { BulkItemResult } from '../cluster/types.js';
@@ -57,6 +57,17 @@ export class ApplyError extends FerryError {
             'queues and disk watermarks (GET _cluster/health, _cat/thread_pool/write, _cat/allocation; a flood-stage ' +
             'block is index.blocks.read_only_allow_delete), then run `ferry resume`: nothing written is lost.'
         : 'Read the destination reasons above (mapping, document size), fix them, then run `ferry resume`.',
+    );
+  }
+}
+
+/** One document alone is over what the destination accepts in one request (HTTP 413). */
+export class DocumentTooLargeError extends FerryError {
+  constructor(id: string, bytes: number, cause: BodyTooLargeError) {
+    super(
+      `document ${id} is ${(bytes / 1024 / 1024).toFixed(1)} MB as sent, more than the destination accepts in one request (${cause.message})`,
+      TOO_LARGE_HINT,
+      { cause },
     );
   }
 }
@@ -264,6 +275,8 @@ export class Applier {
       try {
         items = (await this.o.dest.bulk(body, ANSWER)).items;
       } catch (error) {
+        if (error instanceof BodyTooLargeError && todo.length === 1)
+          throw new DocumentTooLargeError(planned[todo[0]!]!.change.id, Buffer.byteLength(body), error);
         // Every write here is conditional, so sending one again can never apply it twice; but a lost answer
         // may hide a write that landed, so a refusal of the resend is checked against the destination.
         if (!isRetryable(error) || attempt + 1 >= RETRY.attempts) throw error;

@@ -1,5 +1,6 @@
 // From server answers (search hits, mget docs), read as raw JSON elements, to DocRecords. Only the hash of a
 // `_source` is kept, computed from its text (sourceTextHash), so a large document is never held as objects.
+import { elementText, type RawElement } from '../cluster/answer-stream.js';
 import { type ParsedHit, splitHit } from '../copy/raw-hits.js';
 import { sourceTextHash } from './source-hash.js';
 import type { DocRecord } from './types.js';
@@ -20,8 +21,8 @@ export interface ElementRecord {
   record: DocRecord;
 }
 
-export function elementRecord(element: Buffer, deep: boolean): ElementRecord {
-  const { meta, source } = splitHit(element.toString('utf8'));
+export function elementRecord(element: RawElement, deep: boolean): ElementRecord {
+  const { meta, source } = splitHit(elementText(element));
   return {
     meta,
     record: {

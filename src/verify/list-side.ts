@@ -6,9 +6,10 @@
 import type { AnswerBatch } from '../cluster/answer-stream.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { ResponseError } from '../cluster/errors.js';
+import { storedBytesPerDoc } from '../cluster/indices.js';
 import { clearScroll, scrollStream, searchStream } from '../cluster/read-context.js';
 import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
-import { BATCH_BYTES } from '../copy/page-sizer.js';
+import { BATCH_BYTES, scrollPageSize } from '../copy/page-sizer.js';
 import { type ElementRecord, elementRecord } from './hits.js';
 import { lookupRecords } from './lookup.js';
 import { inSample } from './partition.js';
@@ -39,12 +40,16 @@ export async function primaryShardCount(client: ClusterClient, index: string): P
 /** Lists all shards, `concurrency` at a time; returns how many documents were listed (before sampling). */
 export async function listSide(options: ListSideOptions): Promise<number> {
   const shards = await primaryShardCount(options.client, options.index);
+  // With `_source`, a page of a thousand 20 MB documents would be 20 GB for the server to build and send.
+  const pageSize = withSources(options)
+    ? scrollPageSize(options.pageSize, await storedBytesPerDoc(options.client, options.index))
+    : options.pageSize;
   let next = 0;
   let listed = 0;
   const worker = async () => {
     for (let shard = next++; shard < shards; shard = next++) {
       // Not `listed += await ...`: that reads `listed` before the await and loses the other workers' counts.
-      const n = await listShard(options, shard);
+      const n = await listShard(options, shard, pageSize);
       listed += n;
     }
   };
@@ -52,13 +57,13 @@ export async function listSide(options: ListSideOptions): Promise<number> {
   return listed;
 }
 
-async function listShard(options: ListSideOptions, shard: number): Promise<number> {
+async function listShard(options: ListSideOptions, shard: number, pageSize: number): Promise<number> {
   const { client, index } = options;
   const checkpoint = options.since?.[shard];
   const body = {
-    size: options.pageSize,
+    size: pageSize,
     sort: ['_doc'],
-    _source: options.deep && !sourcesLater(options),
+    _source: withSources(options),
     version: true,
     seq_no_primary_term: true,
     query: checkpoint === undefined ? { match_all: {} } : { range: { _seq_no: { gt: checkpoint } } },
@@ -82,7 +87,7 @@ async function listShard(options: ListSideOptions, shard: number): Promise<numbe
         scrollId = batch.end?.scrollId ?? scrollId;
         if (batch.elements.length === 0) continue;
         listed += batch.elements.length;
-        const hits = batch.elements.map((e) => elementRecord(e, options.deep && !sourcesLater(options)));
+        const hits = batch.elements.map((e) => elementRecord(e, withSources(options)));
         await options.onPage(await pageRecords(options, hits), batch.elements.length);
       }
       if (count === 0 || !scrollId) break;
@@ -120,6 +125,11 @@ async function* withBusyRetry(
     yield* batches;
     return;
   }
+}
+
+/** Deep and not sampled: the listing itself carries every `_source`. */
+function withSources(options: ListSideOptions): boolean {
+  return options.deep && !sourcesLater(options);
 }
 
 /**

@@ -3,9 +3,9 @@
 // hash of a `_source` read off its text (equal to the hash of the parsed document).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ElementSplitter } from '../../src/cluster/answer-stream.js';
+import { ElementSplitter, elementText } from '../../src/cluster/answer-stream.js';
 import { ByteBudget } from '../../src/cluster/byte-budget.js';
-import { PageSizer } from '../../src/copy/page-sizer.js';
+import { PageSizer, scrollPageSize } from '../../src/copy/page-sizer.js';
 import { splitHit } from '../../src/copy/raw-hits.js';
 import { sourceHash, sourceTextHash } from '../../src/verify/source-hash.js';
 
@@ -18,7 +18,7 @@ function split(
   const bytes = Buffer.from(text);
   const elements: string[] = [];
   for (let i = 0; i < bytes.length; i += chunk)
-    for (const e of s.push(bytes.subarray(i, i + chunk))) elements.push(e.toString('utf8'));
+    for (const e of s.push(bytes.subarray(i, i + chunk))) elements.push(elementText(e));
   return { elements, rest: s.finish() };
 }
 
@@ -47,6 +47,17 @@ describe('answer splitter', () => {
       assert.equal(parsed._scroll_id, 'x'.repeat(300));
       assert.deepEqual(parsed.hits.hits, [0, 0, 0]);
     }
+  });
+
+  it('counts the bytes of an element still arriving, and none once it is whole', () => {
+    const s = new ElementSplitter('hits');
+    const bytes = Buffer.from(answer);
+    const cut = answer.indexOf('"_source"');
+    assert.deepEqual(s.push(bytes.subarray(0, cut)), []);
+    assert.ok(s.partialBytes > 0 && s.partialBytes < cut);
+    s.push(bytes.subarray(cut));
+    assert.equal(s.partialBytes, 0);
+    assert.equal(s.count, 3);
   });
 
   it('finds mget docs, and an empty hit list', () => {
@@ -100,6 +111,15 @@ describe('page sizer', () => {
   });
 });
 
+describe('scroll page size', () => {
+  it('follows the stored bytes per document: a thousand small ones, one of 20 MB', () => {
+    assert.equal(scrollPageSize(1000, 200), 1000);
+    assert.equal(scrollPageSize(1000, 40_000), 104);
+    assert.equal(scrollPageSize(1000, 20 * 1024 * 1024), 1);
+    assert.equal(scrollPageSize(1000, 0), 1000);
+  });
+});
+
 describe('source hash from text', () => {
   it('equals the hash of the parsed document, for documents of every shape', () => {
     const samples: unknown[] = [
@@ -111,6 +131,8 @@ describe('source hash from text', () => {
       },
       { dup: 1, long: 'é'.repeat(300_000), nested: { k: [[], {}, '', 0.1] }, esc: 'a\n\t\u2028\u{1F600}' },
       { rows: Array.from({ length: 20_000 }, (_, i) => ({ i, s: `row ${i}`, f: i / 7 })) },
+      // Objects inside arrays inside objects, keys out of order at every depth, written from where they stand.
+      { z: { y: [{ b: { d: 1, c: [2, { f: 'x', e: 'y' }] }, a: 'p'.repeat(300_000) }], x: {} }, a: [[{}]] },
     ];
     for (const doc of samples) {
       const text = JSON.stringify(doc, null, 1);

@@ -49,6 +49,23 @@ export const LIVE_ROLE: RoleGrants = {
   ],
 };
 
+/** What the live strategy's snapshot backfill needs on top of LIVE_ROLE (README, "Privileges"). */
+export const LIVE_SNAPSHOT_GRANTS: RoleGrants = {
+  cluster: [
+    'cluster:monitor/nodes/info', // only with --repository-location: preflight reads path.repo
+    'cluster:admin/repository/get',
+    'cluster:admin/repository/put', // only where Ferry registers the repository (--repository-location)
+    'cluster:admin/repository/delete', // idem: cleanup and abort remove what Ferry registered
+    'cluster:admin/repository/verify',
+    'cluster:admin/snapshot/create',
+    'cluster:admin/snapshot/get',
+    'cluster:admin/snapshot/status',
+    'cluster:admin/snapshot/delete',
+    'cluster:admin/snapshot/restore',
+  ],
+  index: ['indices:monitor/recovery'],
+};
+
 /**
  * The two-pass strategy's least privileges (README, "Privileges of the two-pass strategy"): its reads and writes
  * on the source, delta and dest indices, and the cluster privileges of pipelines, snapshots and the reindex.

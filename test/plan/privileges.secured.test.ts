@@ -15,6 +15,7 @@ import {
   LIMITED_ROLE_NAME,
   LIMITED_USER,
   LIVE_ROLE,
+  LIVE_SNAPSHOT_GRANTS,
   putRole,
   type RoleGrants,
   securedPasswords,
@@ -97,6 +98,57 @@ describe('live strategy privileges', () => {
       assert.deepEqual(await readdir(stateDir), [], 'no state may be written for a run that never started');
     });
   }
+});
+
+describe('snapshot backfill privileges', () => {
+  if (!ROLES_BY_API) return;
+  const snapshotArgs = (stateDir: string) => [
+    ...baseArgs(stateDir),
+    '--repository',
+    uniqueName('sec-repo'),
+    '--repository-location',
+    join(c.repoDir, uniqueName('loc')),
+  ];
+
+  it('the live role alone: --backfill snapshot refused with the privileges named, nothing changed; auto copies and says why', async () => {
+    await setLimitedRole(LIVE_ROLE);
+    const stateDir = await tmp();
+    const before = await fingerprints();
+    const run = await runFerry(
+      ['run', ...snapshotArgs(stateDir), '--backfill', 'snapshot', '--quiet'],
+      env(),
+    );
+    const output = run.stdout + run.stderr;
+    assert.equal(run.code, 2, output);
+    assert.match(
+      output,
+      /--backfill snapshot is not possible: the source user lacks cluster:monitor\/nodes\/info \(needed by preflight/,
+    );
+    assert.match(output, /source user lacks cluster:admin\/repository\/get/);
+    assert.match(output, /source user lacks cluster:admin\/snapshot\/create \(needed by snapshot_source\)/);
+    assert.match(output, /dest user lacks indices:monitor\/recovery \(needed by restore_dest/);
+    assert.match(output, /Nothing was changed/);
+    assert.ok(!output.includes(password), 'the password appeared in the output');
+    assert.deepEqual(await fingerprints(), before);
+    assert.deepEqual(await readdir(stateDir), []);
+
+    const plan = await runFerry(['plan', ...snapshotArgs(await tmp())], env());
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    assert.match(
+      plan.stdout,
+      /backfill method: sliced copy: the source user lacks cluster:monitor\/nodes\/info/,
+    );
+  });
+
+  it('with the snapshot grants: the probes pass and the plan backfills by snapshot/restore', async () => {
+    await setLimitedRole({
+      cluster: [...LIVE_ROLE.cluster, ...LIVE_SNAPSHOT_GRANTS.cluster],
+      index: [...LIVE_ROLE.index, ...LIVE_SNAPSHOT_GRANTS.index],
+    });
+    const plan = await runFerry(['plan', ...snapshotArgs(await tmp()), '--backfill', 'snapshot'], env());
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    assert.match(plan.stdout, /backfill method: snapshot\/restore through repository/);
+  });
 });
 
 async function setLimitedRole(grants: RoleGrants): Promise<void> {

@@ -59,6 +59,8 @@ async function digest(client: ClusterClient, index: string, id: string): Promise
 }
 
 function peakRss(r: CliResult): string {
+  // FERRY_RSS_TRACE=1: each new high of the process, with where the memory is (test/harness/peak-rss.mjs).
+  if (process.env.FERRY_RSS_TRACE) console.log(r.stderr);
   return r.stderr.match(/ferry-peak-rss-mb (\d+)/)?.[1] ?? '?';
 }
 
