@@ -63,12 +63,20 @@ export async function ferryCopy(env: BenchEnv, destIndex: string): Promise<Metho
     dropped: number;
     readContext: string;
     slices: number;
+    readWaitMs?: number;
+    writeWaitMs?: number;
+    searchRejections?: number;
+    slowPages?: number;
   };
+  const waits =
+    stats.readWaitMs === undefined
+      ? ''
+      : `, slices waited ${(stats.readWaitMs / 1000).toFixed(0)} s on pages and ${((stats.writeWaitMs ?? 0) / 1000).toFixed(0)} s on the writer (summed), ${stats.searchRejections ?? 0} search rejections, ${stats.slowPages ?? 0} slow pages`;
   return {
     seconds: m.seconds,
     peakRssMb: m.peakRssMb,
     command: `node --import tsx bench/ferry-copy-child.ts … ${env.slices} slices, concurrency ${env.concurrency}`,
-    note: `${stats.readContext}, ${stats.slices} slices, ${stats.docs} written, ${stats.dropped} dropped`,
+    note: `${stats.readContext}, ${stats.slices} slices, ${stats.docs} written, ${stats.dropped} dropped${waits}`,
   };
 }
 

@@ -87,8 +87,8 @@ async function main(): Promise<void> {
         index,
         docs: corpus.docs,
         repoDir: bed.repoDir,
-        slices: 4,
-        concurrency: 4,
+        slices: Number(process.env.FERRY_BENCH_SLICES ?? 4),
+        concurrency: Number(process.env.FERRY_BENCH_CONCURRENCY ?? 4),
         elasticdumpLimit: corpus.elasticdumpLimit,
         reindexSize: corpus.reindexSize,
       };

@@ -1,6 +1,7 @@
 // Runs one Ferry copy in its own process so the benchmark can read its peak RSS; prints the stats as JSON.
 //   node --import tsx bench/ferry-copy-child.ts <sourceUrl> <destUrl> <index> <destIndex> <slices> <concurrency>
 import { ClusterClient } from '../src/cluster/client.js';
+import { DEFAULT_BATCH_LIMITS } from '../src/copy/adaptive-batch.js';
 import { copyIndex } from '../src/copy/copy-index.js';
 
 async function main(): Promise<void> {
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
       destIndex,
       slices: Number(slices ?? 4),
       concurrency: Number(concurrency ?? 4),
+      // FERRY_BENCH_BULK_TARGET_MS: the took time over which a bulk counts as slow (adaptive-batch.ts).
+      ...(process.env.FERRY_BENCH_BULK_TARGET_MS
+        ? { adapt: { ...DEFAULT_BATCH_LIMITS, targetMs: Number(process.env.FERRY_BENCH_BULK_TARGET_MS) } }
+        : {}),
     });
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -71,12 +71,15 @@ export class ShardFailureError extends FerryError {
   readonly total: number;
   readonly failed: number;
   readonly timedOut: boolean;
+  /** Every listed shard failure was a busy refusal (a full search queue, a circuit breaker). */
+  readonly busy: boolean;
   constructor(args: {
     what: string;
     total: number;
     failed: number;
     timedOut: boolean;
     firstReason: string | undefined;
+    busy?: boolean;
   }) {
     const parts = [
       args.failed > 0 ? `${args.failed} of ${args.total} shards failed` : '',
@@ -90,6 +93,7 @@ export class ShardFailureError extends FerryError {
     this.total = args.total;
     this.failed = args.failed;
     this.timedOut = args.timedOut;
+    this.busy = args.busy ?? false;
   }
 }
 
@@ -120,6 +124,20 @@ export function isRetryable(error: unknown): boolean {
     error instanceof ShardFailureError ||
     (error instanceof ResponseError && error.retryable)
   );
+}
+
+/** A server error type that means "busy, try again later". */
+export function isBusyErrorType(type: string | undefined): boolean {
+  return type !== undefined && BUSY_ERROR_TYPES.has(type);
+}
+
+/**
+ * The cluster refused the work because it is busy (429, a rejected execution on a full thread pool, a circuit
+ * breaker), whole or on some shards: a reason to ask it for less, not only to try again.
+ */
+export function isBusy(error: unknown): boolean {
+  if (error instanceof ShardFailureError) return error.busy;
+  return error instanceof ResponseError && (error.status === 429 || isBusyErrorType(error.errorType));
 }
 
 /** Builds the right error class for a failed response. */

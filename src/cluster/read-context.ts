@@ -147,7 +147,11 @@ export function searchStream(
   client: ClusterClient,
   index: string | undefined,
   body: unknown,
-  o: AnswerStreamOptions & { query?: Record<string, string | number | boolean> | undefined },
+  o: AnswerStreamOptions & {
+    query?: Record<string, string | number | boolean> | undefined;
+    /** false: the caller retries itself (a reader that answers a busy source by reading less). */
+    retry?: boolean;
+  },
 ): AsyncGenerator<AnswerBatch> {
   return answerBatches(
     client,
@@ -156,7 +160,7 @@ export function searchStream(
       path: index ? `/${enc(index)}/_search` : '/_search',
       body,
       query: o.query,
-      idempotent: true,
+      idempotent: o.retry !== false,
       allShards: true,
       what: `search ${index ?? 'point-in-time'}`,
     },

@@ -1,6 +1,6 @@
 // Search, count and scroll answers say in `_shards` and `timed_out` whether every shard answered. A partial
 // answer has status 200, so it is turned into a typed, retryable error here instead of passing as complete.
-import { ShardFailureError } from './errors.js';
+import { isBusyErrorType, ShardFailureError } from './errors.js';
 
 interface ShardFailure {
   index?: string;
@@ -29,7 +29,9 @@ export function assertAllShards(body: unknown, what: string): void {
   const missing = shards ? shards.total - shards.successful : 0;
   if (failed === 0 && missing <= 0 && !timedOut) return;
   const first = shards?.failures?.[0];
+  const failures = shards?.failures ?? [];
   throw new ShardFailureError({
+    busy: failures.length > 0 && failures.every((f) => isBusyErrorType(f.reason?.type)),
     what,
     total: shards?.total ?? 0,
     failed: Math.max(failed, missing),

@@ -11,11 +11,13 @@ import {
 } from '../cluster/read-context.js';
 import type { RetryPolicy, Sleep } from '../cluster/retry.js';
 import { type Progress, silentProgress } from '../report/progress.js';
+import type { BatchLimits } from './adaptive-batch.js';
 import { bulkLines, type VersionType } from './bulk-lines.js';
 import { BulkWriter, type DroppedItem } from './bulk-writer.js';
 import { CursorLedger } from './cursor-ledger.js';
 import type { Clock } from './rate-limiter.js';
 import { readSlice } from './sliced-reader.js';
+import { pressureWarnings, SourcePressure, type SourcePressureStats } from './source-pressure.js';
 import type { CopyStats, SliceCursor } from './types.js';
 
 export interface CopyIndexOptions {
@@ -43,11 +45,15 @@ export interface CopyIndexOptions {
   /** Cursors saved by an earlier run; slices already done are skipped. */
   resume?: SliceCursor[];
   retry?: RetryPolicy;
+  /** Limits of the adaptive bulk size (adaptive-batch.ts); false keeps `batchBytes` fixed. */
+  adapt?: BatchLimits | false;
+  /** A search page answering later than this makes the next pages smaller (source-pressure.ts). */
+  pageTargetMs?: number;
   clock?: Clock;
   sleep?: Sleep;
 }
 
-export interface CopyIndexResult extends CopyStats {
+export interface CopyIndexResult extends CopyStats, SourcePressureStats {
   /** Hits read from the source. */
   read: number;
   /** Hits without `_source`, which a document copy cannot carry (only snapshot/restore can). */
@@ -55,6 +61,11 @@ export interface CopyIndexResult extends CopyStats {
   readContext: ReadContextKind;
   slices: number;
   aborted: boolean;
+  /** Summed over slices: time waiting for the source's pages, and time waiting for the writer to take hits. */
+  readWaitMs: number;
+  writeWaitMs: number;
+  /** The adaptive bulk size the writer ended with. */
+  finalBatchBytes: number;
 }
 
 export interface CopyJob {
@@ -73,6 +84,7 @@ export function startCopyIndex(options: CopyIndexOptions): CopyJob {
   const writer = new BulkWriter({
     target: options.dest,
     flushBytes: options.batchBytes,
+    adapt: options.adapt,
     concurrency: options.concurrency,
     maxDocsPerSecond: options.maxDocsPerSecond,
     onDrop: options.onDrop,
@@ -97,20 +109,30 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
   const total = await o.source.count(o.sourceIndex, o.query);
   const progress = o.progress ?? silentProgress;
   const task = progress.task(`copy ${o.sourceIndex}`, total, 'docs');
+  const pressure = new SourcePressure({
+    readers: slices,
+    targetMs: o.pageTargetMs,
+    sleep: o.sleep,
+    onChange: pressureWarnings(`copy ${o.sourceIndex}`, (m) => progress.warn(m)),
+  });
   // Nothing to read; an index that never held a document has no mapping, and sliced reads of it fail.
   if (total === 0) {
     task.finish();
     return {
       ...(await writer.close()),
+      ...pressure.stats,
+      finalBatchBytes: writer.batchBytes,
       read: 0,
       withoutSource: 0,
+      readWaitMs: 0,
+      writeWaitMs: 0,
       readContext: kind,
       slices,
       aborted: false,
     };
   }
   const ledger = new CursorLedger(o.onCursor ?? (() => {}));
-  const counts = { read: 0, withoutSource: 0 };
+  const counts: SliceCounts = { read: 0, withoutSource: 0, readWaitMs: 0, writeWaitMs: 0 };
   const pitId =
     kind === 'scroll' ? undefined : await openPointInTime(o.source, kind, o.sourceIndex, keepAlive);
   const tick = setInterval(() => task.update(writer.stats.docs + writer.stats.skippedOlder), 1_000).unref();
@@ -118,14 +140,22 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
     const readers = Array.from({ length: slices }, (_, slice) => {
       const from = o.resume?.find((c) => c.slice === slice);
       if (from?.done) return Promise.resolve();
-      return copySlice(o, writer, ledger, counts, { kind, pitId, slice, slices, keepAlive, from });
+      return copySlice(o, writer, ledger, counts, { kind, pitId, slice, slices, keepAlive, from, pressure });
     });
     await Promise.all(readers);
     const stats = await writer.close();
     ledger.release(writer.settledBelow);
     task.update(stats.docs + stats.skippedOlder);
     task.finish(`${stats.skippedOlder} skipped as older, ${stats.dropped} dropped`);
-    return { ...stats, ...counts, readContext: kind, slices, aborted: writer.isAborted };
+    return {
+      ...stats,
+      ...counts,
+      ...pressure.stats,
+      finalBatchBytes: writer.batchBytes,
+      readContext: kind,
+      slices,
+      aborted: writer.isAborted,
+    };
   } catch (error) {
     writer.abort();
     // The first error is the one to throw; a second one from closing is shown, not lost.
@@ -148,6 +178,13 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
   }
 }
 
+interface SliceCounts {
+  read: number;
+  withoutSource: number;
+  readWaitMs: number;
+  writeWaitMs: number;
+}
+
 interface SlicePlan {
   kind: ReadContextKind;
   pitId: string | undefined;
@@ -155,30 +192,39 @@ interface SlicePlan {
   slices: number;
   keepAlive: string;
   from: SliceCursor | undefined;
+  pressure: SourcePressure;
 }
 
 async function copySlice(
   o: CopyIndexOptions,
   writer: BulkWriter,
   ledger: CursorLedger,
-  counts: { read: number; withoutSource: number },
+  counts: SliceCounts,
   plan: SlicePlan,
 ): Promise<void> {
-  try {
-    await readInto(o, writer, ledger, counts, plan);
-  } catch (error) {
-    // The saved context expired (404 search_context_missing): read the slice again from the start; every
-    // write is an external-version write, so documents already copied come back as skipped.
-    if (!plan.from || !(error instanceof NotFoundError)) throw error;
-    await readInto(o, writer, ledger, counts, { ...plan, from: undefined });
+  for (let restarts = 0; ; restarts++) {
+    try {
+      await readInto(o, writer, ledger, counts, plan);
+      return;
+    } catch (error) {
+      // The context is gone (404): a saved one expired, or the server dropped a scroll after refusing one of its
+      // pages as busy (seen on Elasticsearch 7.10: the page asked again answered 404). Read the slice again from the
+      // start; every write is an external-version write, so documents already copied come back as skipped.
+      const lost = error instanceof NotFoundError && (plan.from !== undefined || plan.kind === 'scroll');
+      if (!lost || restarts >= MAX_SLICE_RESTARTS) throw error;
+      plan = { ...plan, from: undefined };
+    }
   }
 }
+
+/** Times one slice is read again from the start after its context was lost, before the copy fails. */
+const MAX_SLICE_RESTARTS = 5;
 
 async function readInto(
   o: CopyIndexOptions,
   writer: BulkWriter,
   ledger: CursorLedger,
-  counts: { read: number; withoutSource: number },
+  counts: SliceCounts,
   plan: SlicePlan,
 ): Promise<void> {
   const pages = readSlice({
@@ -188,13 +234,24 @@ async function readInto(
     query: o.query,
     ...plan,
   });
-  for await (const page of pages) {
-    if (writer.isAborted) break;
-    counts.read += page.hits.length + page.withoutSource.length;
-    counts.withoutSource += page.withoutSource.length;
-    for (const hit of page.hits) await writer.add(hit.id, bulkLines(o.destIndex, hit, o.versionType));
-    ledger.record(page.cursor, writer.addedCount);
-    ledger.release(writer.settledBelow);
+  try {
+    for (let asked = performance.now(); ; asked = performance.now()) {
+      const next = await pages.next();
+      const got = performance.now();
+      counts.readWaitMs += got - asked;
+      if (next.done) break;
+      const page = next.value;
+      if (writer.isAborted) break;
+      counts.read += page.hits.length + page.withoutSource.length;
+      counts.withoutSource += page.withoutSource.length;
+      for (const hit of page.hits) await writer.add(hit.id, bulkLines(o.destIndex, hit, o.versionType));
+      counts.writeWaitMs += performance.now() - got;
+      ledger.record(page.cursor, writer.addedCount);
+      ledger.release(writer.settledBelow);
+    }
+  } finally {
+    // Closes the reader's scroll when the loop stops early (an abort), as for-await would.
+    await pages.return(undefined);
   }
 }
 

@@ -1,6 +1,7 @@
 // Reads one slice of an index, page by page, through a point-in-time (search_after) or a scroll. Each page
 // comes with the cursor that resumes right after it.
 import type { ClusterClient } from '../cluster/client.js';
+import { isBusy, isRetryable, ResponseError } from '../cluster/errors.js';
 import {
   clearScroll,
   pointInTimeSort,
@@ -10,6 +11,7 @@ import {
 } from '../cluster/read-context.js';
 import { copyHitBatches } from './hit-batches.js';
 import { BATCH_BYTES, PageSizer } from './page-sizer.js';
+import { SourcePressure } from './source-pressure.js';
 import type { CopyHit, SliceCursor } from './types.js';
 
 export interface SliceReadOptions {
@@ -25,6 +27,8 @@ export interface SliceReadOptions {
   query?: unknown;
   /** Continue after this cursor instead of from the start. */
   from?: SliceCursor | undefined;
+  /** Shared by the slices of one read: busy refusals and slow pages make them read less (source-pressure.ts). */
+  pressure?: SourcePressure | undefined;
 }
 
 export interface SlicePage {
@@ -63,8 +67,10 @@ async function* readPitSlice(o: SliceReadOptions): AsyncGenerator<SlicePage> {
     done: false,
   };
   const sizer = new PageSizer(o.pageSize);
+  const pressure = o.pressure ?? new SourcePressure({ readers: 1 });
+  let broken = 0;
   while (!cursor.done) {
-    const size = sizer.next();
+    const size = pressure.pageSize(sizer.next());
     const body = {
       ...baseBody(o, size),
       pit: { id: cursor.contextId ?? o.pitId, keep_alive: o.keepAlive },
@@ -73,21 +79,33 @@ async function* readPitSlice(o: SliceReadOptions): AsyncGenerator<SlicePage> {
     if (cursor.searchAfter) Object.assign(body, { search_after: cursor.searchAfter });
     let count = 0;
     let bytes = 0;
-    for await (const batch of copyHitBatches(
-      searchStream(o.client, undefined, body, { batchBytes: BATCH_BYTES }),
-    )) {
-      const n = batch.hits.length + batch.withoutSource.length;
-      count += n;
-      bytes += batch.bytes;
-      cursor = {
-        ...cursor,
-        contextId: batch.end?.pitId ?? cursor.contextId,
-        searchAfter: batch.lastSort ?? cursor.searchAfter,
-        read: cursor.read + n,
-        done: batch.end !== undefined && count < size,
-      };
-      if (n > 0 || batch.end) yield { hits: batch.hits, withoutSource: batch.withoutSource, cursor };
+    // A point-in-time page is the same page whenever it is asked: any retryable failure may be sent again.
+    const { answer, first } = await pressure.first(() =>
+      copyHitBatches(searchStream(o.client, undefined, body, { batchBytes: BATCH_BYTES, retry: false })),
+    );
+    try {
+      for (let next = first; !next.done; next = await answer.next()) {
+        const batch = next.value;
+        const n = batch.hits.length + batch.withoutSource.length;
+        count += n;
+        bytes += batch.bytes;
+        cursor = {
+          ...cursor,
+          contextId: batch.end?.pitId ?? cursor.contextId,
+          searchAfter: batch.lastSort ?? cursor.searchAfter,
+          read: cursor.read + n,
+          done: batch.end !== undefined && count < size,
+        };
+        if (n > 0 || batch.end) yield { hits: batch.hits, withoutSource: batch.withoutSource, cursor };
+      }
+    } catch (error) {
+      // A page that failed after part of it was handed on (a connection broken off, shards found missing at
+      // its end): the next page starts right after the last hit handed on, so nothing is skipped or repeated.
+      if (!isRetryable(error)) throw error;
+      await pressure.backOff(error, broken++);
+      continue;
     }
+    broken = 0;
     sizer.observe(count, bytes);
   }
 }
@@ -105,21 +123,28 @@ async function* readScrollSlice(o: SliceReadOptions): AsyncGenerator<SlicePage> 
     done: false,
   };
   const stream = { batchBytes: BATCH_BYTES };
+  const pressure = o.pressure ?? new SourcePressure({ readers: 1 });
   try {
     while (!cursor.done) {
-      const answer = cursor.contextId
-        ? scrollStream(o.client, cursor.contextId, o.keepAlive, stream)
-        : searchStream(
-            o.client,
-            o.index,
-            { ...baseBody(o, o.pageSize), sort: ['_doc'] },
-            {
-              ...stream,
-              query: { scroll: o.keepAlive },
-            },
+      const scrollId = cursor.contextId;
+      const { answer, first } = scrollId
+        ? await pressure.first(
+            () => copyHitBatches(scrollStream(o.client, scrollId, o.keepAlive, stream)),
+            refusedWhole,
+          )
+        : await pressure.first(() =>
+            copyHitBatches(
+              searchStream(
+                o.client,
+                o.index,
+                { ...baseBody(o, pressure.pageSize(o.pageSize)), sort: ['_doc'] },
+                { ...stream, query: { scroll: o.keepAlive }, retry: false },
+              ),
+            ),
           );
       let count = 0;
-      for await (const batch of copyHitBatches(answer)) {
+      for (let next = first; !next.done; next = await answer.next()) {
+        const batch = next.value;
         const n = batch.hits.length + batch.withoutSource.length;
         count += n;
         cursor = {
@@ -135,4 +160,12 @@ async function* readScrollSlice(o: SliceReadOptions): AsyncGenerator<SlicePage> 
     // Best effort: the scroll expires on its own; a failed clear must not hide the error that ended the read.
     if (cursor.contextId) await clearScroll(o.client, cursor.contextId).catch(() => undefined);
   }
+}
+
+/**
+ * A scroll page may be asked again only when the whole request was refused as busy: nothing ran, so the scroll
+ * did not move. A partial answer (some shards refused) may have moved the others, and asking again would skip.
+ */
+function refusedWhole(error: unknown): boolean {
+  return error instanceof ResponseError && isBusy(error);
 }

@@ -13,6 +13,7 @@ import {
 } from '../cluster/read-context.js';
 import { realSleep, type Sleep } from '../cluster/retry.js';
 import { readSlice } from '../copy/sliced-reader.js';
+import { pressureWarnings, SourcePressure, type SourcePressureStats } from '../copy/source-pressure.js';
 import type { SliceCursor } from '../copy/types.js';
 import type { Progress } from '../report/progress.js';
 import type { Applier, ApplyResult } from './applier.js';
@@ -42,6 +43,8 @@ export interface BackfillResult extends ApplyResult {
   stopped: boolean;
   /** Documents each slice handed out in this run. */
   readBySlice: Record<number, number>;
+  /** What the source's busy refusals and slow pages did to the read (source-pressure.ts). */
+  sourcePressure?: SourcePressureStats;
 }
 
 const KEEP_ALIVE = '10m';
@@ -65,6 +68,12 @@ export async function backfillIndex(o: BackfillOptions): Promise<BackfillResult>
   if (total === 0) return result;
   const task = o.progress.task(`backfill ${o.index}`, total, 'docs');
   const contexts = new PointsInTime(o.source, kind, o.index);
+  const pressure = new SourcePressure({
+    readers: shards,
+    sleep: o.sleep,
+    onChange: pressureWarnings(`backfill ${o.index}`, (m) => o.progress.warn(m)),
+  });
+  result.sourcePressure = pressure.stats;
   const saved = Object.values(o.cursors).find((c) => c.contextId && !c.done)?.contextId;
   if (saved) contexts.adopt(saved);
   try {
@@ -75,7 +84,7 @@ export async function backfillIndex(o: BackfillOptions): Promise<BackfillResult>
         let pitId: string | undefined;
         try {
           pitId = kind === 'scroll' ? undefined : await contexts.current();
-          await readSliceInto(o, { kind, pitId, slice: s, slices: shards, from }, result, task);
+          await readSliceInto(o, { kind, pitId, slice: s, slices: shards, from, pressure }, result, task);
           return;
         } catch (error) {
           // A node holding a copy the point-in-time reads left (killed, restarted): its contexts are gone for
@@ -175,6 +184,7 @@ async function readSliceInto(
     slice: number;
     slices: number;
     from: SliceCursor | undefined;
+    pressure: SourcePressure;
   },
   result: BackfillResult,
   task: { update(done: number): void },
