@@ -1,5 +1,7 @@
 // The ways to move one index that the copy benchmark times. Each returns wall time and, for client-side
 // tools, the tool's peak RSS; the destination is checked by count afterwards.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterClient } from '../src/cluster/client.js';
 import { detectReadContext, openPointInTime } from '../src/cluster/read-context.js';
@@ -18,6 +20,9 @@ export interface BenchEnv {
   repoDir: string;
   slices: number;
   concurrency: number;
+  /** Documents per request for the tools that ask in documents (elasticdump --limit, reindex size). */
+  elasticdumpLimit: number;
+  reindexSize: number;
 }
 
 export interface MethodResult {
@@ -26,6 +31,10 @@ export interface MethodResult {
   /** What exactly ran, for the report. */
   command: string;
   note?: string;
+  /** Ferry's live runs: from the start until `ferry run` stopped with a verified copy. */
+  wholeSeconds?: number;
+  /** Run after the dest was counted (Ferry's runs abort, removing the dest index and the snapshot). */
+  cleanup?: () => Promise<void>;
 }
 
 const NODE = process.execPath;
@@ -181,17 +190,56 @@ export async function snapshotRestore(env: BenchEnv, destIndex: string): Promise
   return {
     seconds,
     peakRssMb: undefined,
+    cleanup: async () => {
+      await env.source.json({ method: 'DELETE', path: `/_snapshot/${repo}/s1`, timeoutMs: 600_000 });
+      await env.dest.json({ method: 'DELETE', path: `/_snapshot/${repo}` });
+      await env.source.json({ method: 'DELETE', path: `/_snapshot/${repo}` });
+    },
     command: 'PUT _snapshot (fs repo in the shared dir) + POST _restore',
     note: `server-side; snapshot ${snapshotSeconds.toFixed(1)} s + restore ${(seconds - snapshotSeconds).toFixed(1)} s`,
   };
 }
 
-/** Reads the whole source into bulk bodies (untimed), then times posting them: the destination's ceiling. */
+/**
+ * Reads the whole source into bulk bodies on local disk (untimed), then times reading them back and posting
+ * them: the destination's ceiling. On disk, not in memory, so that a corpus of gigabytes fits.
+ */
 export async function rawBulkCeiling(env: BenchEnv, destIndex: string): Promise<MethodResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'ferry-bench-ceiling-'));
+  try {
+    const files = await writeBodies(env, destIndex, dir);
+    const started = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        const res = await env.dest.bulk(await readFile(files[next++]!, 'utf8'));
+        if (res.errors) throw new Error('raw bulk had item errors');
+      }
+    };
+    await Promise.all(Array.from({ length: env.concurrency }, worker));
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      seconds,
+      peakRssMb: undefined,
+      command: `pre-built _bulk bodies of 5 MB (a larger document alone) read from local disk, ${env.concurrency} in flight, external versions`,
+      note: `${files.length} bodies`,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function writeBodies(env: BenchEnv, destIndex: string, dir: string): Promise<string[]> {
   const kind = await detectReadContext(env.source);
   const pitId = kind === 'scroll' ? undefined : await openPointInTime(env.source, kind, env.index, '5m');
-  const bodies: string[] = [];
+  const files: string[] = [];
   let body = '';
+  const flush = async () => {
+    const file = join(dir, `${files.length}.ndjson`);
+    await writeFile(file, body);
+    files.push(file);
+    body = '';
+  };
   const slices = Math.max(env.slices, 1);
   for (let slice = 0; slice < slices; slice++) {
     for await (const page of readSlice({
@@ -206,30 +254,12 @@ export async function rawBulkCeiling(env: BenchEnv, destIndex: string): Promise<
     })) {
       for (const hit of page.hits) {
         body += bulkLines(destIndex, hit);
-        if (body.length >= 5 * 1024 * 1024) {
-          bodies.push(body);
-          body = '';
-        }
+        if (body.length >= 5 * 1024 * 1024) await flush();
       }
     }
   }
-  if (body) bodies.push(body);
-  const started = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < bodies.length) {
-      const res = await env.dest.bulk(bodies[next++]!);
-      if (res.errors) throw new Error('raw bulk had item errors');
-    }
-  };
-  await Promise.all(Array.from({ length: env.concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    seconds,
-    peakRssMb: undefined,
-    command: `pre-built 5 MB _bulk bodies, ${env.concurrency} in flight, external versions`,
-    note: `${bodies.length} bodies; RSS not comparable (holds the whole corpus)`,
-  };
+  if (body) await flush();
+  return files;
 }
 
 export function partRange(docs: number, parts: number, part: number): { gte: number; lt?: number } {
