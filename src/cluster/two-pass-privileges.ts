@@ -24,6 +24,7 @@ import {
   probeMissing,
   probeName,
   repositoryPrivileges,
+  restoreProgressPrivilege,
   type SnapshotSteps,
   snapshotTakingPrivileges,
 } from './snapshot-privileges.js';
@@ -158,18 +159,7 @@ export const TWO_PASS_PRIVILEGES: readonly Privilege[] = [
   shared('dest', 'indices:data/write/index', 'snaps (the restore), reindex_data'),
   shared('dest', 'indices:data/read/search', 'the count checks'),
   shared('dest', 'indices:admin/refresh*', 'the count checks'),
-  {
-    name: 'indices:monitor/recovery',
-    side: 'dest',
-    neededBy: 'snaps (restore progress)',
-    probe: (c, i) =>
-      c.request({
-        method: 'GET',
-        path: `/${enc(i)}/_recovery`,
-        okStatuses: AFTER_CHECK,
-        what: `recovery of ${i}`,
-      }),
-  },
+  restoreProgressPrivilege('snaps (restore progress)'),
   {
     name: 'indices:monitor/settings/get',
     side: 'dest',
