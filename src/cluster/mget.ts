@@ -17,14 +17,7 @@ export async function mgetDocuments(
   withSource: boolean,
 ): Promise<MgetHit[]> {
   if (keys.length === 0) return [];
-  const body = await client.json<{ docs: RawMgetDoc[] }>({
-    method: 'POST',
-    path: `/${enc(index)}/_mget`,
-    query: { realtime: true },
-    body: { docs: keys.map((k) => mgetItem(k, withSource)) },
-    idempotent: true,
-    what: `look up ${keys.length} documents in ${index}`,
-  });
+  const body = await client.json<{ docs: RawMgetDoc[] }>(mgetRequest(index, keys, withSource));
   return body.docs.map(({ error, found, ...hit }) => ({
     ...hit,
     found: found === true,
@@ -40,19 +33,18 @@ export function mgetStream(
   withSource: boolean,
   o: AnswerStreamOptions,
 ): AsyncGenerator<AnswerBatch> {
-  return answerBatches(
-    client,
-    {
-      method: 'POST',
-      path: `/${enc(index)}/_mget`,
-      query: { realtime: true },
-      body: { docs: keys.map((k) => mgetItem(k, withSource)) },
-      idempotent: true,
-      what: `look up ${keys.length} documents in ${index}`,
-    },
-    'docs',
-    o,
-  );
+  return answerBatches(client, mgetRequest(index, keys, withSource), 'docs', o);
+}
+
+function mgetRequest(index: string, keys: readonly MgetKey[], withSource: boolean) {
+  return {
+    method: 'POST' as const,
+    path: `/${enc(index)}/_mget`,
+    query: { realtime: true },
+    body: { docs: keys.map((k) => mgetItem(k, withSource)) },
+    idempotent: true,
+    what: `look up ${keys.length} documents in ${index}`,
+  };
 }
 
 function mgetItem(key: MgetKey, withSource: boolean): Record<string, unknown> {
