@@ -89,6 +89,9 @@ const put = (index: string, id: string, n: number) => [
   JSON.stringify({ n }),
 ];
 
+/** Several ticks of the node's cached clock. */
+const GC_WAIT_MS = 1000;
+
 describe('deletes reach the dest through the counting scan alone', () => {
   it('a single delete', async () => {
     const m = await migrated();
@@ -153,11 +156,12 @@ describe('deletes reach the dest through the counting scan alone', () => {
     const m = await migrated({ 'index.gc_deletes': '0ms' });
     await bulkOk(c.source, [del(m.index, 'd7'), del(m.index, 'd8')]);
     assert.equal((await m.round('after the deletes')).deletesFound, 2);
-    // The tombstones are pruned on a refresh once older than gc_deletes.
-    await new Promise((r) => setTimeout(r, 50));
+    // The tombstones are pruned on a refresh once older than gc_deletes, as told by the node's cached clock, which
+    // moves every 200 ms (thread_pool.estimated_time_interval): 50 ms was sometimes too short (version 3 seen).
+    await new Promise((r) => setTimeout(r, GC_WAIT_MS));
     await c.source.refresh(m.index);
     await bulkOk(c.source, [del(m.index, 'd9')]);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, GC_WAIT_MS));
     await c.source.refresh(m.index);
     await bulkOk(c.source, [...put(m.index, 'd7', 7007), ...put(m.index, 'd9', 9009)]);
     const versions = (await allDocs(c.source, m.index)).get('d7')?.version;
