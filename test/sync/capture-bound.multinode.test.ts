@@ -52,7 +52,9 @@ async function busyWriteThreads(i: number, ms: number): Promise<void> {
     });
     const until = Date.now() + ms;
     const lines: unknown[] = [];
-    for (let k = 0; k < 50; k++) lines.push({ index: { _index: scratch } }, { k });
+    // Each bulk holds one write thread for all its documents (ingest runs them one after another): 400 documents
+    // keep a replica operation queued for seconds even on a quiet machine (50 let it through in under 250 ms).
+    for (let k = 0; k < 400; k++) lines.push({ index: { _index: scratch } }, { k });
     const body = ndjson(lines);
     const writer = async () => {
       while (Date.now() < until) await node.bulk(body, { pipeline }).catch(() => undefined);
