@@ -44,7 +44,7 @@ async function main(): Promise<number> {
   const unit = files.filter((f) => f.endsWith('.unit.test.ts'));
   const cluster = files.filter((f) => !f.endsWith('.unit.test.ts'));
   const pairs = selectedPairs();
-  const results: { name: string; ok: boolean; seconds: number }[] = [];
+  const results: PairResult[] = [];
 
   if (unit.length > 0) results.push(await timed('unit', () => runNodeTest(unit, {})));
   for (const pair of pairs) {
@@ -81,6 +81,8 @@ async function main(): Promise<number> {
       }),
     );
   }
+  for (const r of results.filter((r) => r.failures !== ''))
+    console.log(`\n== failures: ${r.name}\n${r.failures}`);
   console.log('\n== summary');
   for (const r of results)
     console.log(`${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(34)} ${r.seconds.toFixed(0)} s`);
@@ -110,21 +112,37 @@ function selectedPairs(): EnginePair[] {
   return names.map((n) => parseEnginePair(n.trim()));
 }
 
-async function timed(
-  name: string,
-  run: () => Promise<boolean>,
-): Promise<{ name: string; ok: boolean; seconds: number }> {
-  const started = Date.now();
-  let ok = false;
-  try {
-    ok = await run();
-  } catch (error) {
-    console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return { name, ok, seconds: (Date.now() - started) / 1000 };
+interface PairResult {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  failures: string;
 }
 
-function runNodeTest(files: string[], env: Record<string, string>): Promise<boolean> {
+async function timed(name: string, run: () => Promise<NodeTestRun>): Promise<PairResult> {
+  const started = Date.now();
+  let outcome: NodeTestRun = { ok: false, failures: '' };
+  try {
+    outcome = await run();
+  } catch (error) {
+    const message = `${name}: ${error instanceof Error ? error.message : String(error)}`;
+    console.error(message);
+    outcome = { ok: false, failures: message };
+  }
+  return { name, ...outcome, seconds: (Date.now() - started) / 1000 };
+}
+
+/** The spec reporter's closing list of failed tests with their errors: kept for the recap at the very end. */
+const FAILURES_MARK = '✖ failing tests:';
+const FAILURES_KEPT_CHARS = 12_000;
+
+interface NodeTestRun {
+  ok: boolean;
+  /** The reporter's failure list (its start when longer), empty when every test passed. */
+  failures: string;
+}
+
+function runNodeTest(files: string[], env: Record<string, string>): Promise<NodeTestRun> {
   // One file at a time: some tests change cluster-wide settings (disk watermarks) for a moment.
   const concurrency = process.env.FERRY_TEST_CONCURRENCY ?? '1';
   const args = [
@@ -142,9 +160,28 @@ function runNodeTest(files: string[], env: Record<string, string>): Promise<bool
     const child = spawn(process.execPath, args, {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
-      stdio: 'inherit',
+      stdio: ['inherit', 'pipe', 'inherit'],
     });
-    child.on('exit', (code) => resolve(code === 0));
+    // Passed through as it comes; the failure list is also kept, since CI shows only the output's last lines.
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      output += chunk.toString('utf8');
+    });
+    child.on('exit', (code) => {
+      const at = output.lastIndexOf(FAILURES_MARK);
+      // Stack frames inside Node's own code say nothing about the failure: left out of the recap.
+      const failures =
+        at < 0
+          ? ''
+          : output
+              .slice(at)
+              .split('\n')
+              .filter((line) => !/^\s+at .*\(?node:/.test(line))
+              .join('\n')
+              .slice(0, FAILURES_KEPT_CHARS);
+      resolve({ ok: code === 0, failures: code === 0 ? '' : failures || '(no failure list printed)' });
+    });
   });
 }
 

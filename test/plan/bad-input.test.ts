@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { setDiskWatermark } from '../harness/faults.js';
 import { runFerry } from '../harness/ferry-cli.js';
 import { clusterFingerprint } from '../harness/fingerprint.js';
 
@@ -100,19 +101,23 @@ const CASES: Case[] = [
     expect: /dest disk space[\s\S]*watermark/,
     setup: async () => {
       // The high watermark at 0.1% used: no node has room. Flood stage is left alone, so no block is ever put on
-      // an index; the low watermark must not exceed the high one, so it moves too. Reset at once.
-      const watermarks = (low: string | null, high: string | null) => ({
-        transient: {
-          // The reduced Elasticsearch 8/9 nodes start with the disk threshold off.
-          'cluster.routing.allocation.disk.threshold_enabled': low === null ? null : true,
-          'cluster.routing.allocation.disk.watermark.low': low,
-          'cluster.routing.allocation.disk.watermark.high': high,
+      // an index; the low watermark must not exceed the high one, so it moves too.
+      await c.dest.json({
+        method: 'PUT',
+        path: '/_cluster/settings',
+        body: {
+          transient: {
+            // The reduced Elasticsearch 8/9 nodes start with the disk threshold off.
+            'cluster.routing.allocation.disk.threshold_enabled': true,
+            'cluster.routing.allocation.disk.watermark.low': '0.1%',
+            'cluster.routing.allocation.disk.watermark.high': '0.1%',
+          },
         },
       });
-      await c.dest.json({ method: 'PUT', path: '/_cluster/settings', body: watermarks('0.1%', '0.1%') });
-      return async () => {
-        await c.dest.json({ method: 'PUT', path: '/_cluster/settings', body: watermarks(null, null) });
-      };
+      // If the disk monitor passes in that moment, OpenSearch puts cluster.blocks.create_index on the dest (every
+      // node over the high watermark) and keeps it until a later pass: the next test could not create its index
+      // (seen in CI). The harness's reset lifts that block and waits until it stays lifted.
+      return () => setDiskWatermark(c.dest, null);
     },
   },
   {
