@@ -64,6 +64,8 @@ export interface CopyIndexResult extends CopyStats, SourcePressureStats {
   /** Summed over slices: time waiting for the source's pages, and time waiting for the writer to take hits. */
   readWaitMs: number;
   writeWaitMs: number;
+  /** Slices read again from the start after their context was lost (a scroll dropped by a busy source). */
+  sliceRestarts: number;
   /** The adaptive bulk size the writer ended with. */
   finalBatchBytes: number;
 }
@@ -126,13 +128,14 @@ async function runCopy(o: CopyIndexOptions, writer: BulkWriter): Promise<CopyInd
       withoutSource: 0,
       readWaitMs: 0,
       writeWaitMs: 0,
+      sliceRestarts: 0,
       readContext: kind,
       slices,
       aborted: false,
     };
   }
   const ledger = new CursorLedger(o.onCursor ?? (() => {}));
-  const counts: SliceCounts = { read: 0, withoutSource: 0, readWaitMs: 0, writeWaitMs: 0 };
+  const counts: SliceCounts = { read: 0, withoutSource: 0, readWaitMs: 0, writeWaitMs: 0, sliceRestarts: 0 };
   const pitId =
     kind === 'scroll' ? undefined : await openPointInTime(o.source, kind, o.sourceIndex, keepAlive);
   const tick = setInterval(() => task.update(writer.stats.docs + writer.stats.skippedOlder), 1_000).unref();
@@ -183,6 +186,7 @@ interface SliceCounts {
   withoutSource: number;
   readWaitMs: number;
   writeWaitMs: number;
+  sliceRestarts: number;
 }
 
 interface SlicePlan {
@@ -202,23 +206,34 @@ async function copySlice(
   counts: SliceCounts,
   plan: SlicePlan,
 ): Promise<void> {
-  for (let restarts = 0; ; restarts++) {
+  // Restarts count against the limit only while they make no headway: a slice whose scroll a busy source keeps
+  // dropping still ends, as long as each restart reads further than every attempt before it.
+  let furthest = 0;
+  for (let stalled = 0; ; ) {
+    const readBefore = counts.read;
     try {
       await readInto(o, writer, ledger, counts, plan);
       return;
     } catch (error) {
       // The context is gone (404): a saved one expired, or the server dropped a scroll after refusing one of its
-      // pages as busy (seen on Elasticsearch 7.10: the page asked again answered 404). Read the slice again from the
-      // start; every write is an external-version write, so documents already copied come back as skipped.
+      // pages as busy (Elasticsearch 7.10 frees a scroll's shard context when its page is refused; the page asked
+      // again answers 404). Read the slice again from the start; every write is an external-version write, so
+      // documents already copied come back as skipped.
       const lost = error instanceof NotFoundError && (plan.from !== undefined || plan.kind === 'scroll');
-      if (!lost || restarts >= MAX_SLICE_RESTARTS) throw error;
+      const reached = counts.read - readBefore;
+      if (reached > furthest) {
+        furthest = reached;
+        stalled = 0;
+      } else stalled++;
+      if (!lost || stalled >= MAX_STALLED_RESTARTS) throw error;
+      counts.sliceRestarts++;
       plan = { ...plan, from: undefined };
     }
   }
 }
 
-/** Times one slice is read again from the start after its context was lost, before the copy fails. */
-const MAX_SLICE_RESTARTS = 5;
+/** Restarts in a row that read no further than an earlier attempt, before the copy fails. */
+const MAX_STALLED_RESTARTS = 5;
 
 async function readInto(
   o: CopyIndexOptions,
