@@ -51,7 +51,7 @@ export class ResponseError extends FerryError {
   }) {
     super(
       `${args.what} failed: HTTP ${args.status}${args.errorType ? ` ${args.errorType}` : ''}: ${args.reason}`,
-      hintFor(args.status),
+      hintFor(args.status, args.errorType),
     );
     this.status = args.status;
     this.errorType = args.errorType;
@@ -98,11 +98,21 @@ export class ShardFailureError extends FerryError {
 }
 
 export class AuthenticationError extends ResponseError {}
+/**
+ * HTTP 403 from a block, not from security: an index block (index.blocks.write, the flood-stage
+ * read_only_allow_delete) or a cluster block (cluster.blocks.read_only, OpenSearch's cluster.blocks.create_index,
+ * which its disk monitor sets when every data node is over the high watermark). The privilege was granted.
+ */
+export class ClusterBlockError extends ResponseError {}
 /** HTTP 413: the request body is over the cluster's http.max_content_length. Sending it again cannot help. */
 export class BodyTooLargeError extends ResponseError {}
 export class NotFoundError extends ResponseError {}
 
-function hintFor(status: number): string {
+/** Error types of a refusal by a block; Elasticsearch and OpenSearch answer them with 403 (or 429 at flood stage). */
+const BLOCK_ERROR_TYPES = new Set(['cluster_block_exception', 'index_create_block_exception']);
+
+function hintFor(status: number, errorType: string | undefined): string {
+  if (status === 403 && errorType !== undefined && BLOCK_ERROR_TYPES.has(errorType)) return BLOCK_HINT;
   if (status === 401)
     return 'Check the credentials for this cluster: FERRY_SOURCE_USERNAME/FERRY_SOURCE_PASSWORD (FERRY_DEST_* for the dest), the API key (FERRY_*_API_KEY), username/password in the plan file, or the client certificate (--source-cert/--source-key).';
   if (status === 403) return 'The user lacks a privilege for this call: grant it, or use a user that has it.';
@@ -112,6 +122,13 @@ function hintFor(status: number): string {
     return 'The cluster is busy; Ferry retries with backoff. If it persists, lower the concurrency.';
   return 'Read the server reason above; fix the request or the cluster, then run again.';
 }
+
+/** What to do when a block refuses a call: which block it is, and how to lift it. */
+export const BLOCK_HINT =
+  'A block refused this, not a missing privilege (the reason names the block). A cluster.blocks.create_index that ' +
+  'OpenSearch set itself means every data node was over the high disk watermark: free disk, then lift it with ' +
+  'PUT _cluster/settings {"persistent":{"cluster.blocks.create_index":null}}. Lift an index.blocks.* or ' +
+  'cluster.blocks.* setting the same way once its reason is gone, then run the command again.';
 
 /** What to do when a cluster refuses a body as too large: its limit is a static node setting. */
 export const TOO_LARGE_HINT =
@@ -168,6 +185,8 @@ export function responseError(status: number, body: unknown, what: string): Resp
         ? 'the request body is larger than the cluster accepts (http.max_content_length)'
         : '');
   const args = { status, errorType, reason: said.slice(0, 500), what, body };
+  if (status === 403 && errorType !== undefined && BLOCK_ERROR_TYPES.has(errorType))
+    return new ClusterBlockError(args);
   if (status === 401 || status === 403) return new AuthenticationError(args);
   if (status === 404) return new NotFoundError(args);
   if (status === 413) return new BodyTooLargeError(args);

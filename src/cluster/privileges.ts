@@ -7,7 +7,7 @@
 // OpenSearch's security plugin has no has-privileges call (Elasticsearch's `_security/user/_has_privileges`
 // would not cover OpenSearch), hence probes rather than a question.
 import type { ClusterClient } from './client.js';
-import { AuthenticationError, NotFoundError } from './errors.js';
+import { AuthenticationError, ClusterBlockError, NotFoundError } from './errors.js';
 import { closePointInTime, detectReadContext, openPointInTime } from './read-context.js';
 
 export interface Privilege {
@@ -143,6 +143,9 @@ export async function missingPrivileges(
     } catch (error) {
       // A missing source index is preflight's own finding, said by its own check.
       if (error instanceof NotFoundError) continue;
+      // A block is checked after the privilege (by the action, behind the security filter): granted. Preflight's
+      // blocks check names the block.
+      if (error instanceof ClusterBlockError) continue;
       if (!(error instanceof AuthenticationError) || error.status !== 403) throw error;
       missing.push({ privilege, reason: error.message });
     }

@@ -1,5 +1,6 @@
 // The preflight of the live strategy.
 import { chooseBackfill } from '../plan/backfill-choice.js';
+import { checkNoClusterBlocks } from '../plan/blocks-check.js';
 import { checkCarried } from '../plan/carry-check.js';
 import type { CheckResult } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
@@ -23,6 +24,7 @@ export async function liveChecks(plan: Plan, sides: Sides): Promise<CheckResult[
     privileges,
     sourceIndex,
     await checkDestAbsent(plan, sides),
+    await checkNoClusterBlocks('dest', sides),
     await checkDisk(plan, sides),
     await checkShardLimit(plan, sides),
     await checkSourceEnabled(plan, sides),

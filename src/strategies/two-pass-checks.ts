@@ -1,5 +1,6 @@
 // The preflight of the two-pass strategy: every check its steps rely on.
 import { TWO_PASS_PRIVILEGES } from '../cluster/two-pass-privileges.js';
+import { checkNoClusterBlocks } from '../plan/blocks-check.js';
 import { type CheckResult, fail, pass } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
 import {
@@ -37,6 +38,8 @@ export async function twoPassChecks(plan: Plan, sides: Sides): Promise<CheckResu
     checkReindexCredentials(plan),
     await checkDestAbsent(plan, sides),
     await checkDeltaAbsent(plan, sides),
+    await checkNoClusterBlocks('dest', sides),
+    await checkNoClusterBlocks('source', sides),
     await checkDisk(plan, sides),
     await checkShardLimit(plan, sides),
     await checkRepository(plan, sides),

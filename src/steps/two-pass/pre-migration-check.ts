@@ -4,6 +4,6 @@ import { preflightStep } from '../preflight-step.js';
 
 export const preMigrationCheck = preflightStep(
   'pre_migration_check',
-  'read-only checks: indices, disk with replicas under the high watermark, shard limit, repository, snapshot compatibility, remote allowlist, pipelines, reindex, _source',
+  'read-only checks: indices, no cluster blocks, disk with replicas under the high watermark, shard limit, repository, snapshot compatibility, remote allowlist, pipelines, reindex, _source',
   twoPassChecks,
 );
