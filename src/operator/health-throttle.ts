@@ -43,13 +43,16 @@ export interface HealthThrottleInput {
 
 export function startHealthThrottle(input: HealthThrottleInput): { stop(): void } {
   const { gate, state, progress } = input;
+  // A resumed run goes on counting where the stopped one left off: the report's counts and events cover the
+  // whole migration (its counts once restarted from 0 beside the earlier events: "0 of 0 checks", then a throttle).
+  const earlier = state.results.throttle as ThrottleRecord | undefined;
   const record: ThrottleRecord = {
     throttled: false,
     factor: 1,
     reason: '',
-    checks: 0,
-    throttledChecks: 0,
-    events: (state.results.throttle as ThrottleRecord | undefined)?.events ?? [],
+    checks: earlier?.checks ?? 0,
+    throttledChecks: earlier?.throttledChecks ?? 0,
+    events: earlier?.events ?? [],
   };
   state.results.throttle = record;
   const base: Baselines = {};
