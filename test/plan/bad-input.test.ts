@@ -131,12 +131,25 @@ const CASES: Case[] = [
         /dest accepts new indices and writes[\s\S]*cluster\.blocks\.(create_index|read_only) \(refuses [\s\S]*"cluster\.blocks\.(create_index|read_only)":null/,
       refute: /lacks indices:admin\/create/,
       setup: async () => {
-        const name =
-          c.dest.engine.distribution === 'opensearch'
-            ? 'cluster.blocks.create_index'
-            : 'cluster.blocks.read_only';
+        const opensearch = c.dest.engine.distribution === 'opensearch';
+        const name = opensearch ? 'cluster.blocks.create_index' : 'cluster.blocks.read_only';
+        // OpenSearch's disk monitor lifts a create-index block on its next pass (every 30 s) when a node has room:
+        // seen in a CI run, where the block was gone before `ferry run` and the migration went ahead. The monitor
+        // does nothing while the disk threshold is off, so the block stays for the case.
         const block = (on: true | null) =>
-          c.dest.json({ method: 'PUT', path: '/_cluster/settings', body: { persistent: { [name]: on } } });
+          c.dest.json({
+            method: 'PUT',
+            path: '/_cluster/settings',
+            body: {
+              persistent: { [name]: on },
+              ...(opensearch
+                ? { transient: { 'cluster.routing.allocation.disk.threshold_enabled': on ? false : null } }
+                : {}),
+            },
+          });
+        // Set again after a second: a monitor pass already under way when the threshold went off may lift it once.
+        await block(true);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
         await block(true);
         return async () => {
           await block(null);
