@@ -111,8 +111,13 @@ export class NotFoundError extends ResponseError {}
 /** Error types of a refusal by a block; Elasticsearch and OpenSearch answer them with 403 (or 429 at flood stage). */
 const BLOCK_ERROR_TYPES = new Set(['cluster_block_exception', 'index_create_block_exception']);
 
+/** A 403 from a block rather than from security. */
+function refusedByBlock(status: number, errorType: string | undefined): boolean {
+  return status === 403 && errorType !== undefined && BLOCK_ERROR_TYPES.has(errorType);
+}
+
 function hintFor(status: number, errorType: string | undefined): string {
-  if (status === 403 && errorType !== undefined && BLOCK_ERROR_TYPES.has(errorType)) return BLOCK_HINT;
+  if (refusedByBlock(status, errorType)) return BLOCK_HINT;
   if (status === 401)
     return 'Check the credentials for this cluster: FERRY_SOURCE_USERNAME/FERRY_SOURCE_PASSWORD (FERRY_DEST_* for the dest), the API key (FERRY_*_API_KEY), username/password in the plan file, or the client certificate (--source-cert/--source-key).';
   if (status === 403) return 'The user lacks a privilege for this call: grant it, or use a user that has it.';
@@ -185,8 +190,7 @@ export function responseError(status: number, body: unknown, what: string): Resp
         ? 'the request body is larger than the cluster accepts (http.max_content_length)'
         : '');
   const args = { status, errorType, reason: said.slice(0, 500), what, body };
-  if (status === 403 && errorType !== undefined && BLOCK_ERROR_TYPES.has(errorType))
-    return new ClusterBlockError(args);
+  if (refusedByBlock(status, errorType)) return new ClusterBlockError(args);
   if (status === 401 || status === 403) return new AuthenticationError(args);
   if (status === 404) return new NotFoundError(args);
   if (status === 413) return new BodyTooLargeError(args);
