@@ -164,11 +164,14 @@ function runNodeTest(files: string[], env: Record<string, string>): Promise<Node
     });
     // Passed through as it comes; the failure list is also kept, since CI shows only the output's last lines.
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    // Decoded by the stream, so a character split between two chunks (the reporter's ✖) stays whole.
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
       process.stdout.write(chunk);
-      output += chunk.toString('utf8');
+      output += chunk;
     });
-    child.on('exit', (code) => {
+    // 'close', not 'exit': only then has every chunk of the output arrived.
+    child.on('close', (code) => {
       const at = output.lastIndexOf(FAILURES_MARK);
       // Stack frames inside Node's own code say nothing about the failure: left out of the recap.
       const failures =
