@@ -120,43 +120,6 @@ const CASES: Case[] = [
       return () => setDiskWatermark(c.dest, null);
     },
   },
-  ...(['two-pass', 'live'] as const).map(
-    (strategy): Case => ({
-      // OpenSearch: what its disk monitor leaves after every dest node was over the high watermark. Elasticsearch
-      // 7.10 has no cluster.blocks.create_index: its read-only block refuses index creation too. Either is named as
-      // a block, not taken for a missing indices:admin/create (the privilege probe's create gets the same 403).
-      name: `${strategy}: a cluster block refuses new indices on the dest`,
-      args: (b) => ({ ...b, '--strategy': strategy }),
-      expect:
-        /dest accepts new indices and writes[\s\S]*cluster\.blocks\.(create_index|read_only) \(refuses [\s\S]*"cluster\.blocks\.(create_index|read_only)":null/,
-      refute: /lacks indices:admin\/create/,
-      setup: async () => {
-        const opensearch = c.dest.engine.distribution === 'opensearch';
-        const name = opensearch ? 'cluster.blocks.create_index' : 'cluster.blocks.read_only';
-        // OpenSearch's disk monitor lifts a create-index block on its next pass (every 30 s) when a node has room:
-        // seen in a CI run, where the block was gone before `ferry run` and the migration went ahead. The monitor
-        // does nothing while the disk threshold is off, so the block stays for the case.
-        const block = (on: true | null) =>
-          c.dest.json({
-            method: 'PUT',
-            path: '/_cluster/settings',
-            body: {
-              persistent: { [name]: on },
-              ...(opensearch
-                ? { transient: { 'cluster.routing.allocation.disk.threshold_enabled': on ? false : null } }
-                : {}),
-            },
-          });
-        // Set again after a second: a monitor pass already under way when the threshold went off may lift it once.
-        await block(true);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        await block(true);
-        return async () => {
-          await block(null);
-        };
-      },
-    }),
-  ),
   {
     name: 'a web server that is not a search cluster',
     args: (b) => ({ ...b, '--source-url': wrongServer }),
