@@ -8,7 +8,9 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { bedDown, bedUp } from './harness/bed.js';
+import { bedCondition, describeCondition } from './harness/bed-condition.js';
 import { type EnginePair, isSecured, pairName, parseEnginePair } from './harness/engines.js';
+import { compactFailures } from './harness/failure-recap.js';
 import { REPO_ROOT } from './harness/paths.js';
 
 const DEFAULT_PAIRS = [
@@ -53,6 +55,7 @@ async function main(): Promise<number> {
       await timed(pairName(pair), async () => {
         const started = Date.now();
         const bed = await bedUp(pair, process.pid);
+        const atStart = await bedCondition(bed);
         console.log(
           `\n== ${pairName(pair)}: source ${bed.source.url} (${bed.source.startupSeconds.toFixed(1)} s), dest ${bed.dest.url} (${bed.dest.startupSeconds.toFixed(1)} s), up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
@@ -62,7 +65,7 @@ async function main(): Promise<number> {
           const files = pairFiles(cluster, pair).filter(
             (f) => pair === pairs[0] || !f.endsWith('.once.test.ts'),
           );
-          return await runNodeTest(files, {
+          const run = await runNodeTest(files, {
             FERRY_TEST_SOURCE_URL: bed.source.url,
             FERRY_TEST_DEST_URL: bed.dest.url,
             FERRY_TEST_REPO_DIR: bed.repoDir,
@@ -75,6 +78,7 @@ async function main(): Promise<number> {
               ? { FERRY_LIVE_SEEDS: process.env.FERRY_LIVE_SEEDS ?? '1' }
               : {}),
           });
+          return { ...run, condition: describeCondition(atStart, await bedCondition(bed)) };
         } finally {
           await bedDown();
         }
@@ -85,7 +89,9 @@ async function main(): Promise<number> {
     console.log(`\n== failures: ${r.name}\n${r.failures}`);
   console.log('\n== summary');
   for (const r of results)
-    console.log(`${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(34)} ${r.seconds.toFixed(0)} s`);
+    console.log(
+      `${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(34)} ${`${r.seconds.toFixed(0)} s`.padEnd(7)} ${r.condition ?? ''}`,
+    );
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
@@ -112,11 +118,9 @@ function selectedPairs(): EnginePair[] {
   return names.map((n) => parseEnginePair(n.trim()));
 }
 
-interface PairResult {
+interface PairResult extends NodeTestRun {
   name: string;
-  ok: boolean;
   seconds: number;
-  failures: string;
 }
 
 async function timed(name: string, run: () => Promise<NodeTestRun>): Promise<PairResult> {
@@ -134,12 +138,13 @@ async function timed(name: string, run: () => Promise<NodeTestRun>): Promise<Pai
 
 /** The spec reporter's closing list of failed tests with their errors: kept for the recap at the very end. */
 const FAILURES_MARK = '✖ failing tests:';
-const FAILURES_KEPT_CHARS = 12_000;
 
 interface NodeTestRun {
   ok: boolean;
-  /** The reporter's failure list (its start when longer), empty when every test passed. */
+  /** Each failed test's name and the start of its error, empty when every test passed. */
   failures: string;
+  /** Disk use and cluster blocks on the bed, at its start and end. */
+  condition?: string;
 }
 
 function runNodeTest(files: string[], env: Record<string, string>): Promise<NodeTestRun> {
@@ -173,16 +178,7 @@ function runNodeTest(files: string[], env: Record<string, string>): Promise<Node
     // 'close', not 'exit': only then has every chunk of the output arrived.
     child.on('close', (code) => {
       const at = output.lastIndexOf(FAILURES_MARK);
-      // Stack frames inside Node's own code say nothing about the failure: left out of the recap.
-      const failures =
-        at < 0
-          ? ''
-          : output
-              .slice(at)
-              .split('\n')
-              .filter((line) => !/^\s+at .*\(?node:/.test(line))
-              .join('\n')
-              .slice(0, FAILURES_KEPT_CHARS);
+      const failures = at < 0 ? '' : compactFailures(output.slice(at));
       resolve({ ok: code === 0, failures: code === 0 ? '' : failures || '(no failure list printed)' });
     });
   });

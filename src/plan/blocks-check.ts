@@ -22,8 +22,8 @@ export async function checkNoClusterBlocks(side: keyof Sides, sides: Sides): Pro
   return fail(
     name,
     `${client.label} has ${set.map((b) => `${b} (refuses ${BLOCKS[b]})`).join(', ')}`,
-    `${set.includes('cluster.blocks.create_index') ? 'OpenSearch sets cluster.blocks.create_index itself when every data node is over the high disk watermark: free disk on that cluster first. ' : ''}` +
-      `Then lift it: PUT _cluster/settings {"persistent":{${set.map((b) => `"${b}":null`).join(',')}}} (and "transient" if it was set there). Nothing was changed.`,
+    `${set.includes('cluster.blocks.create_index') ? 'OpenSearch sets cluster.blocks.create_index itself when every data node is over the high disk watermark: free disk on that cluster first, then lift' : 'Lift'}` +
+      ` ${set.length > 1 ? 'them' : 'it'}: PUT _cluster/settings {"persistent":{${set.map((b) => `"${b}":null`).join(',')}}} (and "transient" if it was set there). Nothing was changed.`,
   );
 }
 

@@ -352,7 +352,8 @@ async function resumeKilledRun(r: Run): Promise<void> {
   assert.equal(
     res.signal,
     'SIGKILL',
-    `expected a kill at ${r.o.killAt}; got exit ${res.code}\n${res.stdout}\n${res.stderr}`,
+    // Ferry's error first: the test runner's recap keeps only a failure's first lines.
+    `expected a kill at ${r.o.killAt}; got exit ${res.code}\n${res.stderr.trim().split('\n').slice(-8).join('\n')}\n${res.stdout}`,
   );
   r.killed = 'run';
   r.ferry = startOn(r.m, 'resume');

@@ -88,6 +88,14 @@ export function waitUntilReady(
   m: Migration,
   timeoutMs?: number,
   allowFailed = false,
+  running?: RunningFerry,
 ): Promise<MigrationState> {
-  return waitForState(m.stateDir, m.id, (s) => typeof s.results.readyAt === 'string', timeoutMs, allowFailed);
+  return waitForState(
+    m.stateDir,
+    m.id,
+    (s) => typeof s.results.readyAt === 'string',
+    timeoutMs,
+    allowFailed,
+    running,
+  );
 }

@@ -139,6 +139,13 @@ async function spawnSpec(launch: NodeLaunch): Promise<SpawnSpec> {
     'transport.host': '127.0.0.1',
     'transport.port': launch.transportPort,
     'path.repo': [launch.repoDir],
+    // The disk monitor judges the whole host disk, which other work shares: at the default watermarks (85/90/95%
+    // used) a busy machine near 90% makes OpenSearch set cluster.blocks.create_index on and off (every node over
+    // the high watermark) and tests fail at random. The bed's marks sit near full; tests that need other marks
+    // set them transient, and their reset falls back to these.
+    'cluster.routing.allocation.disk.watermark.low': '97%',
+    'cluster.routing.allocation.disk.watermark.high': '98%',
+    'cluster.routing.allocation.disk.watermark.flood_stage': '99%',
     ...secured?.settings,
     ...launch.settings,
   };

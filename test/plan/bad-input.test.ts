@@ -55,6 +55,16 @@ function startWrongServer(status: number, type: string, body: string): () => Pro
 
 let brokenPlan = '';
 
+/** Sets or lifts `cluster.blocks.read_only` (updating that setting itself is allowed while it is set). */
+async function setReadOnlyBlock(client: TestClusters['dest'], on: true | null): Promise<void> {
+  await client.json({
+    method: 'PUT',
+    path: '/_cluster/settings',
+    body: { persistent: { 'cluster.blocks.read_only': on } },
+    what: `${on ? 'set' : 'lift'} the cluster read-only block`,
+  });
+}
+
 const CASES: Case[] = [
   {
     name: 'unreachable URL (credentials in it stay secret)',
@@ -120,6 +130,22 @@ const CASES: Case[] = [
       return () => setDiskWatermark(c.dest, null);
     },
   },
+  ...(['two-pass', 'live'] as const).map(
+    (strategy): Case => ({
+      // Not the create-index block OpenSearch's disk monitor sets (it lifts that one on its own, at a moment no
+      // test controls): cluster.blocks.read_only is only ever set and lifted by hand, on every engine.
+      name: `a cluster-wide read-only block on the dest (${strategy})`,
+      args: (b) => ({ ...b, '--strategy': strategy }),
+      expect:
+        /dest accepts new indices and writes: .* has cluster\.blocks\.read_only \(refuses every write and index creation\)[\s\S]*fix: Lift it: PUT _cluster\/settings \{"persistent":\{"cluster\.blocks\.read_only":null\}\}/,
+      // A block's 403 is not a missing privilege.
+      refute: /user lacks/,
+      setup: async () => {
+        await setReadOnlyBlock(c.dest, true);
+        return () => setReadOnlyBlock(c.dest, null);
+      },
+    }),
+  ),
   {
     name: 'a web server that is not a search cluster',
     args: (b) => ({ ...b, '--source-url': wrongServer }),

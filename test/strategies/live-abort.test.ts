@@ -28,7 +28,7 @@ describe('live abort after an unseen client write on the dest', () => {
     const sourceBefore = await clusterFingerprint(c.source, index);
     const m = await newMigration(c, index, { quietSeconds: 1 });
     const run = startRun(m);
-    await waitUntilReady(m);
+    await waitUntilReady(m, undefined, false, run);
     // An application that moved early creates a document only the dest has.
     await c.dest.json({
       method: 'PUT',

@@ -116,7 +116,7 @@ describe('live: aliases and what is not carried', () => {
 
     // 3. The run: the dest index carries the aliases as they are on the source; the source keeps them.
     const run = startRun(m);
-    await waitUntilReady(m);
+    await waitUntilReady(m, undefined, false, run);
     assert.deepEqual(await getIndexAliases(c.dest, index), sourceAliases, 'dest aliases = source aliases');
     assert.deepEqual(await getIndexAliases(c.source, index), sourceAliases, 'source aliases untouched');
 

@@ -93,7 +93,7 @@ describe('live: documents of 20 MB with the default heap', () => {
       extraArgs: limited ? ['--concurrency', '1'] : [],
     });
     const run = startRun(m, CAPPED);
-    await waitUntilReady(m, 10 * 60_000);
+    await waitUntilReady(m, 10 * 60_000, false, run);
     // The capture path with large documents: one changed, one new, one deleted.
     await put(c.source, index, 'b0', bigDocument(100, mb));
     await put(c.source, index, `b${BIG}`, bigDocument(BIG, mb));

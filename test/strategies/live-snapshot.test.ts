@@ -127,7 +127,7 @@ describe('backfill method choice', () => {
     );
     // `ferry run` waits for the switch once caught up: by then the backfill is done and its choice recorded.
     const run = startRun(m);
-    const state = await waitUntilReady(m);
+    const state = await waitUntilReady(m, undefined, false, run);
     process.kill(run.pid, 'SIGTERM');
     await run.done;
     const choice = state.results.backfillMethod as { method: string; reason: string };

@@ -30,7 +30,7 @@ describe('live switch-over rule', () => {
     // 3 s to exit, after which a 3 s quiet window had already ended the run without them. 10 s leaves room.
     const m = await newMigration(c, index, { quietSeconds: 10, reconcileSeconds: 1 });
     const run = startRun(m);
-    await waitUntilReady(m);
+    await waitUntilReady(m, undefined, false, run);
     const sw = await ferryOn(m, 'switch');
     assert.equal(sw.code, 0, sw.stderr);
 
