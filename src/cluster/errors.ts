@@ -73,6 +73,8 @@ export class ShardFailureError extends FerryError {
   readonly timedOut: boolean;
   /** Every listed shard failure was a busy refusal (a full search queue, a circuit breaker). */
   readonly busy: boolean;
+  /** Every listed shard failure was a search context the shard no longer has (a scroll cleared or expired). */
+  readonly contextMissing: boolean;
   constructor(args: {
     what: string;
     total: number;
@@ -80,6 +82,7 @@ export class ShardFailureError extends FerryError {
     timedOut: boolean;
     firstReason: string | undefined;
     busy?: boolean;
+    contextMissing?: boolean;
   }) {
     const parts = [
       args.failed > 0 ? `${args.failed} of ${args.total} shards failed` : '',
@@ -94,6 +97,7 @@ export class ShardFailureError extends FerryError {
     this.failed = args.failed;
     this.timedOut = args.timedOut;
     this.busy = args.busy ?? false;
+    this.contextMissing = args.contextMissing ?? false;
   }
 }
 

@@ -32,6 +32,8 @@ export function assertAllShards(body: unknown, what: string): void {
   const failures = shards?.failures ?? [];
   throw new ShardFailureError({
     busy: failures.length > 0 && failures.every((f) => isBusyErrorType(f.reason?.type)),
+    contextMissing:
+      failures.length > 0 && failures.every((f) => f.reason?.type === 'search_context_missing_exception'),
     what,
     total: shards?.total ?? 0,
     failed: Math.max(failed, missing),

@@ -16,6 +16,7 @@ import { bulkLines, type VersionType } from './bulk-lines.js';
 import { BulkWriter, type DroppedItem } from './bulk-writer.js';
 import { CursorLedger } from './cursor-ledger.js';
 import type { Clock } from './rate-limiter.js';
+import { SliceRestarts, scrollLost } from './slice-restarts.js';
 import { readSlice } from './sliced-reader.js';
 import { pressureWarnings, SourcePressure, type SourcePressureStats } from './source-pressure.js';
 import type { CopyStats, SliceCursor } from './types.js';
@@ -206,10 +207,8 @@ async function copySlice(
   counts: SliceCounts,
   plan: SlicePlan,
 ): Promise<void> {
-  // Restarts count against the limit only while they make no headway: a slice whose scroll a busy source keeps
-  // dropping still ends, as long as each restart reads further than every attempt before it.
-  let furthest = 0;
-  for (let stalled = 0; ; ) {
+  const restarts = new SliceRestarts();
+  for (;;) {
     const readBefore = counts.read;
     try {
       await readInto(o, writer, ledger, counts, plan);
@@ -219,21 +218,16 @@ async function copySlice(
       // pages as busy (Elasticsearch 7.10 frees a scroll's shard context when its page is refused; the page asked
       // again answers 404). Read the slice again from the start; every write is an external-version write, so
       // documents already copied come back as skipped.
-      const lost = error instanceof NotFoundError && (plan.from !== undefined || plan.kind === 'scroll');
-      const reached = counts.read - readBefore;
-      if (reached > furthest) {
-        furthest = reached;
-        stalled = 0;
-      } else stalled++;
-      if (!lost || stalled >= MAX_STALLED_RESTARTS) throw error;
+      const lost =
+        plan.kind === 'scroll'
+          ? scrollLost(error)
+          : error instanceof NotFoundError && plan.from !== undefined;
+      if (!lost || !restarts.allowAfter(counts.read - readBefore)) throw error;
       counts.sliceRestarts++;
       plan = { ...plan, from: undefined };
     }
   }
 }
-
-/** Restarts in a row that read no further than an earlier attempt, before the copy fails. */
-const MAX_STALLED_RESTARTS = 5;
 
 async function readInto(
   o: CopyIndexOptions,

@@ -12,6 +12,7 @@ import {
   type ReadContextKind,
 } from '../cluster/read-context.js';
 import { realSleep, type Sleep } from '../cluster/retry.js';
+import { SliceRestarts, scrollLost } from '../copy/slice-restarts.js';
 import { readSlice } from '../copy/sliced-reader.js';
 import { pressureWarnings, SourcePressure, type SourcePressureStats } from '../copy/source-pressure.js';
 import type { SliceCursor } from '../copy/types.js';
@@ -45,6 +46,8 @@ export interface BackfillResult extends ApplyResult {
   readBySlice: Record<number, number>;
   /** What the source's busy refusals and slow pages did to the read (source-pressure.ts). */
   sourcePressure?: SourcePressureStats;
+  /** Slices read again from their start after their scroll was lost. */
+  sliceRestarts?: number;
 }
 
 const KEEP_ALIVE = '10m';
@@ -80,6 +83,7 @@ export async function backfillIndex(o: BackfillOptions): Promise<BackfillResult>
     const slice = async (s: number) => {
       let from = o.cursors[s];
       if (from?.done) return;
+      const scrollRestarts = new SliceRestarts();
       for (let attempt = 1; ; attempt++) {
         let pitId: string | undefined;
         try {
@@ -87,9 +91,23 @@ export async function backfillIndex(o: BackfillOptions): Promise<BackfillResult>
           await readSliceInto(o, { kind, pitId, slice: s, slices: shards, from, pressure }, result, task);
           return;
         } catch (error) {
+          if (kind === 'scroll') {
+            // The scroll is gone (slice-restarts.ts): the slice is read again from its start in a new scroll;
+            // documents already copied are skipped through the ledger.
+            const reached = readBySlice(result, s);
+            if (!scrollLost(error) || !scrollRestarts.allowAfter(reached)) throw error;
+            o.progress.warn(
+              `backfill: slice ${s} lost its scroll after ${reached} documents (${String(error)}); reading the slice again from its start`,
+            );
+            result.read -= reached;
+            result.sliceRestarts = (result.sliceRestarts ?? 0) + 1;
+            await (o.sleep ?? realSleep)(1000);
+            from = undefined;
+            continue;
+          }
           // A node holding a copy the point-in-time reads left (killed, restarted): its contexts are gone for
           // good. The slice is read again in a new point-in-time; documents already copied are skipped.
-          if (kind === 'scroll' || !readContextLost(error) || attempt > MAX_REOPENS) throw error;
+          if (!readContextLost(error) || attempt > MAX_REOPENS) throw error;
           o.progress.warn(
             `backfill: slice ${s} lost its point-in-time (${String(error)}); reading the slice again in a new one (${attempt}/${MAX_REOPENS})`,
           );

@@ -44,6 +44,26 @@ describe('assertAllShards', () => {
     );
   });
 
+  it('tells a scroll whose shards lost their context (as Elasticsearch 7.10 answers after a clear) from other failures', () => {
+    const missing = {
+      type: 'search_context_missing_exception',
+      reason: 'No search context found for id [17]',
+    };
+    const lostScroll = {
+      _shards: { total: 3, successful: 1, failed: 2, failures: [{ reason: missing }, { reason: missing }] },
+    };
+    const contextMissing = (body: unknown) => {
+      try {
+        assertAllShards(body, 'scroll a');
+      } catch (error) {
+        return error instanceof ShardFailureError && error.contextMissing;
+      }
+      throw new Error('no error');
+    };
+    assert.equal(contextMissing(lostScroll), true);
+    assert.equal(contextMissing(partial), false);
+  });
+
   it('raises on a timed-out answer and on fewer successes than shards', () => {
     assert.throws(() => assertAllShards({ ...complete, timed_out: true }, 's'), /timed out/);
     assert.throws(
