@@ -1,5 +1,6 @@
 // The durable record of one migration. Plain JSON, saved after every change, so a killed process can be run
 // again and continue where it stopped. It never holds a credential: connections are re-supplied on resume.
+import { randomUUID } from 'node:crypto';
 import type { UndoAction } from './undo-action.js';
 
 export const STEP_STATUS = {
@@ -41,6 +42,8 @@ export interface MigrationState {
   formatVersion: 1;
   /** Name of the migration, also its folder under the state directory. */
   id: string;
+  /** This run of the id (new on every `ferry run`): the ledger is bound to it, so no run reads another's rows. */
+  runId: string;
   strategy: 'two-pass' | 'live';
   createdAt: string;
   updatedAt: string;
@@ -72,6 +75,7 @@ export function newState(
   return {
     formatVersion: 1,
     id,
+    runId: randomUUID(),
     strategy,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),

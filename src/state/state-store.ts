@@ -2,9 +2,12 @@
 // `<stateDir>/<id>/state.json`. Local rather than in a cluster because the operator's machine is the one
 // place that is reachable whatever happens to either cluster, and `ferry status` must work when they are not.
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../cluster/errors.js';
 import type { MigrationState } from './migration-state.js';
+
+/** Where ended runs' folders are kept, inside the state folder; its name is no migration id (a leading dot). */
+export const ARCHIVE_DIR = '.archive';
 
 export class StateStore {
   readonly dir: string;
@@ -74,10 +77,18 @@ export class StateStore {
     }
   }
 
-  /** Moves a finished record aside (kept for the operator), so the id can start again; returns its path. */
+  /**
+   * Moves an ended run's whole folder (state, ledger, conflicts, signals) aside, kept for the operator, so the id
+   * starts again from nothing: a new run never reads an old run's ledger or signals. Returns where it went.
+   */
   async archive(state: MigrationState): Promise<string> {
-    const kept = join(this.dir, `state.${state.status}-${state.updatedAt.replace(/[:.]/g, '-')}.json`);
-    await rename(this.file, kept);
+    const kept = join(
+      dirname(this.dir),
+      ARCHIVE_DIR,
+      `${basename(this.dir)}.${state.status}-${state.updatedAt.replace(/[:.]/g, '-')}`,
+    );
+    await mkdir(dirname(kept), { recursive: true });
+    await rename(this.dir, kept);
     return kept;
   }
 

@@ -143,9 +143,11 @@ export class Applier {
     if (uncertain.size > 0) await this.confirmOwnWrites(planned, answers, uncertain);
     const failed: { id: string; status: number; reason: string }[] = [];
     const refused: Planned[] = [];
+    let destOps = 0;
     planned.forEach((p, i) => {
       const a = answers[i];
       if (a && a.status < 300) {
+        if ((a._seq_no ?? -1) >= 0) destOps++;
         rows.push(applied(p.change, a));
         if (p.change.kind === 'write') result.written++;
         else result.deleted++;
@@ -166,6 +168,7 @@ export class Applier {
     this.o.ledger.commit({
       rows,
       conflicts,
+      destOps,
       ...(batch !== undefined ? { settles: batch } : {}),
       ...(marks && failed.length === 0 ? { marks } : {}),
     });
@@ -201,16 +204,19 @@ export class Applier {
     const out = { landed: 0, notLanded: 0, client: 0 };
     for (const { batch, intents } of this.o.ledger.pendingIntents()) {
       const rows: LedgerRow[] = [];
+      let landed = 0;
       for (let i = 0; i < intents.length; i += 500) {
         const slice = intents.slice(i, i + 500);
         const docs = await this.destDocs(slice.map((t) => t.id));
         for (const t of slice) {
           const outcome = resolveIntent(t, this.o.ledger.get(t.id), docs.get(t.id));
           out[outcome.kind]++;
+          if (outcome.kind === 'landed') landed++;
           if (outcome.row) rows.push(outcome.row);
         }
       }
-      this.o.ledger.commit({ rows, settles: batch });
+      // A write that landed consumed a destination operation whose answer was lost: it is Ferry's.
+      this.o.ledger.commit({ rows, settles: batch, destOps: landed });
     }
     return out;
   }

@@ -74,6 +74,8 @@ CREATE TABLE IF NOT EXISTS marks (shard INTEGER PRIMARY KEY, seq INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS shard_history (
   shard INTEGER PRIMARY KEY, primary_term INTEGER NOT NULL, history_uuid TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS conflicts (
   id TEXT NOT NULL, change TEXT NOT NULL, source_seq INTEGER NOT NULL, source_version INTEGER NOT NULL,
   dest_seq INTEGER, dest_version INTEGER, at TEXT NOT NULL, PRIMARY KEY (id, source_seq, change)
@@ -98,6 +100,7 @@ export class Ledger {
   private readonly putRow: Database.Statement<DbRow>;
   private readonly putMark: Database.Statement<[number, number]>;
   private readonly putConflict: Database.Statement<unknown[]>;
+  private readonly addCount: Database.Statement<[string, number]>;
 
   constructor(readonly path: string) {
     this.db = new Database(path);
@@ -115,6 +118,34 @@ export class Ledger {
     );
     this.putMark = this.db.prepare('INSERT OR REPLACE INTO marks VALUES (?, ?)');
     this.putConflict = this.db.prepare('INSERT OR IGNORE INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.addCount = this.db.prepare(
+      'INSERT INTO counters VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n',
+    );
+  }
+
+  /**
+   * How many operations Ferry's own writes consumed on the destination index (every write or delete answered
+   * with a `_seq_no`, a restored snapshot's operations included). The destination's `_seq_no`s count every
+   * operation on it, so what is left over is an upper bound of the operations clients made (see
+   * verify/client-ops.ts).
+   */
+  destOps(): number {
+    const r = this.db.prepare('SELECT n FROM counters WHERE name = ?').get(DEST_OPS) as
+      | { n: number }
+      | undefined;
+    return (r?.n ?? 0) + Number(this.meta('dest_restored_ops') ?? 0);
+  }
+
+  /** A fact the ledger is bound to (the run, the indices it describes); undefined until recorded. */
+  meta(key: MetaKey): string | undefined {
+    const r = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      | { value: string }
+      | undefined;
+    return r?.value;
+  }
+
+  setMeta(key: MetaKey, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta VALUES (?, ?)').run(key, value);
   }
 
   close(): void {
@@ -142,8 +173,11 @@ export class Ledger {
     histories?: Readonly<Record<number, ShardHistory>>;
     conflicts?: readonly ConflictRow[];
     settles?: number;
+    /** Destination operations Ferry's writes consumed (each answered with a `_seq_no`): see destOps(). */
+    destOps?: number;
   }): void {
     this.db.transaction(() => {
+      if (change.destOps) this.addCount.run(DEST_OPS, change.destOps);
       for (const [shard, h] of Object.entries(change.histories ?? {}))
         this.db
           .prepare('INSERT OR REPLACE INTO shard_history VALUES (?, ?, ?)')
@@ -263,7 +297,18 @@ export class Ledger {
 }
 
 /** The ledger's file format; a file written by another format is refused, never misread. */
-const FORMAT = 2;
+const FORMAT = 3;
+
+const DEST_OPS = 'dest_ops';
+
+/** What a ledger is bound to: the run that made it and the indices (and dest shard histories) it describes. */
+export type MetaKey =
+  | 'run_id'
+  | 'source_index_uuid'
+  | 'dest_index_uuid'
+  | 'dest_histories'
+  /** The operations a restored snapshot brought (each shard's restored max `_seq_no` + 1): Ferry's. */
+  | 'dest_restored_ops';
 
 function checkFormat(db: Database.Database, path: string): void {
   const found = db.pragma('user_version', { simple: true }) as number;

@@ -13,6 +13,8 @@ export const LIVE_VERDICTS = [
   'stale',
   'extra',
   'content_differs',
+  /** Judged client_deleted, but the dest's operation count cannot hold that many client operations. */
+  'lost',
 ] as const;
 export type LiveVerdict = (typeof LIVE_VERDICTS)[number];
 

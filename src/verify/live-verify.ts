@@ -4,12 +4,14 @@
 // round (a source change that arrived during the listing), and what still differs is unexplained. Difference
 // files are written as they are found; nothing is read back whole.
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import type { ClusterClient } from '../cluster/client.js';
 import type { Progress } from '../report/progress.js';
 import type { Ledger } from '../sync/ledger.js';
+import type { ClientOpsProof } from './client-ops.js';
 import { EXPLAINED, LIVE_VERDICTS, type LiveVerdict, ledgerVerdict } from './ledger-verdict.js';
 import { listSide } from './list-side.js';
 import { lookupRecords } from './lookup.js';
@@ -30,6 +32,11 @@ export interface LiveVerifyOptions {
   catchUp: () => Promise<void>;
   recheckRounds: number;
   progress: Progress;
+  /**
+   * Whether the dest's own operation count can hold the client operations the verdicts claim (client-ops.ts);
+   * when it cannot, every document judged deleted by a client is counted lost instead.
+   */
+  proveClientOps: (claimed: number) => Promise<ClientOpsProof>;
 }
 
 export interface LiveVerifySummary {
@@ -39,6 +46,8 @@ export interface LiveVerifySummary {
   clientOwned: number;
   unexplained: number;
   unexplainedExamples: { id: string; verdict: LiveVerdict }[];
+  /** The dest's operation count against the client operations claimed. */
+  clientOps: ClientOpsProof;
   differencesFile: string;
   clientOwnedFile: string;
   seconds: number;
@@ -68,6 +77,9 @@ export async function verifyLive(o: LiveVerifyOptions): Promise<LiveVerifySummar
            CREATE TABLE dst (id TEXT PRIMARY KEY, seq INTEGER, term INTEGER, hash TEXT) WITHOUT ROWID;`);
   const diffs = createWriteStream(o.differencesPath);
   const clients = createWriteStream(o.clientOwnedPath);
+  // Documents judged deleted by a client, kept apart until the operation count has said whether it can be so.
+  const deletedPath = `${o.workPath}.deleted.ndjson`;
+  const deleted = createWriteStream(deletedPath);
   try {
     const [sourceDocs, destDocs] = await Promise.all([
       listInto(db, 'src', o.source, o.sourceIndex),
@@ -89,27 +101,62 @@ export async function verifyLive(o: LiveVerifyOptions): Promise<LiveVerifySummar
       const verdict = judgeRow(row);
       if (EXPLAINED.has(verdict)) {
         byVerdict[verdict]++;
-        if (verdict !== 'ok') await writeLine(clients, { id: row.id, verdict });
+        if (verdict !== 'ok')
+          await writeLine(verdict === 'client_deleted' ? deleted : clients, { id: row.id, verdict });
       } else suspects.push({ id: row.id, routing: row.routing ?? undefined, verdict });
     }
-    const unexplained = await recheck(o, suspects, byVerdict, clients);
+    const unexplained = await recheck(o, suspects, byVerdict, clients, deleted);
     for (const u of unexplained) await writeLine(diffs, u);
+    await close(deleted);
+    const clientOps = await o.proveClientOps(byVerdict.client_wrote + byVerdict.client_deleted);
+    let lost = 0;
+    if (!clientOps.ok) {
+      lost = byVerdict.client_deleted;
+      byVerdict.lost += lost;
+      byVerdict.client_deleted = 0;
+      o.progress.warn(
+        `verification: ${lost} document(s) Ferry wrote are gone from the dest, but its shards took at most ${clientOps.clientOpsBound} operation(s) that were not Ferry's (${clientOps.destOps} in all, ${clientOps.ferryOps} Ferry's) for ${clientOps.claimed} claimed by clients: they are counted lost, not deleted by clients`,
+      );
+    }
+    const lostIds = await copyAs(
+      deletedPath,
+      clientOps.ok ? clients : diffs,
+      clientOps.ok ? 'client_deleted' : 'lost',
+    );
     return {
       sourceDocs,
       destDocs,
       byVerdict,
       clientOwned: byVerdict.client_wrote + byVerdict.client_deleted,
-      unexplained: unexplained.length,
-      unexplainedExamples: unexplained.slice(0, 20).map((u) => ({ id: u.id, verdict: u.verdict })),
+      unexplained: unexplained.length + lost,
+      unexplainedExamples: [
+        ...unexplained.slice(0, 20).map((u) => ({ id: u.id, verdict: u.verdict })),
+        ...lostIds.map((id) => ({ id, verdict: 'lost' as const })),
+      ].slice(0, 20),
+      clientOps,
       differencesFile: o.differencesPath,
       clientOwnedFile: o.clientOwnedPath,
       seconds: (Date.now() - started) / 1000,
     };
   } finally {
     db.close();
-    await Promise.all([close(diffs), close(clients)]);
+    await Promise.all([close(diffs), close(clients), close(deleted)]);
     await rm(o.workPath, { force: true });
+    await rm(deletedPath, { force: true });
   }
+}
+
+/** Streams the side file of client deletes into `out` with `verdict`; returns its first ids (for examples). */
+async function copyAs(path: string, out: WriteStream, verdict: LiveVerdict): Promise<string[]> {
+  const first: string[] = [];
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (line === '') continue;
+    const { id } = JSON.parse(line) as { id: string };
+    if (first.length < 20) first.push(id);
+    await writeLine(out, { id, verdict });
+  }
+  return first;
 }
 
 function judgeRow(r: JoinedRow): LiveVerdict {
@@ -169,6 +216,7 @@ async function recheck(
   suspects: Suspect[],
   byVerdict: Record<LiveVerdict, number>,
   clients: WriteStream,
+  deleted: WriteStream,
 ): Promise<Suspect[]> {
   let pending = suspects;
   for (let round = 0; round < o.recheckRounds && pending.length > 0; round++) {
@@ -190,7 +238,10 @@ async function recheck(
       );
       if (EXPLAINED.has(verdict)) {
         byVerdict[verdict]++;
-        if (verdict !== 'ok') clients.write(`${JSON.stringify({ id: k.id, verdict })}\n`);
+        if (verdict !== 'ok')
+          (verdict === 'client_deleted' ? deleted : clients).write(
+            `${JSON.stringify({ id: k.id, verdict })}\n`,
+          );
       } else {
         next.push({
           id: k.id,
@@ -212,6 +263,7 @@ async function writeLine(out: WriteStream, value: unknown): Promise<void> {
 }
 
 async function close(out: WriteStream): Promise<void> {
+  if (out.writableFinished) return;
   out.end();
   await once(out, 'finish');
 }

@@ -1,9 +1,10 @@
 // The server behaviour Ferry is built on, pinned down on every engine the test bed runs.
-// If one of these fails on a new engine version, a design assumption in DESIGN.md section 4 broke.
+// If one of these fails on a new engine version, a design assumption broke (ARCHITECTURE.md).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { canRestoreSnapshot, detectEngine } from '../../src/cluster/engine.js';
 import { ResponseError } from '../../src/cluster/errors.js';
+import { destOperations } from '../../src/verify/client-ops.js';
 import { type Capabilities, capabilities } from '../harness/capabilities.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { ndjson } from '../harness/documents.js';
@@ -253,6 +254,52 @@ describe('external versions', () => {
     });
     assert.equal(doc._version, 6);
     assert.equal(doc._source.v, 6);
+  });
+});
+
+// src/verify/client-ops.ts rests on this: every operation a shard took has a `_seq_no` of its history, so the sum
+// of (max _seq_no + 1) counts them; refused writes and no-op updates take none.
+describe('which operations take a _seq_no', () => {
+  it('writes and deletes (of a missing id too) take one; version conflicts and no-op updates take none', async () => {
+    const index = uniqueName('seqops');
+    await c.dest.createIndex(index, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
+    const maxSeqNo = async () => (await destOperations(c.dest, index)) - 1;
+    const put = await c.dest.json<{ _seq_no: number }>({
+      method: 'PUT',
+      path: `/${index}/_doc/a`,
+      body: { v: 1 },
+    });
+    assert.equal(put._seq_no, 0);
+    const refused = await c.dest.bulk(
+      ndjson([
+        { index: { _index: index, _id: 'a', if_seq_no: 99, if_primary_term: 1 } },
+        { v: 2 },
+        { create: { _index: index, _id: 'a' } },
+        { v: 3 },
+        { delete: { _index: index, _id: 'a', if_seq_no: 99, if_primary_term: 1 } },
+      ]),
+    );
+    assert.deepEqual(
+      refused.items.map((i) => Object.values(i)[0]?.status),
+      [409, 409, 409],
+    );
+    assert.ok(
+      refused.items.every((i) => (Object.values(i)[0]?._seq_no ?? -1) < 0),
+      'a refusal has no _seq_no',
+    );
+    assert.equal(await maxSeqNo(), 0, 'version conflicts took no _seq_no');
+    const noop = await c.dest.json<{ result: string }>({
+      method: 'POST',
+      path: `/${index}/_update/a`,
+      body: { doc: { v: 1 } },
+    });
+    assert.equal(noop.result, 'noop');
+    assert.equal(await maxSeqNo(), 0, 'a no-op update took no _seq_no');
+    const missing = await c.dest.bulk(ndjson([{ delete: { _index: index, _id: 'never-there' } }]));
+    assert.equal(missing.items[0]?.delete?.status, 404);
+    assert.equal(missing.items[0]?.delete?._seq_no, 1, 'a delete of a missing id took one');
+    await c.dest.json({ method: 'DELETE', path: `/${index}/_doc/a` });
+    assert.equal(await maxSeqNo(), 2);
   });
 });
 

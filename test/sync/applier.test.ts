@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Applier, contentHash, type SourceChange } from '../../src/sync/applier.js';
 import { DOC_STATE, Ledger } from '../../src/sync/ledger.js';
+import { destOperations } from '../../src/verify/client-ops.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { allDocs } from '../harness/documents.js';
 
@@ -74,6 +75,10 @@ describe('Applier', () => {
     assert.ok((conflicts.find((x) => x.id === 'b')?.destVersion ?? 0) > 0, 'b carries the dest version');
     const later = await applier.apply([write('b', 20, { v: 'b3' })]);
     assert.equal(later.conflicts, 1, 'a later source change to a client-owned document is a conflict too');
+    // 3 creates, 1 update and 1 delete of Ferry's took dest operations; its 4 refused writes took none. The
+    // clients' 3 took the rest: what the verification's client-ops bound rests on.
+    assert.equal(ledger.destOps(), 5);
+    assert.equal(await destOperations(c.dest, index), 8);
     ledger.close();
   });
 

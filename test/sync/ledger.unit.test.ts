@@ -5,6 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { bindRun, IdentityError } from '../../src/sync/identity.js';
 import { DOC_STATE, Ledger, type LedgerRow } from '../../src/sync/ledger.js';
 
 const row = (id: string, shard: number, srcSeq: number, extra: Partial<LedgerRow> = {}): LedgerRow => ({
@@ -81,6 +82,36 @@ describe('Ledger', () => {
     l.commit({ conflicts: [c, { ...c, sourceSeqNo: 6 }] });
     assert.equal(l.counts().conflicts, 2);
     l.close();
+  });
+});
+
+describe('Ledger identity and operation count', () => {
+  it('counts the dest operations Ferry took, durably, with a restored snapshot’s set once', async () => {
+    const path = await tempLedger();
+    const a = new Ledger(path);
+    a.commit({ rows: [row('x', 0, 1)], destOps: 3 });
+    a.commit({ destOps: 2 });
+    a.setMeta('dest_restored_ops', '10');
+    a.setMeta('dest_restored_ops', '10');
+    a.close();
+    const b = new Ledger(path);
+    assert.equal(b.destOps(), 15);
+    b.close();
+  });
+
+  it('is bound to the run that made it: another run is refused, naming the fix', async () => {
+    const path = await tempLedger();
+    const a = new Ledger(path);
+    bindRun(a, 'run-1', 'orders');
+    bindRun(a, 'run-1', 'orders');
+    assert.throws(
+      () => bindRun(a, 'run-2', 'orders'),
+      (e: unknown) =>
+        e instanceof IdentityError &&
+        /belongs to another run of migration orders \(run run-1; this run is run-2\)/.test(e.message) &&
+        /ferry abort --id orders/.test(e.hint ?? ''),
+    );
+    a.close();
   });
 });
 

@@ -12,7 +12,7 @@ import type { Plan } from '../../plan/options.js';
 import { writeHtmlReport } from '../../report/html-report.js';
 import type { Progress } from '../../report/progress.js';
 import type { MigrationState } from '../../state/migration-state.js';
-import { raiseSignal } from '../../state/operator-signal.js';
+import { clearSignal, raiseSignal } from '../../state/operator-signal.js';
 import { RunLock } from '../../state/run-lock.js';
 import type { StateStore } from '../../state/state-store.js';
 import type { RunFlags } from '../../steps/step.js';
@@ -104,6 +104,8 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
     controls.stop();
     throttle?.stop();
     interrupt.remove();
+    // A pause asked of this run ends with it: the next run must not stop at once because of it.
+    await clearSignal(store.dir, 'pause');
     await lock.release();
     await sides.close();
   }

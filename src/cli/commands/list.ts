@@ -101,7 +101,13 @@ function summary(s: MigrationState): {
     id: s.id,
     status: s.status,
     strategy: s.strategy,
-    step: current ? `${current[0]} (${current[1].status})` : 'all steps done',
+    // An aborted run's steps keep the status they had when it stopped: what it is now is "undone".
+    step:
+      s.status === 'aborted'
+        ? `undone by ferry abort${current ? ` (stopped at ${current[0]})` : ''}`
+        : current
+          ? `${current[0]} (${current[1].status})`
+          : 'all steps done',
     indices: `${plan.sourceIndex ?? '?'} -> ${plan.destIndex ?? '?'}`,
     updatedAt: s.updatedAt,
   };

@@ -39,7 +39,7 @@ export function registerRunCommands(program: Command): void {
     if (previous) {
       const kept = await store.archive(previous);
       progressFor(flags).info(
-        `migration ${plan.id} was aborted (${previous.updatedAt}); starting it again from the beginning. The old record is kept as ${kept}.`,
+        `migration ${plan.id} was aborted (${previous.updatedAt}); starting it again from the beginning with a fresh ledger. The old run's folder is kept as ${kept}.`,
       );
     }
     const state = newState(
@@ -96,6 +96,8 @@ export function registerRunCommands(program: Command): void {
         `Migration "${plan.id}" was aborted; the source stays.`,
         'Nothing to clean up: the source is the index in use.',
       );
+    // Left by a process that died after it was asked to pause: this command is a new run.
+    await clearSignal(store.dir, 'pause');
     await execute(plan, state, store, flags);
   });
 }

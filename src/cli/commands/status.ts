@@ -79,6 +79,14 @@ export function registerStatusCommands(program: Command): void {
   savedCommand(program, 'pause', 'ask a running migration to stop at its next checkpoint').action(
     async (flags: CommonFlags) => {
       const { state, store } = await loadSaved(flags);
+      const runner = await lockHolder(store.dir);
+      if (!runner?.alive) {
+        // A signal left for no process would stop the next run (or cleanup) at once.
+        console.log(
+          `migration ${state.id} is not running (${state.status}); nothing to pause. ferry status --id ${state.id} says what comes next.`,
+        );
+        return;
+      }
       await raiseSignal(store.dir, 'pause');
       console.log(`pause requested for ${state.id}; continue later with: ferry resume --id ${state.id}`);
     },

@@ -6,7 +6,7 @@
 import type { SliceCursor } from '../../copy/types.js';
 import { backfillIndex } from '../../sync/backfill.js';
 import { captureBounds } from '../../sync/capture.js';
-import { openSync } from '../../sync/open.js';
+import { checkIndices, openSync } from '../../sync/open.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 
@@ -40,6 +40,7 @@ export const backfill: Step = {
     const data = ctx.data as BackfillRecord;
     const sync = openSync(ctx);
     try {
+      await checkIndices(ctx, sync.ledger);
       const recovered = await sync.applier.recover();
       if (recovered.landed + recovered.notLanded + recovered.client > 0)
         ctx.progress.info(

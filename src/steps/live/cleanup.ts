@@ -4,13 +4,44 @@
 // client made (through the ledger, so a client's destination write still wins), and only then delete the source.
 import { writeConflictsFile } from '../../sync/conflicts-file.js';
 import { blockSourceWrites, settledPositions } from '../../sync/cutover.js';
-import { openSync } from '../../sync/open.js';
+import { IdentityError } from '../../sync/identity.js';
+import { checkIndices, openSync } from '../../sync/open.js';
 import { catchUp } from '../../sync/round.js';
 import { dropBackfillSnapshot } from '../../sync/snapshot-backfill.js';
+import { destOperations } from '../../verify/client-ops.js';
 import { StepVerificationError } from '../errors.js';
-import { DONE, type Step } from '../step.js';
+import { DONE, type Step, type StepContext } from '../step.js';
+import type { VerificationResult } from './final-verification.js';
 
 export const CLEANUP_GATE = 'delete-source';
+
+export interface CleanupRecord {
+  /** Set once the verification was found to cover every change Ferry applied (before cleanup's own round). */
+  verificationFresh?: boolean;
+}
+
+/** Whether Ferry holds a write block on the source (a fenced switch sets one, recorded as its undo). */
+function isSourceBlocked(state: StepContext['state']): boolean {
+  return state.undo.some(
+    (u) => u.kind === 'restore-index-setting' && u.side === 'source' && u.setting === 'index.blocks.write',
+  );
+}
+
+/**
+ * Right before the delete: the dest holds at least what the verification listed, less what operations on it
+ * since could have removed (each removal takes one). Fewer means documents vanished after the verification.
+ */
+async function checkDestStillHolds(ctx: StepContext, v: VerificationResult): Promise<void> {
+  const { dest, plan } = ctx;
+  await dest.refresh(plan.destIndex);
+  const count = await dest.count(plan.destIndex);
+  const since = (await destOperations(dest, plan.destIndex)) - v.destOpsBeforeListing;
+  if (count < v.destDocs - since)
+    throw new StepVerificationError(
+      `The dest holds ${count} documents; the verification listed ${v.destDocs} and the dest took only ${since} operation(s) since, so at least ${v.destDocs - since - count} document(s) vanished without one; the source is not deleted.`,
+      `Find out what removed them on the dest. The source is write-blocked and complete: undo with ferry abort --id ${plan.id} and run the migration again.`,
+    );
+}
 
 export const cleanup: Step = {
   name: 'cleanup',
@@ -19,7 +50,7 @@ export const cleanup: Step = {
   ],
   async run(ctx) {
     const { plan, state } = ctx;
-    const verification = state.results.verification as { unexplained: number } | undefined;
+    const verification = state.results.verification as VerificationResult | undefined;
     if (verification?.unexplained !== 0) {
       throw new StepVerificationError(
         'The source is not deleted: the final verification is not clean.',
@@ -31,7 +62,7 @@ export const cleanup: Step = {
         kind: 'wait',
         gate: CLEANUP_GATE,
         instructions: [
-          'The destination is verified. Ferry would now block writes on the source, apply its last changes, and delete:',
+          `The destination is verified. Ferry would now ${isSourceBlocked(state) ? 'apply its last changes (writes on the source are blocked since the switch)' : 'block writes on the source, apply its last changes'}, and delete:`,
           `  index ${plan.sourceIndex}`,
           `Run: ferry cleanup --id ${plan.id} --yes-delete-source   (this cannot be undone)`,
           `Or keep it and roll back with: ferry abort --id ${plan.id}${state.results.switchAcknowledgedAt ? ' --keep-dest' : ''}`,
@@ -42,11 +73,29 @@ export const cleanup: Step = {
     await ctx.save();
     // A run killed after the delete comes back here: the work is done.
     if (!(await ctx.source.indexExists(plan.sourceIndex))) return DONE;
-    await blockSourceWrites(ctx, 'write block before deleting the source');
-    ctx.checkpoint('source-blocked');
-    await settledPositions(ctx, ctx.source, plan.sourceIndex);
+    const data = ctx.data as CleanupRecord;
     const sync = openSync(ctx);
     try {
+      // The verification is about these indices, and nothing Ferry applied since has gone unverified.
+      const identities = await checkIndices(ctx, sync.ledger);
+      if (identities.dest?.uuid !== verification.destIndexUuid)
+        throw new IdentityError(
+          `The dest index ${plan.destIndex} is not the one verified (index UUID ${verification.destIndexUuid}, now ${identities.dest?.uuid}); the source is not deleted.`,
+          `Undo with ferry abort --id ${plan.id} and run the migration again.`,
+        );
+      if (!data.verificationFresh) {
+        const since = sync.ledger.destOps() - verification.clientOps.ferryOps;
+        if (since !== 0)
+          throw new StepVerificationError(
+            `The final verification is older than the last change Ferry applied (${since} operation(s) of Ferry's on the dest since ${verification.verifiedAt}); the source is not deleted.`,
+            `Undo with ferry abort --id ${plan.id} and run the migration again; the source still holds every document.`,
+          );
+        data.verificationFresh = true;
+        await ctx.save();
+      }
+      await blockSourceWrites(ctx, 'write block before deleting the source');
+      ctx.checkpoint('source-blocked');
+      await settledPositions(ctx, ctx.source, plan.sourceIndex);
       await sync.applier.recover();
       let last = await catchUp({ source: ctx.source, index: plan.sourceIndex, sync, scanDeletes: true });
       // A missed document sends capture back over its range: the next round copies it.
@@ -57,6 +106,8 @@ export const cleanup: Step = {
           `${last.unknownOnSource} source document(s) are not in the ledger; the source is not deleted`,
           'Run `ferry resume` (the source stays write-blocked until then).',
         );
+      await checkDestStillHolds(ctx, verification);
+      await checkIndices(ctx, sync.ledger);
       await writeConflictsFile(plan, sync.ledger);
       await ctx.setResult('cleanup', {
         lastChanges: last.changes,

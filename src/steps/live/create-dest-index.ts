@@ -3,6 +3,7 @@
 import { getIndexAliases } from '../../cluster/aliases.js';
 import { type AliasPlan, describeAlias, notCarried, planDestAliases } from '../../copy/dest-aliases.js';
 import { createDestIndexFrom, type IndexChange } from '../../copy/dest-index.js';
+import { checkIndices, openSync } from '../../sync/open.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step, type StepContext } from '../step.js';
 
@@ -19,8 +20,10 @@ export const createDestIndex: Step = {
         ctx.state.undo.some(
           (u) => u.kind === 'delete-index' && u.side === 'dest' && u.index === plan.destIndex,
         )
-      )
+      ) {
+        await bindIndices(ctx);
         return DONE;
+      }
       throw new StepVerificationError(
         `${plan.destIndex} exists on the dest and Ferry did not create it`,
         'Choose another --dest-index.',
@@ -41,6 +44,7 @@ export const createDestIndex: Step = {
       aliases.carried,
     );
     await recordCarried(ctx, changes, aliases);
+    await bindIndices(ctx);
     return DONE;
   },
   async verify(ctx) {
@@ -48,6 +52,16 @@ export const createDestIndex: Step = {
       throw new StepVerificationError(`${ctx.plan.destIndex} is missing on the dest`, 'Run `ferry resume`.');
   },
 };
+
+/** The ledger learns the new index's identity at once: from here on, a replaced dest index is refused. */
+async function bindIndices(ctx: StepContext): Promise<void> {
+  const sync = openSync(ctx);
+  try {
+    await checkIndices(ctx, sync.ledger);
+  } finally {
+    sync.close();
+  }
+}
 
 /** What the dest index got and did not get from the source, for the plan's readers: the report and the log. */
 export async function recordCarried(

@@ -3,7 +3,7 @@
 // delete scan work exactly as after a copy. Only documents at or below the restored max `_seq_no` of each shard
 // are listed: anything above it was written on the dest by a client, and stays the client's. A killed listing
 // resumes from each shard's last committed `_seq_no` (rows are keyed by id, so a page listed twice is harmless).
-import { openSync } from '../../sync/open.js';
+import { checkIndices, openSync } from '../../sync/open.js';
 import { FillCommits, fillShard } from '../../sync/snapshot-backfill.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
@@ -38,6 +38,10 @@ export const fillLedger: Step = {
     const sync = openSync(ctx);
     let lastSave = 0;
     try {
+      await checkIndices(ctx, sync.ledger);
+      // Every operation the restore brought is Ferry's (set, not added: a resumed step sets the same number).
+      const restoredOps = Object.values(restoredMax).reduce((sum, max) => sum + max + 1, 0);
+      sync.ledger.setMeta('dest_restored_ops', String(restoredOps));
       const commits = new FillCommits(sync.ledger, async (committed, rows) => {
         Object.assign(cursors, committed);
         data.cursors = cursors;

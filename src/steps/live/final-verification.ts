@@ -4,13 +4,25 @@
 // anything that still differs after re-checks (a lost, resurrected, stale or changed document) fails the step.
 import { join } from 'node:path';
 import { writeConflictsFile } from '../../sync/conflicts-file.js';
-import { openSync, type SyncSession } from '../../sync/open.js';
+import { checkIndices, openSync, type SyncSession } from '../../sync/open.js';
 import { catchUp } from '../../sync/round.js';
+import { destOperations, proveClientOps } from '../../verify/client-ops.js';
 import { type LiveVerifySummary, verifyLive } from '../../verify/live-verify.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step, type StepContext } from '../step.js';
 
 const RECHECK_ROUNDS = 3;
+
+/** `results.verification`: what the report shows and what cleanup checks again before deleting the source. */
+export interface VerificationResult extends LiveVerifySummary {
+  conflicts: number;
+  conflictsFile: string;
+  /** The dest index the verification listed. */
+  destIndexUuid: string | undefined;
+  /** Every operation the dest index had taken before the listing started. */
+  destOpsBeforeListing: number;
+  verifiedAt: string;
+}
 
 export const finalVerification: Step = {
   name: 'final_verification',
@@ -21,10 +33,13 @@ export const finalVerification: Step = {
   async run(ctx) {
     const sync = openSync(ctx);
     try {
+      await checkIndices(ctx, sync.ledger);
       await sync.applier.recover();
       const round = () => catchUpOnce(ctx, sync);
       await round();
       const dir = join(ctx.plan.stateDir, ctx.plan.id);
+      // Before the listing: any document it counts that is gone later took an operation after this (cleanup.ts).
+      const destOpsBeforeListing = await destOperations(ctx.dest, ctx.plan.destIndex);
       const summary = await verifyLive({
         source: ctx.source,
         dest: ctx.dest,
@@ -37,14 +52,22 @@ export const finalVerification: Step = {
         catchUp: round,
         recheckRounds: RECHECK_ROUNDS,
         progress: ctx.progress,
+        proveClientOps: (claimed) => proveClientOps(ctx.dest, ctx.plan.destIndex, sync.ledger, claimed),
       });
+      // The indices (and the dest shards' histories) the count was taken on are still the ones the ledger knows.
+      const identities = await checkIndices(ctx, sync.ledger);
       const conflictsFile = await writeConflictsFile(ctx.plan, sync.ledger);
       ctx.data.summary = summary;
-      await ctx.setResult('verification', {
+      const result: VerificationResult = {
         ...summary,
         conflicts: sync.ledger.counts().conflicts,
         conflictsFile,
-      });
+        // What cleanup checks again before it deletes the source (cleanup.ts).
+        destIndexUuid: identities.dest?.uuid,
+        destOpsBeforeListing,
+        verifiedAt: ctx.now().toISOString(),
+      };
+      await ctx.setResult('verification', result);
       ctx.progress.info(
         `verification: ${summary.sourceDocs} source / ${summary.destDocs} dest documents; ${summary.unexplained} unexplained difference(s); ${summary.clientOwned} owned by clients (${summary.byVerdict.client_wrote} written, ${summary.byVerdict.client_deleted} deleted on the dest)`,
       );
@@ -55,6 +78,16 @@ export const finalVerification: Step = {
   },
   async verify(ctx) {
     const summary = ctx.data.summary as LiveVerifySummary | undefined;
+    const lost = summary?.byVerdict.lost ?? 0;
+    if (summary && lost > 0)
+      throw new StepVerificationError(
+        `${lost} document(s) Ferry wrote are gone from the dest and its operation count shows that clients cannot have deleted them all (at most ${summary.clientOps.clientOpsBound} client operation(s) for ${summary.clientOps.claimed} claimed), e.g. ${summary.unexplainedExamples
+          .filter((e) => e.verdict === 'lost')
+          .slice(0, 5)
+          .map((e) => e.id)
+          .join(', ')}; every id is in ${summary.differencesFile}. The source is not deleted.`,
+        `Find out what removed them on the dest (an index deleted by hand, a lost shard). Then undo with ferry abort --id ${ctx.plan.id} and run the migration again: the source still holds every document.`,
+      );
     if (!summary || summary.unexplained > 0) {
       throw new StepVerificationError(
         `${summary?.unexplained ?? '?'} document(s) differ between source and dest without an explanation (${JSON.stringify(summary?.unexplainedExamples.slice(0, 5) ?? [])}); see ${summary?.differencesFile ?? 'the differences file'}`,

@@ -3,7 +3,7 @@
 // below them is in the snapshot, and capture starts from them. A resumed run waits for the same snapshot.
 import { getSnapshot } from '../../cluster/snapshots.js';
 import { captureBounds } from '../../sync/capture.js';
-import { openSync } from '../../sync/open.js';
+import { checkIndices, openSync } from '../../sync/open.js';
 import { backfillSnapshotName } from '../../sync/snapshot-backfill.js';
 import { StepVerificationError } from '../errors.js';
 import { ensureRepositories, takeSnapshotOnce } from '../snapshot-taking.js';
@@ -27,6 +27,7 @@ export const snapshotSource: Step = {
     if (!data.marksRecorded) {
       const sync = openSync(ctx);
       try {
+        await checkIndices(ctx, sync.ledger, false);
         const bounds = await captureBounds(ctx.source, ctx.plan.sourceIndex);
         sync.ledger.commit({ marks: bounds.marks, histories: bounds.histories });
       } finally {

@@ -14,7 +14,7 @@ import { type Marks, shardPositions } from '../../sync/capture.js';
 import { writeConflictsFile } from '../../sync/conflicts-file.js';
 import { reached, recordSwitch, type SwitchRecord } from '../../sync/cutover.js';
 import { addSample, emptyDistribution, type LagClock, type LagNow, lagNow } from '../../sync/lag.js';
-import { openSync, type SyncSession } from '../../sync/open.js';
+import { checkIndices, openSync, type SyncSession } from '../../sync/open.js';
 import { catchUp, type QuietShards, type RoundResult } from '../../sync/round.js';
 import {
   addLate,
@@ -34,6 +34,8 @@ const READY_OPS = 100;
 const MAX_LAG_SAMPLES = 600;
 /** Consecutive failed rounds (transient errors only) before the step fails: about five minutes of backoff. */
 const MAX_ROUND_FAILURES = 14;
+/** How often capture checks that both indices are still the ones the ledger describes (sync/identity.ts). */
+const IDENTITY_EVERY_MS = 5000;
 
 function transient(error: unknown): boolean {
   return isRetryable(error) || (error instanceof ApplyError && error.transient);
@@ -74,6 +76,8 @@ export const sync: Step = {
     const lose = Number(process.env.FERRY_TEST_LOSE_CHANGES ?? 0);
     const sync = openSync(ctx, { loseUpdates: data.rounds === 0 ? lose : 0 });
     try {
+      await checkIndices(ctx, sync.ledger);
+      let identityCheckedAt = ctx.now().getTime();
       await sync.applier.recover();
       let failures = 0;
       const loop: RoundLoop = { pausedMs: 0, busy: false, quietShards: new Map() };
@@ -87,6 +91,11 @@ export const sync: Step = {
         }
         let outcome: StepOutcome | undefined;
         try {
+          // Inside the try: a failover can make the positions read fail for a moment, like a round.
+          if (ctx.now().getTime() - identityCheckedAt >= IDENTITY_EVERY_MS) {
+            await checkIndices(ctx, sync.ledger);
+            identityCheckedAt = ctx.now().getTime();
+          }
           // A failed round can leave intents (a bulk whose answer was lost): settle them first.
           if (failures > 0) await sync.applier.recover();
           outcome = await round(ctx, sync, data, loop);
