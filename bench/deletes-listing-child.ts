@@ -1,8 +1,9 @@
 // The comparator of the deletes benchmark, in a process of its own so its RSS is its own: the method Ferry used
-// before deletes were counted (git 6dba822, src/copy/reconcile.ts). Writes come through the same capture as
-// Ferry's (catch-up rounds without the delete scan); deletes through a full listing of both sides by
-// (id, version) every N seconds, whose `extra` documents, once a realtime read of the source says they are
-// gone, are deleted through the same applier. Bench only: this is not a Ferry code path.
+// before deletes were counted (its reconcile module, added in git 6dba822, removed in 4500aa7). Writes come
+// through the same capture as Ferry's (catch-up rounds without the delete scan); deletes through a full
+// listing of both sides by (id, version) every N seconds, whose `extra` documents, once a realtime read of
+// the source says they are gone, are deleted through the same applier. Bench only: this is not a Ferry code
+// path.
 //   node --import tsx bench/deletes-listing-child.ts <sourceUrl> <destUrl> <sourceIndex> <destIndex> <everySeconds>
 // Prints JSON lines: {"ready":true} once backfilled, {"pass":...} after each listing.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

@@ -44,7 +44,10 @@ const dest = (name: string, neededBy: string, probe: Privilege['probe']): Privil
 /** Answers that are not a refusal: a missing index or a rejected body come after the privilege check. */
 export const AFTER_CHECK = [400, 404, 409];
 
-/** Every privilege of the live strategy that can be probed before anything changes (README "Privileges"). */
+/**
+ * Every privilege of the live strategy that can be probed before anything changes (docs/operating.md,
+ * "Privileges of the live strategy").
+ */
 export const LIVE_PRIVILEGES: readonly Privilege[] = [
   read('indices:admin/get', 'preflight (the source index and its aliases)', (c, i) =>
     c.request({ method: 'GET', path: `/${enc(i)}`, okStatuses: [404], what: `read index ${i}` }),

@@ -1,9 +1,9 @@
-// The privileges of the two-pass strategy that a request can test without changing anything (README, "Privileges
-// of the two-pass strategy"). Besides the reads and writes it shares with live, two-pass needs cluster
-// privileges: ingest pipelines and a snapshot on the source, a repository on both sides, a restore, a reindex
-// task and its status on the dest. The cluster probes address a repository, pipeline or task that does not
-// exist (a random name), or are refused by their own body, so the server answers after its privilege check
-// and before any change:
+// The privileges of the two-pass strategy that a request can test without changing anything
+// (docs/operating.md, "Privileges of the two-pass strategy"). Besides the reads and writes it shares with
+// live, two-pass needs cluster privileges: ingest pipelines and a snapshot on the source, a repository on
+// both sides, a restore, a reindex task and its status on the dest. The cluster probes address a repository,
+// pipeline or task that does not exist (a random name), or are refused by their own body, so the server
+// answers after its privilege check and before any change:
 //   repository put: an unknown repository type (500, nothing registered); get/delete, snapshot create/get/
 //   status/delete: a missing repository (404); pipeline put: an unknown processor (400); pipeline delete of a
 //   missing id (200, nothing deleted); simulate: an empty pipeline on one empty document; reindex: a remote host

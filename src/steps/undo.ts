@@ -59,7 +59,8 @@ export interface AbortChoices {
 /**
  * Two-pass writes of the applications live in two indices Ferry created: the delta index (every write after
  * change_pipeline) and, once the clients were switched, the dest index. Deleting either would lose them while
- * abort says "as it was", so abort refuses unless the operator chose (see README, "abort").
+ * abort says "as it was", so abort refuses unless the operator chose (see docs/operating.md, "Resume, Ctrl-C
+ * and abort").
  */
 export function twoPassAbortGuard(
   state: MigrationState,

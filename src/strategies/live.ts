@@ -1,5 +1,6 @@
 // The default strategy: zero loss. Backfill, continuous change capture until the switch, switch-over, drain,
-// verification, guarded cleanup (DESIGN.md section 3).
+// verification, guarded cleanup. Each step: docs/operating.md ("Strategy `live`"); the data's path:
+// ARCHITECTURE.md.
 import { backfill } from '../steps/live/backfill.js';
 import { onlyFor } from '../steps/live/backfill-method.js';
 import { cleanup } from '../steps/live/cleanup.js';

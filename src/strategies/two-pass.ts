@@ -1,4 +1,4 @@
-// The seed's method, step for step and with its function names (DESIGN.md section 1).
+// The seed's method, step for step and with its function names (docs/operating.md, "Strategy `two-pass`").
 import type { Step } from '../steps/step.js';
 import { changePipeline } from '../steps/two-pass/change-pipeline.js';
 import { deleteIndex } from '../steps/two-pass/delete-index.js';

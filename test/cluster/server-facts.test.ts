@@ -1,5 +1,6 @@
 // The server behaviour Ferry is built on, pinned down on every engine the test bed runs.
-// If one of these fails on a new engine version, a design assumption broke (ARCHITECTURE.md).
+// If one of these fails on a new engine version, an assumption that the strategies' steps rely on broke
+// (the steps of both strategies: docs/operating.md).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { canRestoreSnapshot, detectEngine } from '../../src/cluster/engine.js';

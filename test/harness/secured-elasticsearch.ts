@@ -69,7 +69,8 @@ export function elasticsearchRole(grants: RoleGrants): RoleGrants {
   );
   const scroll = grants.cluster.includes('indices:data/read/scroll') ? ['indices:data/read/scroll*'] : [];
   return {
-    // nodes/info: the integ-test-zip has no `GET /`, so the engine is detected from nodes info (README).
+    // nodes/info: the integ-test-zip has no `GET /`, so the engine is detected from nodes info
+    // (docs/operating.md, "Privileges of the live strategy").
     cluster: [
       ...cluster,
       'cluster:monitor/nodes/info',

@@ -1,6 +1,7 @@
 // The users a secured bed gives the tests, made through the security plugin's REST API once both clusters are
-// up: `ferry`, with exactly the live strategy's least privileges (README, "Privileges"), and the client
-// certificate's user with the same role. Passwords are random per bed, kept in the bed folder for the tests.
+// up: `ferry`, with exactly the live strategy's least privileges (docs/operating.md, "Privileges of the live
+// strategy"), and the client certificate's user with the same role. Passwords are random per bed, kept in the
+// bed folder for the tests.
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -49,7 +50,10 @@ export const LIVE_ROLE: RoleGrants = {
   ],
 };
 
-/** What the live strategy's snapshot backfill needs on top of LIVE_ROLE (README, "Privileges"). */
+/**
+ * What the live strategy's snapshot backfill needs on top of LIVE_ROLE (docs/operating.md, "Privileges of the
+ * live strategy").
+ */
 export const LIVE_SNAPSHOT_GRANTS: RoleGrants = {
   cluster: [
     'cluster:monitor/nodes/info', // only with --repository-location: preflight reads path.repo
@@ -67,8 +71,9 @@ export const LIVE_SNAPSHOT_GRANTS: RoleGrants = {
 };
 
 /**
- * The two-pass strategy's least privileges (README, "Privileges of the two-pass strategy"): its reads and writes
- * on the source, delta and dest indices, and the cluster privileges of pipelines, snapshots and the reindex.
+ * The two-pass strategy's least privileges (docs/operating.md, "Privileges of the two-pass strategy"):
+ * its reads and writes on the source, delta and dest indices, and the cluster privileges of pipelines,
+ * snapshots and the reindex.
  */
 export const TWO_PASS_ROLE: RoleGrants = {
   cluster: [

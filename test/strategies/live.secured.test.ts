@@ -46,9 +46,10 @@ describe('live migration between secured clusters', () => {
       move: 'after-move-now',
       cleanup: true,
     });
-    // A rolling switch: a client's dest write may win over a source change it made just before it moved (README,
-    // "Known limits"), each such case a reported conflict; outside them the dest equals the oracle (as in
-    // live-never-stop.test.ts). The secured Elasticsearch 8 bed under load has such conflicts.
+    // A rolling switch: a client's dest write may win over a source change it made just before it moved
+    // (docs/operating.md, "Known limits"), each such case a reported conflict; outside them the dest equals
+    // the oracle (as in live-never-stop.test.ts). The secured Elasticsearch 8 bed under load has such
+    // conflicts.
     const { oracle, conflicts, outside } = result.comparison;
     assertNoProblems(outside, 'dest vs oracle outside the reported conflicts');
     assert.ok(oracle.checked >= docs * 0.5, `only ${oracle.checked} documents were compared`);
