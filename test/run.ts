@@ -3,7 +3,7 @@
 //   FERRY_ENGINE=opensearch-2 | elasticsearch-7:opensearch-2 | a,b,c   pairs to run (default: the CI set)
 //   FERRY_ENGINE=opensearch-2x3:opensearch-2x2                         a 3-node source and a 2-node dest
 //   FERRY_MATRIX=full                                                  every engine and cross pair
-//   FERRY_TEST_FILTER=verify                                           only test files whose path contains it
+//   FERRY_TEST_FILTER=verify,applier                                   only test files whose path contains one of them
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -190,7 +190,7 @@ async function testFiles(dir: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
     .map((e) => relative(REPO_ROOT, join(e.parentPath, e.name)))
-    .filter((f) => !filter || f.includes(filter))
+    .filter((f) => !filter || filter.split(',').some((part) => f.includes(part)))
     .sort();
 }
 

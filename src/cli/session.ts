@@ -1,5 +1,6 @@
 // What every migration command needs: the plan (from inputs, or from saved state plus re-supplied secrets),
 // connected clients, the state store and the progress output.
+
 import { ClusterClient } from '../cluster/client.js';
 import type { ConnectionOptions } from '../cluster/connection.js';
 import { ConfigError } from '../cluster/errors.js';
@@ -8,6 +9,7 @@ import { loadPlan, type Plan, type PlanFlags, stripUserInfo } from '../plan/opti
 import { rebuildPlan } from '../plan/saved-plan.js';
 import { createProgress, type Progress, type ProgressMode } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
+import { defaultStateDir } from '../state/state-dir.js';
 import { StateStore } from '../state/state-store.js';
 import { warnCredentialsInUrl } from './url-credentials.js';
 
@@ -66,7 +68,7 @@ export async function loadSaved(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ plan: Plan; state: MigrationState; store: StateStore; changes: string[] }> {
   const fromFile = flags.plan ? loadPlan(flags, env) : undefined;
-  const stateDir = flags.stateDir ?? fromFile?.stateDir ?? '.ferry';
+  const stateDir = flags.stateDir ?? fromFile?.stateDir ?? defaultStateDir();
   const id =
     flags.id ??
     fromFile?.id ??

@@ -1,5 +1,6 @@
 // The migration plan: what to move where, from a YAML plan file, environment variables and flags (flags win).
 // Validated before anything else happens; every error names the field and the fix.
+
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -8,6 +9,7 @@ import { redactUrl } from '../cluster/connection.js';
 import { ConfigError } from '../cluster/errors.js';
 import type { OperatorControls } from '../operator/controls.js';
 import { HOOK_EVENTS, type Hooks } from '../operator/hooks.js';
+import { defaultStateDir } from '../state/state-dir.js';
 import { defaultMigrationId, indexNameProblem, migrationIdProblem } from './names.js';
 
 const indexName = z.string().superRefine((name, ctx) => {
@@ -55,7 +57,7 @@ export const planSchema = z
     pipeline: z.string().min(1).optional(),
     /** live: how the backfill fills the dest: snapshot/restore where the engines allow it (auto), or the sliced copy. */
     backfill: z.enum(['auto', 'snapshot', 'copy']).default('auto'),
-    state_dir: z.string().default('.ferry'),
+    state_dir: z.string().default(defaultStateDir),
     /** live: block source writes for a bounded final drain instead of a window where both sides take writes. */
     write_block: z.boolean().default(false),
     /** live: at the switch, the source index's aliases stop taking writes (the dest carries them from the start). */

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../cluster/errors.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import { RunLock } from '../../state/run-lock.js';
+import { defaultStateDir } from '../../state/state-dir.js';
 import { StateStore } from '../../state/state-store.js';
 
 interface ListFlags {
@@ -19,16 +20,16 @@ export function registerListCommands(program: Command): void {
   program
     .command('list')
     .description('list the migrations saved in the state folder')
-    .option('--state-dir <dir>', 'where progress is saved (default: .ferry)')
+    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_DIR, else .ferry)')
     .option('--json', 'machine-readable output')
     .action(async (flags: ListFlags) => {
-      const states = await savedStates(flags.stateDir ?? '.ferry');
+      const states = await savedStates(flags.stateDir ?? defaultStateDir());
       if (flags.json) {
         console.log(JSON.stringify(states.map(summary), null, 2));
         return;
       }
       if (states.length === 0) {
-        console.log(`no migrations in ${flags.stateDir ?? '.ferry'} (ferry run starts one)`);
+        console.log(`no migrations in ${flags.stateDir ?? defaultStateDir()} (ferry run starts one)`);
         return;
       }
       for (const s of states) {
@@ -43,9 +44,9 @@ export function registerListCommands(program: Command): void {
     .command('forget')
     .description('drop the record of an aborted or finished migration, so its id can be used again')
     .requiredOption('--id <id>', 'migration name')
-    .option('--state-dir <dir>', 'where progress is saved (default: .ferry)')
+    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_DIR, else .ferry)')
     .action(async (flags: ListFlags & { id: string }) => {
-      const stateDir = flags.stateDir ?? '.ferry';
+      const stateDir = flags.stateDir ?? defaultStateDir();
       const store = new StateStore(stateDir, flags.id);
       const state = await store.load();
       if (!state)

@@ -12,6 +12,7 @@ import { destOperations } from '../../verify/client-ops.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step, type StepContext } from '../step.js';
 import type { VerificationResult } from './final-verification.js';
+import type { SyncRecord } from './sync.js';
 
 export const CLEANUP_GATE = 'delete-source';
 
@@ -20,11 +21,13 @@ export interface CleanupRecord {
   verificationFresh?: boolean;
 }
 
-/** Whether Ferry holds a write block on the source (a fenced switch sets one, recorded as its undo). */
-function isSourceBlocked(state: StepContext['state']): boolean {
-  return state.undo.some(
+/** When Ferry's write block on the source was set (a fenced switch), or undefined when it holds none. */
+function blockedSince(state: StepContext['state']): string | undefined {
+  const held = state.undo.some(
     (u) => u.kind === 'restore-index-setting' && u.side === 'source' && u.setting === 'index.blocks.write',
   );
+  if (!held) return undefined;
+  return (state.steps.sync?.data as SyncRecord | undefined)?.switch?.blockedAt ?? 'the switch';
 }
 
 /**
@@ -62,7 +65,7 @@ export const cleanup: Step = {
         kind: 'wait',
         gate: CLEANUP_GATE,
         instructions: [
-          `The destination is verified. Ferry would now ${isSourceBlocked(state) ? 'apply its last changes (writes on the source are blocked since the switch)' : 'block writes on the source, apply its last changes'}, and delete:`,
+          `The destination is verified. ${blockedSince(state) ? `Writes on the source are blocked (Ferry's block since ${blockedSince(state)}). Ferry would now apply its last changes` : 'Ferry would now block writes on the source, apply its last changes'}, and delete:`,
           `  index ${plan.sourceIndex}`,
           `Run: ferry cleanup --id ${plan.id} --yes-delete-source   (this cannot be undone)`,
           `Or keep it and roll back with: ferry abort --id ${plan.id}${state.results.switchAcknowledgedAt ? ' --keep-dest' : ''}`,

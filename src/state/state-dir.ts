@@ -1,0 +1,5 @@
+// Where migrations are saved when no --state-dir is given: FERRY_STATE_DIR, else .ferry in the current folder. One
+// place, so `ferry status` or `ferry list` from another shell finds what `ferry run` saved when both set it.
+export function defaultStateDir(): string {
+  return process.env.FERRY_STATE_DIR || '.ferry';
+}
