@@ -38,7 +38,7 @@ export function addPlanFlags(command: Command): Command {
       'live: auto (default: snapshot/restore through --repository when both clusters can, else the sliced copy), snapshot (refuse when it cannot), or copy',
     )
     .option('--pipeline <name>', 'two-pass: name of the rerouting pipeline')
-    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_DIR, else .ferry)')
+    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_HOME, else .ferry)')
     .option('--write-block', 'live: at the switch, block source writes for a bounded, measured final drain')
     .option(
       '--move-aliases',

@@ -20,7 +20,7 @@ export function registerListCommands(program: Command): void {
   program
     .command('list')
     .description('list the migrations saved in the state folder')
-    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_DIR, else .ferry)')
+    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_HOME, else .ferry)')
     .option('--json', 'machine-readable output')
     .action(async (flags: ListFlags) => {
       const states = await savedStates(flags.stateDir ?? defaultStateDir());
@@ -44,7 +44,7 @@ export function registerListCommands(program: Command): void {
     .command('forget')
     .description('drop the record of an aborted or finished migration, so its id can be used again')
     .requiredOption('--id <id>', 'migration name')
-    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_DIR, else .ferry)')
+    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_HOME, else .ferry)')
     .action(async (flags: ListFlags & { id: string }) => {
       const stateDir = flags.stateDir ?? defaultStateDir();
       const store = new StateStore(stateDir, flags.id);

@@ -59,7 +59,7 @@ export function registerRunCommands(program: Command): void {
           .command('resume')
           .description('continue a stopped, paused, failed or waiting migration')
           .option('--id <id>', 'migration name')
-          .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_DIR, else .ferry)'),
+          .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_HOME, else .ferry)'),
       ),
     ),
   ).action(async (flags: RunCommandFlags) => {
@@ -84,7 +84,7 @@ export function registerRunCommands(program: Command): void {
       .command('cleanup')
       .description('delete the source after a clean verification (asks for --yes-delete-source)')
       .option('--id <id>', 'migration name')
-      .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_DIR, else .ferry)')
+      .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_HOME, else .ferry)')
       .option('--yes-delete-source', 'delete the source index (cannot be undone)')
       .option('--json', 'machine-readable progress events on stderr')
       .option('--quiet', 'no progress output'),

@@ -24,7 +24,7 @@ export function registerSetCommand(program: Command): void {
       .command('set')
       .description("change a migration's limits while it runs, or postpone its switch")
       .option('--id <id>', 'migration name')
-      .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_DIR, else .ferry)')
+      .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_HOME, else .ferry)')
       .option('--json', 'accepted for symmetry with the other commands')
       .option('--quiet', 'accepted for symmetry with the other commands'),
   )

@@ -20,7 +20,7 @@ export function savedCommand(program: Command, name: string, description: string
     .command(name)
     .description(description)
     .option('--id <id>', 'migration name')
-    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_DIR, else .ferry)')
+    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_HOME, else .ferry)')
     .option('--json', 'machine-readable output')
     .option('--quiet', 'no progress output');
 }

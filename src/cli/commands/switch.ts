@@ -22,7 +22,7 @@ export function registerSwitchCommand(program: Command): void {
     .command('switch')
     .description('switch a live migration over; returns when the clients may move to the dest')
     .option('--id <id>', 'migration name')
-    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_DIR, else .ferry)')
+    .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_HOME, else .ferry)')
     .option('--run <command>', 'run this shell command when the clients may move (e.g. your deploy)')
     .option('--timeout <seconds>', 'give up waiting after this long (the switch stays requested)', '600')
     .option('--json', 'machine-readable output')
