@@ -19,10 +19,20 @@ export interface Traffic {
   bytesAnswered: number;
 }
 
-/** `classify` names the kind of a request from its method and URL (path and query), for `traffic.byKind`. */
+/** An answer the proxy gives itself, without passing the request on (a fault the cluster did not make). */
+export interface CannedAnswer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * `classify` names the kind of a request from its method and URL (path and query), for `traffic.byKind`;
+ * `intercept` may answer a request itself (e.g. a busy refusal), so a fault happens every time it is asked for.
+ */
 export async function recordingProxy(
   target: string,
   classify: (method: string, url: string) => string = () => 'all',
+  intercept: (method: string, url: string) => CannedAnswer | undefined = () => undefined,
 ): Promise<RecordingProxy> {
   const to = new URL(target);
   const authorizations: (string | undefined)[] = [];
@@ -34,6 +44,13 @@ export async function recordingProxy(
     const counted = traffic.byKind[kind];
     traffic.requests++;
     counted.requests++;
+    const canned = intercept(req.method ?? 'GET', req.url ?? '/');
+    if (canned) {
+      req.resume();
+      res.writeHead(canned.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(canned.body));
+      return;
+    }
     const upstream = request(
       {
         host: to.hostname,

@@ -61,6 +61,7 @@ describe('client deletes checked against the dest operation count', () => {
       // Three real client deletes on the dest: three operations the ledger did not make.
       for (const id of ['d1', 'd2', 'd3'])
         await c.dest.json({ method: 'DELETE', path: `/${index}/_doc/${id}` });
+      await c.dest.refresh(index);
       const clean = await verify(index, ledger, dir);
       assert.equal(clean.byVerdict.client_deleted, 3);
       assert.equal(clean.unexplained, 0);
