@@ -10,7 +10,7 @@ export type Scope =
   | 'all'
   /** The engine map only. */
   | 'engine'
-  /** *.multinode.test.ts, the engine map and the replica-sensitive files. */
+  /** *.multinode.test.ts and the replica-sensitive files (the engine is the first pair's). */
   | 'replicas'
   /** *.secured.test.ts only. */
   | 'secured';
@@ -35,18 +35,18 @@ export const ENGINE_MAP: readonly ScopedFile[] = [
   },
   { file: 'test/verify/verify.test.ts', why: 'listing both sides, _id sorting limits (Elasticsearch 8+)' },
   { file: 'test/verify/client-ops.test.ts', why: 'the dest operation count behind "deleted by a client"' },
-  { file: 'test/strategies/live.test.ts', why: 'the live acceptance under the seeded workload (3 seeds)' },
+  { file: 'test/strategies/live.test.ts', why: 'the live acceptance under the seeded workload' },
   { file: 'test/strategies/live-snapshot.test.ts', why: 'which engine restores which snapshot' },
   { file: 'test/strategies/two-pass.test.ts', why: 'pipelines and reindex-from-remote, refused on ES 8/9' },
 ];
 
 /** Besides *.multinode.test.ts, files whose outcome depends on replicas: the multi-node pair runs them too. */
 export const REPLICA_SENSITIVE: readonly ScopedFile[] = [
+  { file: 'test/strategies/live.test.ts', why: 'the live acceptance with replicas (1 seed)' },
   {
     file: 'test/strategies/live-never-stop.test.ts',
-    why: 'the never-stop acceptance: replicas lag, checkpoints move',
+    why: 'the never-stop acceptance: replicas lag, checkpoints move (1 seed)',
   },
-  { file: 'test/strategies/live-kill.test.ts', why: 'kill -9 and resume with replicas in between' },
   { file: 'test/strategies/live-identity.test.ts', why: 'index UUIDs and shard histories with replicas' },
 ];
 
@@ -62,6 +62,6 @@ export function scopeFiles(scope: Scope, files: readonly string[]): string[] {
     case 'engine':
       return files.filter((f) => listed(ENGINE_MAP, f));
     case 'replicas':
-      return files.filter((f) => multinode(f) || listed(ENGINE_MAP, f) || listed(REPLICA_SENSITIVE, f));
+      return files.filter((f) => multinode(f) || listed(REPLICA_SENSITIVE, f));
   }
 }

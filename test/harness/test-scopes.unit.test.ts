@@ -26,7 +26,7 @@ describe('test scopes', () => {
     ];
     assert.deepEqual(scopeFiles('all', files), [files[0], files[3], files[4]]);
     assert.deepEqual(scopeFiles('engine', files), [files[3]]);
-    assert.deepEqual(scopeFiles('replicas', files), [files[1], files[3], files[4]]);
+    assert.deepEqual(scopeFiles('replicas', files), [files[1], files[4]]);
     assert.deepEqual(scopeFiles('secured', files), [files[2]]);
   });
 });

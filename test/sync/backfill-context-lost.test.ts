@@ -92,6 +92,8 @@ describe('live backfill after its read context is lost', () => {
   });
 });
 
+const REFUSALS = 20;
+
 /** The answer of a node whose search pool is full (the servers' own shape). */
 const BUSY = {
   status: 429,
@@ -120,7 +122,8 @@ describe('live backfill from a source that refuses pages as busy', () => {
     const proxy = await recordingProxy(c.sourceUrl, undefined, (_method, url) => {
       const path = url.split('?')[0] ?? '';
       if (!path.endsWith('/_search') && !path.endsWith('/_search/scroll')) return undefined;
-      if (++searches % 3 !== 2) return undefined;
+      // Every third search is refused, up to REFUSALS: enough to halve the readers and pages more than once.
+      if (++searches % 3 !== 2 || refused >= REFUSALS) return undefined;
       refused++;
       return BUSY;
     });
@@ -146,6 +149,7 @@ describe('live backfill from a source that refuses pages as busy', () => {
         `${result.readContext}: proxy refused ${refused} of ${searches} searches; backfill saw ${p?.searchRejections} refusals, ${p?.pageRetries} retries, slices down to ${p?.minReaders}, ${result.sliceRestarts ?? 0} restarts`,
       );
       assert.ok(refused > 0);
+      assert.equal(refused, REFUSALS);
       assert.equal(p?.searchRejections, refused, 'every refusal was seen as busy');
       assert.ok((p?.minReaders ?? 3) < 3, 'fewer slices read at once');
       assert.ok(
