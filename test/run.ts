@@ -81,6 +81,8 @@ async function main(): Promise<number> {
             FERRY_TEST_DEST_ENGINE: pair.dest,
             FERRY_TEST_SOURCE_NODES: String(pair.sourceNodes),
             FERRY_TEST_DEST_NODES: String(pair.destNodes),
+            // A file of the engine map may keep its engine-independent cases for pairs that run everything.
+            FERRY_TEST_SCOPE: scope,
             // The multi-node pair is the slowest: fewer live seeds there.
             ...(pair.sourceNodes > 1 || pair.destNodes > 1
               ? { FERRY_LIVE_SEEDS: process.env.FERRY_LIVE_SEEDS ?? '1' }
