@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AuthenticationError, ConfigError, ConnectionError, FerryError } from '../cluster/errors.js';
 import { LockHeldError } from '../state/run-lock.js';
+import { type CommandOutcome, printOutcome } from './command-outcome.js';
 import { registerAbortCommand } from './commands/abort.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerRunCommands } from './commands/run.js';
@@ -29,15 +30,35 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  let action: Command | undefined;
+  program.hook('preAction', (_program, command) => {
+    action = command;
+  });
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return exitCodeFor(error);
     if (error instanceof FerryError) console.error(`error: ${error.message}\nfix: ${error.hint}`);
     else console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    return exitCodeFor(error);
+    const code = exitCodeFor(error);
+    if (action?.opts().json) printOutcome(errorOutcome(action, error, code), true);
+    return code;
   }
+}
+
+/** With --json a script reads stdout: a command that threw answers there too, as one object. */
+function errorOutcome(action: Command, error: unknown, code: number): CommandOutcome {
+  const id = action.opts().id;
+  return {
+    id: typeof id === 'string' ? id : '',
+    command: action.name(),
+    status: code === 3 ? 'busy' : code === 2 ? 'refused' : 'failed',
+    message: error instanceof Error ? error.message : String(error),
+    hint: error instanceof FerryError ? error.hint : undefined,
+    exitCode: code,
+  };
 }
 
 /**
