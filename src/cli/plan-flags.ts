@@ -104,6 +104,6 @@ export function addRunFlags(command: Command): Command {
     .option('--confirm-switch', 'the clients have been switched to the dest; go on')
     .option('--yes-delete-source', 'delete the source after clean verifications (cannot be undone)')
     .option('--accept-count-drift', 'two-pass: go on when counts differ, as the seed method would')
-    .option('--json', 'machine-readable progress events on stderr')
+    .option('--json', 'progress as JSON lines on stderr; the answer as one JSON object on stdout')
     .option('--quiet', 'no progress output');
 }

@@ -39,10 +39,24 @@ const PROBLEMS: Record<string, { problem: string; fix: string }> = {
   },
 };
 
+/**
+ * OpenSSL's "wrong version number": the first bytes back were not a TLS record, as when an http port answers
+ * the handshake with an http error page. No client certificate can fix that.
+ */
+const PLAIN_HTTP = 'ERR_SSL_WRONG_VERSION_NUMBER';
+
 /** The operator-facing error for a failed TLS handshake, or undefined when the failure is not about TLS. */
 export function tlsError(error: unknown, what: string, display: string): TlsError | undefined {
   const code = errorCode(error);
   if (!code) return undefined;
+  if (code === PLAIN_HTTP) {
+    const plain = display.replace(/^https:/, 'http:');
+    return new TlsError(
+      `${what}: ${display} answers in plain http: use http:// in the URL (${code}).`,
+      `Use ${plain} in --source-url/--dest-url (FERRY_SOURCE_URL / FERRY_DEST_URL, or url in the plan file), or the cluster's https port.`,
+      { cause: error },
+    );
+  }
   const known = PROBLEMS[code];
   if (known)
     return new TlsError(`${what}: ${display} refused by TLS: ${known.problem} (${code}).`, known.fix, {

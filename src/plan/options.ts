@@ -277,8 +277,10 @@ export function readPlanFile(path: string): Record<string, unknown> {
   try {
     data = parseYaml(text);
   } catch (error) {
+    const duplicate = duplicateKeyError(error, path, text);
+    if (duplicate) throw duplicate;
     // The YAML library quotes the offending line, which may hold a password: only its position is shown.
-    const where = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    const where = (error as YamlErrorPosition).linePos?.[0];
     throw new ConfigError(
       `The plan file ${path} is not valid YAML${where ? ` (line ${where.line}, column ${where.col})` : ''}.`,
       'Fix the YAML at that place (indentation, a missing ":" or an unclosed quote), then run again.',
@@ -291,6 +293,24 @@ export function readPlanFile(path: string): Record<string, unknown> {
     );
   }
   return data as Record<string, unknown>;
+}
+
+interface YamlErrorPosition {
+  code?: string;
+  pos?: [number, number];
+  linePos?: { line: number; col: number }[];
+}
+
+/** A key written twice is a mistake of content, not of layout: name the key (never its value) and its line. */
+function duplicateKeyError(error: unknown, path: string, text: string): ConfigError | undefined {
+  const e = error as YamlErrorPosition;
+  const line = e.linePos?.[0]?.line;
+  if (e.code !== 'DUPLICATE_KEY' || !e.pos || line === undefined) return undefined;
+  const key = /^["']?([^"':\n]+?)["']?\s*:/.exec(text.slice(e.pos[0]))?.[1] ?? '?';
+  return new ConfigError(
+    `${path} line ${line}: key \`${key}\` appears twice.`,
+    `Keep one \`${key}:\` in ${path} (merge the two, or delete the one you do not mean), then run again.`,
+  );
 }
 
 export function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {

@@ -11,8 +11,8 @@ import { type LagSample, summariseLagSamples } from './lag-summary.js';
 import { describeLagDistribution, isLagResults } from './lag-text.js';
 import { formatLossAudit, type LossAudit } from './loss-audit.js';
 import { operatorReport } from './operator-report.js';
-import { formatDuration } from './progress.js';
 import { describeRecord, words } from './record-text.js';
+import { describeStepTime } from './step-time.js';
 
 export function renderReport(state: MigrationState): string {
   const lines: string[] = [];
@@ -23,12 +23,8 @@ export function renderReport(state: MigrationState): string {
   );
   lines.push('', 'steps:');
   for (const [name, step] of Object.entries(state.steps)) {
-    const took =
-      step.startedAt && step.finishedAt
-        ? formatDuration((Date.parse(step.finishedAt) - Date.parse(step.startedAt)) / 1000)
-        : '';
     lines.push(
-      `  ${step.status.padEnd(8)} ${name.padEnd(32)} ${took}${step.attempts > 1 ? `  (${step.attempts} attempts)` : ''}${typeof step.data.skipped === 'string' ? `skipped: ${step.data.skipped}` : ''}`,
+      `  ${step.status.padEnd(8)} ${name.padEnd(32)} ${describeStepTime(step)}${typeof step.data.skipped === 'string' ? `skipped: ${step.data.skipped}` : ''}`,
     );
   }
   const r = state.results;
@@ -59,7 +55,7 @@ export function renderReport(state: MigrationState): string {
     lines.push(
       `conflicts (a client owned the dest document; the source change was not applied): ${sync.conflicts ?? 0}${sync.conflicts ? `, each in ${String(sync.conflictsFile)}` : ''}`,
     );
-    if (sync.ledger) lines.push(`ledger: ${describeRecord(sync.ledger)}`);
+    if (sync.ledger) lines.push(describeLedger(sync.ledger));
     if (sync.writeBlockMs !== undefined)
       lines.push(`source write block (pause): ${(sync.writeBlockMs / 1000).toFixed(1)} s`);
   }
@@ -113,4 +109,20 @@ function carriedLines(r: Record<string, unknown>): string[] {
     for (const m of missing) lines.push(`  - ${m.what} = ${JSON.stringify(m.value)}: ${m.why}`);
   } else if (missing) lines.push('not carried to the dest: nothing beyond what the dest server sets itself');
   return lines;
+}
+
+/**
+ * The ledger knows a document is a client's only when a source change for it was refused; the verification
+ * lists every document clients wrote or deleted. Named so the two counts do not read as one contradicting the other.
+ */
+export function describeLedger(ledger: Record<string, number>): string {
+  const { docs, written, deleted, client, conflicts: _counted, ...rest } = ledger;
+  const parts = [
+    `documents ${docs ?? 0}`,
+    `written by Ferry ${written ?? 0}`,
+    `deleted by Ferry ${deleted ?? 0}`,
+    `source changes not applied (client owned the document): ${client ?? 0}`,
+  ];
+  if (Object.keys(rest).length > 0) parts.push(describeRecord(rest));
+  return `ledger: ${parts.join(', ')}`;
 }

@@ -94,7 +94,9 @@ export const PAGE_SCRIPT = String.raw`
         var d = el('div', { class: 'bar ' + s.r.status, style: 'margin-left:' + ((a - t0) / span * 100).toFixed(2) + '%;width:' + Math.max(0.5, (b - a) / span * 100).toFixed(2) + '%' });
         bar.appendChild(d);
         tr.appendChild(bar);
-        tr.appendChild(el('td', { class: 'num' }, fmtDuration(b - a)));
+        // A resumed step: the time of its last attempt first (report/step-time.ts says the same in text).
+        var last = s.r.attempts > 1 && s.r.attemptStartedAt && s.r.finishedAt ? fmtDuration(b - secs(s.r.attemptStartedAt)) + ' of ' : '';
+        tr.appendChild(el('td', { class: 'num' }, last + fmtDuration(b - a)));
       } else { tr.appendChild(bar); tr.appendChild(el('td', {}, '')); }
       table.appendChild(tr);
       if (s.r.error) { var er = el('tr'); er.appendChild(el('td', { colspan: 4, class: 'error' }, s.r.error)); table.appendChild(er); }

@@ -5,6 +5,7 @@
 import type { MigrationState, StepRecord } from '../state/migration-state.js';
 import { type LagSummary, summariseLagSamples } from './lag-summary.js';
 import { formatDuration, rateAndEta } from './progress.js';
+import { describeStepTime } from './step-time.js';
 
 export interface StatusFacts {
   now: Date;
@@ -121,10 +122,8 @@ function syncPhase(r: LiveData): string {
 }
 
 function stepView(name: string, step: StepRecord, state: MigrationState, facts: StatusFacts): StepView {
-  const took =
-    step.startedAt && step.finishedAt
-      ? `took ${formatDuration((Date.parse(step.finishedAt) - Date.parse(step.startedAt)) / 1000)}`
-      : '';
+  const time = describeStepTime(step);
+  const took = time && step.finishedAt ? `took ${time}` : time;
   const parts: string[] = [];
   let numbers: Record<string, number | undefined> | undefined;
   if (name === 'backfill') {
@@ -157,7 +156,6 @@ function stepView(name: string, step: StepRecord, state: MigrationState, facts: 
         .join(', '),
     );
   if (took) parts.push(took);
-  if (step.attempts > 1) parts.push(`${step.attempts} attempts`);
   if (step.error) parts.push(`error: ${step.error}`);
   // A step left `running` by a migration that is not running (paused, stopped) is not moving.
   const status = step.status === 'running' && state.status !== 'running' ? 'stopped' : step.status;
@@ -274,7 +272,7 @@ export function renderStatus(v: StatusView): string[] {
     );
   if (v.conflicts !== undefined)
     lines.push(
-      `conflicts: ${v.conflicts} (a client's dest write won over a source change)${v.clientOwned ? `; ${v.clientOwned} dest document(s) owned by clients` : ''}`,
+      `conflicts: ${v.conflicts} (a client's dest write won over a source change)${v.clientOwned ? `, on ${v.clientOwned} document(s)` : ''}`,
     );
   lines.push(`source write block: ${v.sourceWriteBlock}`);
   lines.push('next:');

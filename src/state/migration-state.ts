@@ -27,7 +27,10 @@ export type MigrationStatus = (typeof MIGRATION_STATUS)[keyof typeof MIGRATION_S
 export interface StepRecord {
   /** Where this step is; a step is `done` only after its verify passed. */
   status: StepStatus;
+  /** When run() was first entered. */
   startedAt?: string;
+  /** When run() was last entered: a step resumed after a wait or a stop took its time from here, not from the first start. */
+  attemptStartedAt?: string;
   finishedAt?: string;
   /** How many times run() was entered: more than one means it was resumed after a stop. */
   attempts: number;

@@ -4,6 +4,19 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FerryError } from '../cluster/errors.js';
 
+/**
+ * Another live ferry process runs this migration. Not a failure of the migration, and nothing was done: the
+ * CLI exits 3 ("busy") so that a script can wait and try again rather than page someone.
+ */
+export class LockHeldError extends FerryError {
+  constructor(readonly pid: number) {
+    super(
+      `busy: another ferry process runs this migration (it is already being run by process ${pid}).`,
+      'Nothing was done. Watch it with `ferry status`, stop it with `ferry pause`, or run this command again once it has stopped.',
+    );
+  }
+}
+
 export class RunLock {
   private constructor(private readonly file: string) {}
 
@@ -18,12 +31,7 @@ export class RunLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = Number(await readFile(file, 'utf8').catch(() => '0'));
-        if (owner && owner !== process.pid && processAlive(owner)) {
-          throw new FerryError(
-            `Migration is already being run by process ${owner}.`,
-            'Watch it with `ferry status`, or stop it with `ferry pause`.',
-          );
-        }
+        if (owner && owner !== process.pid && processAlive(owner)) throw new LockHeldError(owner);
         await rm(file, { force: true });
       }
     }

@@ -55,7 +55,8 @@ export async function runSteps(input: RunnerInput): Promise<RunnerResult> {
     }
     record.status = 'running';
     record.attempts += 1;
-    record.startedAt ??= new Date().toISOString();
+    record.attemptStartedAt = new Date().toISOString();
+    record.startedAt ??= record.attemptStartedAt;
     delete record.error;
     delete record.data.instructions;
     await store.save(state);

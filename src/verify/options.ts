@@ -29,8 +29,8 @@ export function resolveOptions(o: VerifyOptions): ResolvedVerifyOptions {
   const sample = o.sample ?? 1;
   if (!(sample > 0 && sample <= 1))
     throw new ConfigError(
-      `Sample ${sample} is not a fraction in (0, 1].`,
-      'Give --sample as a percentage between 0 and 100, e.g. --sample 1 for 1%.',
+      `Sample ${sample} is not a fraction of documents between 0 and 1.`,
+      'Give --sample as a fraction (0.01) or a percentage (1%).',
     );
   const concurrency = o.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1)

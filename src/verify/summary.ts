@@ -2,6 +2,9 @@
 import { formatDuration } from '../report/progress.js';
 import { DIFF_CLASSES, type VerifyResult } from './types.js';
 
+export const DEFAULT_BLIND_SPOT =
+  'compared ids, routing and versions only: content changed without a version change is not seen; --deep compares content hashes';
+
 export function formatSummary(r: VerifyResult): string {
   const lines: string[] = [];
   const scope = [r.level === 'deep' ? 'deep (version + content hash)' : 'default (id, routing, version)'];
@@ -26,6 +29,9 @@ export function formatSummary(r: VerifyResult): string {
     );
   }
   if (r.outPath && !r.equal) lines.push(`  every difference: ${r.outPath}`);
+  // An edit that keeps `_version` (a restore, a reindex with external versions) is invisible without hashes:
+  // EQUAL must not read as more than it checked.
+  if (r.level === 'default') lines.push(`  ${DEFAULT_BLIND_SPOT}`);
   lines.push(r.equal ? 'EQUAL: every checked document matches.' : 'DIFFERENT: see the classes above.');
   return lines.join('\n');
 }

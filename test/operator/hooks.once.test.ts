@@ -97,9 +97,14 @@ describe('operator hooks', () => {
     assert.match(firstRuns[6]!.FERRY_ERROR ?? '', /caught_up hook failed/);
 
     // The operator asks for the switch: refused while the migration is failed, nothing moved.
-    const sw = await ferryOn(m, 'switch', ['--timeout', '5']);
+    const sw = await ferryOn(m, 'switch', ['--timeout', '5', '--json']);
     assert.equal(sw.code, 1);
-    assert.match(sw.stdout, /do not move the clients/);
+    const refused = JSON.parse(sw.stdout) as Record<string, unknown>;
+    assert.deepEqual(
+      [refused.id, refused.command, refused.status, refused.migrationStatus],
+      [m.id, 'switch', 'not-switched', 'failed'],
+    );
+    assert.match(String(refused.message), /do not move the clients/);
     assert.equal((await readState(m.stateDir, m.id))!.results.switchAcknowledgedAt, undefined);
 
     // Fixed hook on resume: the switch requested above goes on once the hook passed.
@@ -107,8 +112,11 @@ describe('operator hooks', () => {
     assert.equal(end.code, 0, end.stderr);
     assert.equal((await readState(m.stateDir, m.id))!.status, 'waiting');
     const sourceDocs = await allDocs(c.source, index);
-    const cleanup = await ferryOn(m, 'cleanup', ['--yes-delete-source']);
+    const cleanup = await ferryOn(m, 'cleanup', ['--yes-delete-source', '--json']);
     assert.equal(cleanup.code, 0, cleanup.stderr);
+    const done = JSON.parse(cleanup.stdout) as Record<string, unknown>;
+    assert.deepEqual([done.id, done.command, done.status], [m.id, 'cleanup', 'done']);
+    assert.equal(done.message, `migration ${m.id} is done. Details: ferry status --id ${m.id}`);
     assertSameDocuments(await allDocs(c.dest, index), sourceDocs, 'dest after the hooks');
     assert.equal(sourceDocs.size, DOCS);
 

@@ -56,6 +56,27 @@ describe('loadPlan', () => {
     assert.ok(!JSON.stringify(publicPlan(plan)).includes('hunter2'));
   });
 
+  it('names a key written twice and its line, not an indentation problem; the value is not shown', async () => {
+    const file = await planFile(
+      'source:\n  url: http://old:9200\n  password: hunter2\nsource_index: orders\nsource_index: other\n',
+    );
+    let error: unknown;
+    try {
+      loadPlan({ plan: file }, {});
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.message, `${file} line 5: key \`source_index\` appears twice.`);
+    assert.match(error.hint, /Keep one `source_index:`/);
+    assert.doesNotMatch(`${error.message} ${error.hint}`, /indentation|hunter2|other/);
+  });
+
+  it('names a nested key written twice', async () => {
+    const file = await planFile('source:\n  url: http://old:9200\n  "url": http://new:9200\n');
+    assert.throws(() => loadPlan({ plan: file }, {}), /line 3: key `url` appears twice/);
+  });
+
   it('refuses a plan file that is not a mapping', async () => {
     const file = await planFile('- just\n- a list\n');
     assert.throws(() => loadPlan({ plan: file }, {}), /not a YAML mapping/);

@@ -81,7 +81,11 @@ describe('ferry status view', () => {
     const text = lines.join('\n');
     assert.match(text, /phase: caught up: capturing changes, waiting for `ferry switch`/);
     assert.match(text, /done\s+backfill\s+500 docs copied/);
-    assert.match(text, /conflicts: 3 .*; 2 dest document\(s\) owned by clients/);
+    assert.match(
+      text,
+      /^conflicts: 3 \(a client's dest write won over a source change\), on 2 document\(s\)$/m,
+    );
+    assert.doesNotMatch(text, /owned by clients/);
     assert.match(text, /next:\n {2}ferry switch --id orders-to-orders/);
     assert.equal(view.lag?.maxOps, 96);
   });
@@ -126,6 +130,20 @@ describe('ferry status view', () => {
     assert.match(text, /^phase: failed at step 3\/6 backfill$/m);
     assert.match(text, /failed\s+backfill\s+2 attempts, error: dest rejected 3 documents/);
     assert.match(text, /next:\n {2}fix what the error says, then: ferry resume --id orders-to-orders/);
+  });
+
+  it('a step resumed after a wait took the time of its last attempt; the whole span is beside it', () => {
+    const s = liveState();
+    s.steps.cleanup = {
+      status: 'done',
+      attempts: 2,
+      data: {},
+      startedAt: '2026-01-01T11:00:00Z',
+      attemptStartedAt: '2026-01-01T11:00:18Z',
+      finishedAt: '2026-01-01T11:00:19Z',
+    };
+    const text = renderStatus(statusView(s, { now: NOW })).join('\n');
+    assert.match(text, /done\s+cleanup\s+took 1s, 2 attempts over 19s$/m);
   });
 
   it('a run whose process is gone says so, and an abort stopped part-way says to run it again', () => {

@@ -18,6 +18,7 @@ import type { StateStore } from '../../state/state-store.js';
 import type { RunFlags } from '../../steps/step.js';
 import { strategyFor } from '../../strategies/registry.js';
 import { type RunnerResult, runSteps } from '../../strategies/step-runner.js';
+import { type CommandOutcome, printOutcome } from '../command-outcome.js';
 import { onInterrupt, stopGraceMs } from '../interrupt.js';
 import { connectSaved } from '../session.js';
 
@@ -30,9 +31,14 @@ export interface ExecuteInput {
   store: StateStore;
   runFlags: RunFlags;
   progress: Progress;
+  /** The command that runs the steps (`run`, `resume`, `cleanup`), for its answer. */
+  command: string;
+  /** Answer with one JSON object on stdout instead of sentences. */
+  json: boolean;
 }
 
-export async function executeSteps({ plan, state, store, runFlags, progress }: ExecuteInput): Promise<void> {
+export async function executeSteps(input: ExecuteInput): Promise<void> {
+  const { plan, state, store, runFlags, progress } = input;
   const strategy = strategyFor(state.strategy);
   const sides = await connectSaved(plan, state);
   // The lock comes before the first save, so a second process never overwrites the state of a running one.
@@ -53,6 +59,7 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
           console.error(`closed ${pits} point-in-time and ${scrolls} scroll context(s) Ferry held`);
         await lock.release();
         console.error(nextSteps(plan.id, 'stopped'));
+        if (input.json) printOutcome(stoppedOutcome(input), true);
       },
       say: (message) => console.error(`\n${message}`),
     },
@@ -98,7 +105,7 @@ export async function executeSteps({ plan, state, store, runFlags, progress }: E
     await writeHtmlReport(state, join(store.dir, 'report.html')).catch((error: unknown) =>
       progress.warn(`could not write the HTML report: ${String(error)}`),
     );
-    printOutcome(plan, result);
+    answer(input, result);
     if (interrupt.interrupted()) process.exitCode = 130;
   } finally {
     controls.stop();
@@ -115,13 +122,30 @@ function nextSteps(id: string, what: string): string {
   return `migration ${id} ${what} (state: paused). Continue with: ferry resume --id ${id}   (or undo it: ferry abort --id ${id})`;
 }
 
-function printOutcome(plan: Plan, result: RunnerResult): void {
+function answer(input: ExecuteInput, result: RunnerResult): void {
+  const id = input.plan.id;
+  const outcome: CommandOutcome = { id, command: input.command, status: result.status, message: '' };
   if (result.status === 'waiting') {
-    console.log(`\nmigration ${plan.id} is waiting for you:`);
-    for (const line of result.instructions ?? []) console.log(`  ${line}`);
+    const instructions = result.instructions ?? [];
+    outcome.message = [`migration ${id} is waiting for you:`, ...instructions.map((l) => `  ${l}`)].join(
+      '\n',
+    );
+    outcome.instructions = instructions;
   } else if (result.status === 'paused') {
-    console.log(`\n${nextSteps(plan.id, 'paused')}`);
+    outcome.message = nextSteps(id, 'paused');
   } else {
-    console.log(`\nmigration ${plan.id} is done. Details: ferry status --id ${plan.id}`);
+    outcome.message = `migration ${id} is done. Details: ferry status --id ${id}`;
   }
+  // The blank line sets the answer apart from the progress lines above it on a terminal.
+  printOutcome(outcome, input.json, (text) => console.log(input.json ? text : `\n${text}`));
+}
+
+/** Stopped at once (a second Ctrl-C): the state says paused, as after a stop at a checkpoint. */
+function stoppedOutcome(input: ExecuteInput): CommandOutcome {
+  return {
+    id: input.plan.id,
+    command: input.command,
+    status: 'paused',
+    message: nextSteps(input.plan.id, 'stopped'),
+  };
 }

@@ -50,7 +50,7 @@ export function registerRunCommands(program: Command): void {
       new Date(),
     );
     await clearControlRequest(store.dir);
-    await execute(plan, state, store, flags);
+    await execute(plan, state, store, flags, 'run');
   });
   addRunFlags(
     addTuningFlags(
@@ -77,7 +77,7 @@ export function registerRunCommands(program: Command): void {
     await clearSignal(store.dir, 'pause');
     const given = controlsFromFlags(flags);
     if (given) await requestControls(store.dir, { at: new Date().toISOString(), by: 'resume', set: given });
-    await execute(plan, state, store, flags);
+    await execute(plan, state, store, flags, 'resume');
   });
   addConnectionFlags(
     program
@@ -86,7 +86,7 @@ export function registerRunCommands(program: Command): void {
       .option('--id <id>', 'migration name')
       .option('--state-dir <dir>', 'where progress is saved (default: $FERRY_STATE_HOME, else .ferry)')
       .option('--yes-delete-source', 'delete the source index (cannot be undone)')
-      .option('--json', 'machine-readable progress events on stderr')
+      .option('--json', 'progress as JSON lines on stderr; the answer as one JSON object on stdout')
       .option('--quiet', 'no progress output'),
   ).action(async (flags: RunCommandFlags) => {
     const { plan, state, store } = await loadSaved(flags, { connect: true });
@@ -98,7 +98,7 @@ export function registerRunCommands(program: Command): void {
       );
     // Left by a process that died after it was asked to pause: this command is a new run.
     await clearSignal(store.dir, 'pause');
-    await execute(plan, state, store, flags);
+    await execute(plan, state, store, flags, 'cleanup');
   });
 }
 
@@ -161,11 +161,20 @@ async function execute(
   state: MigrationState,
   store: StateStore,
   flags: RunCommandFlags,
+  command: string,
 ): Promise<void> {
   const runFlags: RunFlags = {
     confirmSwitch: !!flags.confirmSwitch,
     confirmDelete: !!flags.yesDeleteSource,
     acceptCountDrift: !!flags.acceptCountDrift,
   };
-  await executeSteps({ plan, state, store, runFlags, progress: progressFor(flags) });
+  await executeSteps({
+    plan,
+    state,
+    store,
+    runFlags,
+    progress: progressFor(flags),
+    command,
+    json: !!flags.json,
+  });
 }

@@ -10,6 +10,7 @@ import { raiseSignal } from '../../state/operator-signal.js';
 import { lockHolder } from '../../state/run-lock.js';
 import { Ledger } from '../../sync/ledger.js';
 import { ledgerPath } from '../../sync/open.js';
+import { printOutcome } from '../command-outcome.js';
 import { addConnectionFlags } from '../plan-flags.js';
 import { type CommonFlags, connectSaved, loadSaved } from '../session.js';
 import { registerListCommands } from './list.js';
@@ -80,15 +81,15 @@ export function registerStatusCommands(program: Command): void {
     async (flags: CommonFlags) => {
       const { state, store } = await loadSaved(flags);
       const runner = await lockHolder(store.dir);
+      const answer = { id: state.id, command: 'pause', migrationStatus: state.status };
       if (!runner?.alive) {
         // A signal left for no process would stop the next run (or cleanup) at once.
-        console.log(
-          `migration ${state.id} is not running (${state.status}); nothing to pause. ferry status --id ${state.id} says what comes next.`,
-        );
-        return;
+        const message = `migration ${state.id} is not running (${state.status}); nothing to pause. ferry status --id ${state.id} says what comes next.`;
+        return printOutcome({ ...answer, status: 'not-running', message }, flags.json);
       }
       await raiseSignal(store.dir, 'pause');
-      console.log(`pause requested for ${state.id}; continue later with: ferry resume --id ${state.id}`);
+      const message = `pause requested for ${state.id}; continue later with: ferry resume --id ${state.id}`;
+      printOutcome({ ...answer, status: 'pause-requested', pid: runner.pid, message }, flags.json);
     },
   );
 

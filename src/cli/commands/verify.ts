@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { ConnectionOptions } from '../../cluster/connection.js';
 import { ConfigError } from '../../cluster/errors.js';
 import { currentCheckpoints, readCheckpoints, writeCheckpoints } from '../../verify/checkpoints.js';
+import { parseSample } from '../../verify/sample-flag.js';
 import { formatSummary } from '../../verify/summary.js';
 import { verifyIndices } from '../../verify/verify-indices.js';
 import { connectSides, progressFor, withSecrets } from '../session.js';
@@ -35,7 +36,10 @@ export function registerVerifyCommand(program: Command): void {
     .option('--source-index <name>', 'index to verify on the source')
     .option('--dest-index <name>', 'index on the destination (default: the source index name)')
     .option('--deep', 'also compare a hash of every _source, the mappings, analysis settings and counts')
-    .option('--sample <pct>', 'check only this percentage of ids, e.g. 1 for 1% (the same ids on both sides)')
+    .option(
+      '--sample <fraction>',
+      'check only this share of ids: a fraction (0.01) or a percentage (1%); the same ids on both sides',
+    )
     .option(
       '--since <file>',
       'check only source documents changed after these per-shard _seq_no checkpoints (JSON)',
@@ -63,7 +67,7 @@ export async function runVerify(
   const sourceIndex = required(flags.sourceIndex, '--source-index', 'the index to verify');
   const source = connection(flags.sourceUrl, 'FERRY_SOURCE', '--source-url', env);
   const dest = connection(flags.destUrl, 'FERRY_DEST', '--dest-url', env);
-  const sample = flags.sample === undefined ? 1 : Number(flags.sample) / 100;
+  const sample = flags.sample === undefined ? 1 : parseSample(flags.sample);
   const since = flags.since ? await readCheckpoints(flags.since) : undefined;
   const outPath = flags.out ?? `ferry-verify-${sourceIndex}.ndjson`;
   const clients = await connectSides({ source, dest });
