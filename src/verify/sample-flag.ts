@@ -1,23 +1,15 @@
-// `--sample` as an operator writes it: a fraction of the documents (0.01) or a percentage (1%). A bare number
-// above 1 is refused rather than guessed at: "5" could mean 5% or be a typo for 0.5.
+// `--sample` as an operator writes it: a percentage of the documents, bare (1 = 1%, as Ferry has always read it)
+// or with its sign (1%). Anything outside (0, 100] is refused naming what was given, never read as something else.
 import { ConfigError } from '../cluster/errors.js';
 
 /** The fraction of ids to check, in (0, 1]. */
 export function parseSample(text: string): number {
   const trimmed = text.trim();
-  const percent = trimmed.endsWith('%');
-  const digits = percent ? trimmed.slice(0, -1) : trimmed;
-  const number = digits === '' ? Number.NaN : Number(digits);
-  const fraction = percent ? number / 100 : number;
-  if (fraction > 0 && fraction <= 1) return fraction;
+  const digits = trimmed.endsWith('%') ? trimmed.slice(0, -1) : trimmed;
+  const percent = digits === '' ? Number.NaN : Number(digits);
+  if (percent > 0 && percent <= 100) return percent / 100;
   throw new ConfigError(
-    `--sample ${text}: give a fraction of documents between 0 and 1 (0.01) or a percentage (1%).`,
-    sampleFix(number, percent),
+    `--sample ${text}: give the percentage of documents to check, above 0 and at most 100 (1 or 1% checks 1%).`,
+    'For every document leave --sample out (or give 100); for a tenth of a percent write --sample 0.1.',
   );
-}
-
-function sampleFix(number: number, percent: boolean): string {
-  if (!percent && number > 1 && number <= 100)
-    return `For ${number}% of the documents write --sample ${number}% (or --sample ${number / 100}).`;
-  return 'Give --sample above 0 and at most 1 (or 100%), e.g. --sample 0.01 or --sample 1%.';
 }

@@ -46,6 +46,12 @@ describe('a dest shard replaced by an empty primary under a running migration', 
       ).map((r) => [r.id, r.name]),
     );
     if (names.get(shard0?.node ?? '') !== node1) await moveShard(c.dest, index, 0, node0, node1);
+    // Node 1 may hold the dest's one vote (two master-eligible nodes): it gives it up before it dies.
+    await c.dest.json({
+      method: 'POST',
+      path: '/_cluster/voting_config_exclusions',
+      query: { node_names: node1, timeout: '60s' },
+    });
     try {
       await killNode('dest', 1);
       await c.dest.json({
@@ -69,6 +75,11 @@ describe('a dest shard replaced by an empty primary under a running migration', 
       assert.equal(await c.source.count(index), DOCS, 'the source stays whole');
     } finally {
       await restartNode('dest', 1);
+      await c.dest.json({
+        method: 'DELETE',
+        path: '/_cluster/voting_config_exclusions',
+        query: { wait_for_removal: false },
+      });
     }
   });
 });

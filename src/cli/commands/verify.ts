@@ -37,8 +37,8 @@ export function registerVerifyCommand(program: Command): void {
     .option('--dest-index <name>', 'index on the destination (default: the source index name)')
     .option('--deep', 'also compare a hash of every _source, the mappings, analysis settings and counts')
     .option(
-      '--sample <fraction>',
-      'check only this share of ids: a fraction (0.01) or a percentage (1%); the same ids on both sides',
+      '--sample <pct>',
+      'check only this percentage of ids, e.g. 1 (or 1%) for 1%; the same ids on both sides',
     )
     .option(
       '--since <file>',
