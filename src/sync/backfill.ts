@@ -124,7 +124,9 @@ export async function backfillIndex(o: BackfillOptions): Promise<BackfillResult>
     );
     return result;
   } finally {
-    await contexts.closeAll(o.progress);
+    // A deliberate stop keeps its point-in-time (it expires after KEEP_ALIVE): `ferry resume` then reads on from
+    // each slice's cursor instead of reading every slice again in a new one.
+    if (!result.stopped) await contexts.closeAll(o.progress);
   }
 }
 

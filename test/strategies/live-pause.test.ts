@@ -1,5 +1,6 @@
 // `ferry pause` during the backfill stops it after the current page (cursors saved, status paused); `ferry
-// resume` continues it, and the migration ends with the dest equal to the source, document by document.
+// resume` continues it where it stopped (same point-in-time or scroll, nothing read twice), and the migration ends
+// with the dest equal to the source, document by document.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -49,6 +50,12 @@ describe('ferry pause during the backfill', () => {
 
     const resumed = startOn(m, 'resume');
     await waitForState(m.stateDir, m.id, (s) => typeof s.results.readyAt === 'string');
+    // The resumed backfill read on from the cursors in the same read context: no document read twice (a
+    // point-in-time closed at the pause made every slice start again, each document skipped the second time).
+    const resumedState = await waitForState(m.stateDir, m.id, (s) => s.steps.backfill?.status === 'done');
+    const backfill = resumedState.results.backfill as { skipped: number; sliceRestarts?: number };
+    assert.equal(backfill.skipped, 0, 'documents read again after the resume');
+    assert.equal(backfill.sliceRestarts ?? 0, 0);
     const sw = await ferryOn(m, 'switch');
     assert.equal(sw.code, 0, sw.stderr);
     const end = await resumed.done;
