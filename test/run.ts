@@ -6,8 +6,7 @@
 //   FERRY_MATRIX=full                                                  every engine and cross pair
 //   FERRY_TEST_FILTER=verify,applier                                   only test files whose path contains one of them
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { bedDown, bedUp } from './harness/bed.js';
 import { bedCondition, describeCondition } from './harness/bed-condition.js';
@@ -169,6 +168,9 @@ async function timed(name: string, run: () => Promise<NodeTestRun>): Promise<Pai
   return { name, ...outcome, seconds: (Date.now() - started) / 1000 };
 }
 
+/** What harness/file-times-reporter.mjs (plain JS, loaded by node itself) starts its lines with. */
+const TIME_MARK = 'FERRY-TIME ';
+
 /** The spec reporter's closing list of failed tests with their errors: kept for the recap at the very end. */
 const FAILURES_MARK = '✖ failing tests:';
 
@@ -182,10 +184,9 @@ interface NodeTestRun {
   condition?: string;
 }
 
-async function runNodeTest(files: string[], env: Record<string, string>): Promise<NodeTestRun> {
+function runNodeTest(files: string[], env: Record<string, string>): Promise<NodeTestRun> {
   // One file at a time: some tests change cluster-wide settings (disk watermarks) for a moment.
   const concurrency = process.env.FERRY_TEST_CONCURRENCY ?? '1';
-  const timesFile = join(await mkdtemp(join(tmpdir(), 'ferry-test-times-')), 'times.ndjson');
   const args = [
     '--import',
     'tsx',
@@ -197,7 +198,7 @@ async function runNodeTest(files: string[], env: Record<string, string>): Promis
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     `--test-reporter=${join(REPO_ROOT, 'test', 'harness', 'file-times-reporter.mjs')}`,
-    `--test-reporter-destination=${timesFile}`,
+    '--test-reporter-destination=stdout',
     ...files,
   ];
   return new Promise((resolve) => {
@@ -206,34 +207,42 @@ async function runNodeTest(files: string[], env: Record<string, string>): Promis
       env: { ...process.env, ...env },
       stdio: ['inherit', 'pipe', 'inherit'],
     });
-    // Passed through as it comes; the failure list is also kept, since CI shows only the output's last lines.
+    // Passed through line by line as it comes, without the timing reporter's lines (kept apart); the failure list
+    // is also kept, since CI shows only the output's last lines.
     let output = '';
+    let partial = '';
+    const fileTimes = new Map<string, number>();
+    const take = (line: string) => {
+      if (line.startsWith(TIME_MARK)) {
+        const t = JSON.parse(line.slice(TIME_MARK.length)) as { file: string; ms: number };
+        fileTimes.set(t.file, (fileTimes.get(t.file) ?? 0) + t.ms);
+        return;
+      }
+      process.stdout.write(`${line}\n`);
+      output += `${line}\n`;
+    };
     // Decoded by the stream, so a character split between two chunks (the reporter's ✖) stays whole.
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
-      process.stdout.write(chunk);
-      output += chunk;
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) take(line);
     });
     // 'close', not 'exit': only then has every chunk of the output arrived.
-    child.on('close', async (code) => {
+    child.on('close', (code) => {
+      if (partial !== '') take(partial);
       const at = output.lastIndexOf(FAILURES_MARK);
       const failures = at < 0 ? '' : compactFailures(output.slice(at));
       resolve({
         ok: code === 0,
         failures: code === 0 ? '' : failures || '(no failure list printed)',
-        fileTimes: await readFileTimes(timesFile),
+        fileTimes: [...fileTimes].map(([file, ms]) => ({
+          file: relative(REPO_ROOT, file),
+          seconds: ms / 1000,
+        })),
       });
     });
   });
-}
-
-async function readFileTimes(path: string): Promise<{ file: string; seconds: number }[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { file: string; ms: number })
-    .map((t) => ({ file: relative(REPO_ROOT, t.file), seconds: t.ms / 1000 }));
 }
 
 async function testFiles(dir: string): Promise<string[]> {

@@ -1,12 +1,11 @@
-// A node:test reporter that writes, per test file, the time its top-level tests took (one JSON object per file
-// on its destination), so a run can print where its time went. Plain JS: node loads reporters before any loader.
+// A node:test reporter that prints, as each top-level test ends, one line `FERRY-TIME {"file","ms"}` on its
+// destination (stdout, beside the spec reporter's lines): test/run.ts takes these lines out of what it shows and
+// adds them up per file, so a run can print where its time went. Plain JS: node loads reporters before any loader.
+export const TIME_MARK = 'FERRY-TIME ';
+
 export default async function* fileTimes(source) {
-  const byFile = new Map();
   for await (const event of source) {
-    if ((event.type === 'test:pass' || event.type === 'test:fail') && event.data.nesting === 0) {
-      const file = event.data.file ?? '?';
-      byFile.set(file, (byFile.get(file) ?? 0) + (event.data.details?.duration_ms ?? 0));
-    }
+    if ((event.type === 'test:pass' || event.type === 'test:fail') && event.data.nesting === 0)
+      yield `${TIME_MARK}${JSON.stringify({ file: event.data.file ?? '?', ms: event.data.details?.duration_ms ?? 0 })}\n`;
   }
-  for (const [file, ms] of byFile) yield `${JSON.stringify({ file, ms })}\n`;
 }

@@ -206,11 +206,11 @@ describe('credentials of a saved migration', () => {
       await proxy.close();
     }
 
-    // The aborted id can be run again (the old record is kept aside), then forgotten once aborted again.
+    // The aborted id can be run again (the old run's folder is kept aside), then forgotten once aborted again.
     const again = await runFerry(['run', ...a]);
     assert.equal(again.code, 0, again.stderr);
-    const kept = (await readdir(join(stateDir, id))).filter((f) => f.startsWith('state.aborted-'));
-    assert.equal(kept.length, 1, 'the aborted record is kept aside');
+    const kept = (await readdir(join(stateDir, '.archive'))).filter((f) => f.startsWith(`${id}.aborted-`));
+    assert.equal(kept.length, 1, 'the aborted run folder is kept aside');
     const forgetRunning = await runFerry(['forget', '--id', id, '--state-dir', stateDir]);
     assert.equal(forgetRunning.code, 2);
     assert.match(forgetRunning.stderr, /waiting: its record is the only way to undo/);
