@@ -103,7 +103,10 @@ export function addRunFlags(command: Command): Command {
   return command
     .option('--confirm-switch', 'the clients have been switched to the dest; go on')
     .option('--yes-delete-source', 'delete the source after clean verifications (cannot be undone)')
-    .option('--accept-count-drift', 'two-pass: go on when counts differ, as the seed method would')
+    .option(
+      '--accept-count-drift',
+      'two-pass: go on when counts differ, as the seed method would (kept for every later resume)',
+    )
     .option('--json', 'machine-readable progress events on stderr')
     .option('--quiet', 'no progress output');
 }

@@ -2,7 +2,7 @@
 // whether the process that runs it is alive): the phase in words, each step with its progress, lag, conflicts,
 // the source write block and the command to run next. Pure, so the wording is unit tested; `--json` carries the
 // same view next to the whole state.
-import type { MigrationState, StepRecord } from '../state/migration-state.js';
+import { ACCEPT_COUNT_DRIFT, type MigrationState, type StepRecord } from '../state/migration-state.js';
 import { type LagSummary, summariseLagSamples } from './lag-summary.js';
 import { formatDuration, rateAndEta } from './progress.js';
 
@@ -42,6 +42,8 @@ export interface StatusView {
   next: string[];
   /** Problems the operator must know of first (a failed step, a dead runner). */
   alerts: string[];
+  /** Run flags kept in the state for every later resume (e.g. --accept-count-drift), with when they were given. */
+  keptFlags: string[];
 }
 
 interface LiveData {
@@ -67,6 +69,7 @@ export function statusView(state: MigrationState, facts: StatusFacts): StatusVie
     sourceWriteBlock: writeBlockOf(state),
     next: nextCommands(state, facts),
     alerts: alertsOf(state, facts),
+    keptFlags: keptFlagsOf(state),
   };
   if (lag) view.lag = lag;
   if (facts.ledger) {
@@ -74,6 +77,11 @@ export function statusView(state: MigrationState, facts: StatusFacts): StatusVie
     view.clientOwned = facts.ledger.client;
   }
   return view;
+}
+
+function keptFlagsOf(state: MigrationState): string[] {
+  const since = state.confirmations[ACCEPT_COUNT_DRIFT];
+  return since ? [`--accept-count-drift (given ${since}; counts that differ do not stop the run)`] : [];
 }
 
 /** The step the migration is at: the first one not done. */
@@ -277,6 +285,7 @@ export function renderStatus(v: StatusView): string[] {
       `conflicts: ${v.conflicts} (a client's dest write won over a source change)${v.clientOwned ? `; ${v.clientOwned} dest document(s) owned by clients` : ''}`,
     );
   lines.push(`source write block: ${v.sourceWriteBlock}`);
+  for (const f of v.keptFlags) lines.push(`kept for every resume: ${f}`);
   lines.push('next:');
   for (const n of v.next) lines.push(`  ${n}`);
   lines.push(`details: ferry status --id ${v.id} --json`);
