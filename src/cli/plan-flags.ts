@@ -104,6 +104,10 @@ export function addRunFlags(command: Command): Command {
     .option('--confirm-switch', 'the clients have been switched to the dest; go on')
     .option('--yes-delete-source', 'delete the source after clean verifications (cannot be undone)')
     .option(
+      '--keep-snapshot',
+      'two-pass: after a clean finish keep the snapshot and the repositories Ferry registered (kept for every later resume)',
+    )
+    .option(
       '--accept-count-drift',
       'two-pass: go on when counts differ, as the seed method would (kept for every later resume)',
     )

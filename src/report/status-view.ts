@@ -2,7 +2,12 @@
 // whether the process that runs it is alive): the phase in words, each step with its progress, lag, conflicts,
 // the source write block and the command to run next. Pure, so the wording is unit tested; `--json` carries the
 // same view next to the whole state.
-import { ACCEPT_COUNT_DRIFT, type MigrationState, type StepRecord } from '../state/migration-state.js';
+import {
+  ACCEPT_COUNT_DRIFT,
+  KEEP_SNAPSHOT,
+  type MigrationState,
+  type StepRecord,
+} from '../state/migration-state.js';
 import { type LagSummary, summariseLagSamples } from './lag-summary.js';
 import { formatDuration, rateAndEta } from './progress.js';
 
@@ -80,8 +85,14 @@ export function statusView(state: MigrationState, facts: StatusFacts): StatusVie
 }
 
 function keptFlagsOf(state: MigrationState): string[] {
-  const since = state.confirmations[ACCEPT_COUNT_DRIFT];
-  return since ? [`--accept-count-drift (given ${since}; counts that differ do not stop the run)`] : [];
+  const drift = state.confirmations[ACCEPT_COUNT_DRIFT];
+  const keep = state.confirmations[KEEP_SNAPSHOT];
+  return [
+    ...(drift ? [`--accept-count-drift (given ${drift}; counts that differ do not stop the run)`] : []),
+    ...(keep
+      ? [`--keep-snapshot (given ${keep}; the snapshot and its repositories stay after the finish)`]
+      : []),
+  ];
 }
 
 /** The step the migration is at: the first one not done. */

@@ -59,7 +59,7 @@ export interface MigrationState {
   undo: UndoAction[];
   /**
    * Set when the operator confirmed a gate (e.g. clients switched), by gate name, or gave a run flag that every
-   * later `resume` keeps (ACCEPT_COUNT_DRIFT): the time it was first given.
+   * later `resume` keeps (ACCEPT_COUNT_DRIFT, KEEP_SNAPSHOT): the time it was first given.
    */
   confirmations: Record<string, string>;
   /** Free-form results the report reads (verification, loss audit, timings). */
@@ -68,6 +68,9 @@ export interface MigrationState {
 
 /** `--accept-count-drift`, once given to `run` or `resume`, holds for the rest of the migration. */
 export const ACCEPT_COUNT_DRIFT = 'accept-count-drift';
+
+/** `--keep-snapshot`, once given to `run` or `resume`, holds for the rest of the migration. */
+export const KEEP_SNAPSHOT = 'keep-snapshot';
 
 export function newState(
   id: string,

@@ -27,7 +27,12 @@ describe('run flags kept for resume', () => {
     assert.ok(saved);
     const later = new Date('2026-01-01T12:00:00Z');
     const resumed = runFlagsFor({}, saved, later);
-    assert.deepEqual(resumed, { confirmSwitch: false, confirmDelete: false, acceptCountDrift: true });
+    assert.deepEqual(resumed, {
+      confirmSwitch: false,
+      confirmDelete: false,
+      acceptCountDrift: true,
+      keepSnapshot: false,
+    });
     assert.equal(saved.confirmations['accept-count-drift'], AT.toISOString(), 'the first time it was given');
     const text = renderStatus(statusView(saved, { now: later })).join('\n');
     assert.match(text, /kept for every resume: --accept-count-drift \(given 2026-01-01T11:00:00.000Z/);
