@@ -70,6 +70,7 @@ describe('live on one cluster: aliases', () => {
 
     const run = startRun(m);
     await waitUntilReady(m, undefined, false, run);
+    await c.source.refresh(destIndex);
     assert.equal(await c.source.count(destIndex), N, 'the dest index holds every document');
     assert.equal(
       await throughAlias(`${index}-read`),
