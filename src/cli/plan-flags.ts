@@ -103,7 +103,14 @@ export function addRunFlags(command: Command): Command {
   return command
     .option('--confirm-switch', 'the clients have been switched to the dest; go on')
     .option('--yes-delete-source', 'delete the source after clean verifications (cannot be undone)')
-    .option('--accept-count-drift', 'two-pass: go on when counts differ, as the seed method would')
+    .option(
+      '--keep-snapshot',
+      'two-pass: after a clean finish keep the snapshot and the repositories Ferry registered (kept for every later resume)',
+    )
+    .option(
+      '--accept-count-drift',
+      'two-pass: go on when counts differ, as the seed method would (kept for every later resume)',
+    )
     .option('--json', 'progress as JSON lines on stderr; the answer as one JSON object on stdout')
     .option('--quiet', 'no progress output');
 }

@@ -1,5 +1,5 @@
-// Index alias calls: read an index's aliases, the indices behind an alias name, and add aliases in one atomic
-// `_aliases` request.
+// Index alias calls: read an index's aliases, the indices behind an alias name, add aliases, and move aliases
+// from one index to another, each in one atomic `_aliases` request.
 import { type ClusterClient, enc } from './client.js';
 
 /** An alias as the servers return it for one index (and accept back in an `add` action). */
@@ -61,5 +61,28 @@ export async function putIndexAliases(
     path: '/_aliases',
     body: { actions },
     what: `set aliases ${Object.keys(aliases).join(', ')} on ${index}`,
+  });
+}
+
+/**
+ * Takes `remove` off `from` and sets `add` on `to` in one atomic request: a reader of an alias sees one index or
+ * the other, never both and never none.
+ */
+export async function moveIndexAliases(
+  client: ClusterClient,
+  move: { from: string; to: string; remove: readonly string[]; add: Record<string, AliasDefinition> },
+): Promise<void> {
+  const actions = [
+    ...move.remove.map((alias) => ({ remove: { index: move.from, alias } })),
+    ...Object.entries(move.add).map(([alias, definition]) => ({
+      add: { index: move.to, alias, ...definition },
+    })),
+  ];
+  if (actions.length === 0) return;
+  await client.json({
+    method: 'POST',
+    path: '/_aliases',
+    body: { actions },
+    what: `move aliases ${[...new Set([...move.remove, ...Object.keys(move.add)])].join(', ')} from ${move.from} to ${move.to}`,
   });
 }

@@ -44,10 +44,10 @@ function onDelta(name: string, neededBy: string, probe: Privilege['probe']): Pri
 
 const SNAPS: SnapshotSteps = {
   repository: 'preflight, snaps (the shared repository)',
-  repositoryUndo: 'abort (the repository Ferry registered)',
+  repositoryUndo: 'delete_index, abort (the repository Ferry registered)',
   take: 'snaps',
   progress: 'snaps (progress)',
-  remove: 'snaps (a failed snapshot is retaken), abort',
+  remove: 'snaps (a failed snapshot is retaken), delete_index, abort',
 };
 
 /** Every privilege of the two-pass strategy that can be probed before anything changes. */

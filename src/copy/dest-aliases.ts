@@ -1,17 +1,26 @@
 // What the destination index carries from the source beyond mappings: its aliases (plain, filtered, routing and
 // write aliases, created with the index so that clients moving early already find them), and the list of what
 // it does not carry, for the plan and the report. The settings themselves are chosen in dest-index.ts.
+// On one cluster (source and dest the same cluster uuid) an alias on both indices would answer every document
+// twice, so there the aliases wait on the source index and move to the dest index at the switch
+// (steps/live/move-aliases.ts).
 import type { AliasDefinition } from '../cluster/aliases.js';
 import type { IndexChange } from './dest-index.js';
 
 export interface AliasPlan {
   /** Created on the dest index exactly as on the source. */
   carried: Record<string, AliasDefinition>;
+  /** One cluster: left on the source index at creation, moved to the dest index at the switch in one request. */
+  atSwitch: Record<string, AliasDefinition>;
   /** Not carried, and why. */
   skipped: { alias: string; why: string }[];
 }
 
-export function planDestAliases(source: Record<string, AliasDefinition>, destIndex: string): AliasPlan {
+export function planDestAliases(
+  source: Record<string, AliasDefinition>,
+  destIndex: string,
+  oneCluster: boolean,
+): AliasPlan {
   const carried: Record<string, AliasDefinition> = {};
   const skipped: AliasPlan['skipped'] = [];
   for (const [alias, definition] of Object.entries(source)) {
@@ -22,7 +31,7 @@ export function planDestAliases(source: Record<string, AliasDefinition>, destInd
       });
     else carried[alias] = definition;
   }
-  return { carried, skipped };
+  return oneCluster ? { carried: {}, atSwitch: carried, skipped } : { carried, atSwitch: {}, skipped };
 }
 
 /** One thing of the source index the dest does not get, as the plan and the report list it. */

@@ -91,17 +91,24 @@ export function renderReport(state: MigrationState): string {
 function carriedLines(r: Record<string, unknown>): string[] {
   const lines: string[] = [];
   const aliases = r.aliasesCarried as Record<string, AliasDefinition> | undefined;
+  const later = r.aliasesAtSwitch as Record<string, AliasDefinition> | undefined;
   if (aliases) {
     const names = Object.entries(aliases).map(([a, d]) => describeAlias(a, d));
-    lines.push(
-      '',
-      `aliases carried to the dest: ${names.length > 0 ? names.join(', ') : 'none (the source had none)'}`,
-    );
+    const none = later ? 'none at creation' : 'none (the source had none)';
+    lines.push('', `aliases carried to the dest: ${names.length > 0 ? names.join(', ') : none}`);
   }
-  const moved = r.aliasesMoved as { at: string; aliases: string[] } | undefined;
+  if (later)
+    lines.push(
+      `aliases left on the source index until the switch (one cluster): ${Object.entries(later)
+        .map(([a, d]) => describeAlias(a, d))
+        .join(', ')}`,
+    );
+  const moved = r.aliasesMoved as { at: string; aliases: string[]; toDest?: boolean } | undefined;
   if (moved)
     lines.push(
-      `aliases moved at the switch (${moved.at}): ${moved.aliases.join(', ')} no longer take writes on the source`,
+      moved.toDest
+        ? `aliases moved at the switch (${moved.at}): ${moved.aliases.join(', ')} moved from the source index to the dest index in one request`
+        : `aliases moved at the switch (${moved.at}): ${moved.aliases.join(', ')} no longer take writes on the source`,
     );
   const missing = r.notCarried as NotCarried[] | undefined;
   if (missing && missing.length > 0) {

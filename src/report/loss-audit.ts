@@ -3,7 +3,7 @@
 // (stale), and how many errors the applications saw. Rows are keyed by the last operation on each document.
 import { readFile } from 'node:fs/promises';
 import { compareWithOracle } from '../audit/compare.js';
-import { OP_TYPES, type WorkloadReport } from '../audit/record.js';
+import { OP_TYPES, type OpCounts, type OpType, type WorkloadReport } from '../audit/record.js';
 import { reportFromJson, type WorkloadReportJson } from '../audit/record-json.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { ConfigError } from '../cluster/errors.js';
@@ -66,15 +66,65 @@ export async function auditDestination(
   };
 }
 
+/**
+ * Reads the JSON an application (or tools/workload) wrote: only `expected` is required, the rest defaults to
+ * "nothing recorded" (docs/operating.md, "The workload report").
+ */
 export async function readWorkloadReport(path: string): Promise<WorkloadReport> {
+  let json: Partial<WorkloadReportJson>;
   try {
-    return reportFromJson(JSON.parse(await readFile(path, 'utf8')) as WorkloadReportJson);
+    json = JSON.parse(await readFile(path, 'utf8')) as Partial<WorkloadReportJson>;
   } catch {
     throw new ConfigError(
       `Cannot read a workload report from ${path}.`,
-      'Give the JSON file the workload wrote (scripts/workload.ts run --out <file>).',
+      'Give the JSON file the workload wrote (scripts/workload.ts run --out <file>), or one in the format docs/operating.md describes.',
     );
   }
+  if (!Array.isArray(json?.expected))
+    throw new ConfigError(
+      `The workload report ${path} has no "expected" list of [id, source or null] pairs.`,
+      'Write the expected final state of every document the audit should check (docs/operating.md, "The workload report").',
+    );
+  return reportFromJson(
+    withDefaults(json as Partial<WorkloadReportJson> & Pick<WorkloadReportJson, 'expected'>),
+  );
+}
+
+function withDefaults(
+  json: Partial<WorkloadReportJson> & Pick<WorkloadReportJson, 'expected'>,
+): WorkloadReportJson {
+  const none: OpCounts = { attempted: 0, succeeded: 0, failed: 0, ambiguous: 0, docs: 0 };
+  const ops = Object.fromEntries(OP_TYPES.map((t) => [t, { ...none, ...json.ops?.[t] }])) as Record<
+    OpType,
+    OpCounts
+  >;
+  return {
+    errors: [],
+    observed: [],
+    lastOpByType: [],
+    lastWrite: [],
+    divergences: [],
+    uncertain: [],
+    disabled: [],
+    history: [],
+    switches: [],
+    durationMs: 0,
+    ...json,
+    ops,
+  };
+}
+
+/** The first line of `ferry audit`, and whether the dest holds what the applications meant. */
+export function auditVerdict(audit: LossAudit): { clean: boolean; line: string } {
+  const sum = (k: 'lost' | 'resurrected' | 'stale') => audit.rows.reduce((n, r) => n + r[k], 0);
+  const [lost, resurrected, stale] = [sum('lost'), sum('resurrected'), sum('stale')];
+  const skipped = audit.uncertain > 0 ? `; ${audit.uncertain} uncertain not checked` : '';
+  if (lost + resurrected + stale === 0)
+    return { clean: true, line: `audit: nothing lost of ${audit.checked} checked${skipped}` };
+  return {
+    clean: false,
+    line: `audit: ${lost} lost, ${resurrected} resurrected, ${stale} stale of ${audit.checked} checked${skipped} (the method lost writes)`,
+  };
 }
 
 export function formatLossAudit(audit: LossAudit): string[] {

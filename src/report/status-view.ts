@@ -2,7 +2,12 @@
 // whether the process that runs it is alive): the phase in words, each step with its progress, lag, conflicts,
 // the source write block and the command to run next. Pure, so the wording is unit tested; `--json` carries the
 // same view next to the whole state.
-import type { MigrationState, StepRecord } from '../state/migration-state.js';
+import {
+  ACCEPT_COUNT_DRIFT,
+  KEEP_SNAPSHOT,
+  type MigrationState,
+  type StepRecord,
+} from '../state/migration-state.js';
 import { type LagSummary, summariseLagSamples } from './lag-summary.js';
 import { formatDuration, rateAndEta } from './progress.js';
 import { describeStepTime } from './step-time.js';
@@ -43,6 +48,8 @@ export interface StatusView {
   next: string[];
   /** Problems the operator must know of first (a failed step, a dead runner). */
   alerts: string[];
+  /** Run flags kept in the state for every later resume (e.g. --accept-count-drift), with when they were given. */
+  keptFlags: string[];
 }
 
 interface LiveData {
@@ -68,6 +75,7 @@ export function statusView(state: MigrationState, facts: StatusFacts): StatusVie
     sourceWriteBlock: writeBlockOf(state),
     next: nextCommands(state, facts),
     alerts: alertsOf(state, facts),
+    keptFlags: keptFlagsOf(state),
   };
   if (lag) view.lag = lag;
   if (facts.ledger) {
@@ -75,6 +83,17 @@ export function statusView(state: MigrationState, facts: StatusFacts): StatusVie
     view.clientOwned = facts.ledger.client;
   }
   return view;
+}
+
+function keptFlagsOf(state: MigrationState): string[] {
+  const drift = state.confirmations[ACCEPT_COUNT_DRIFT];
+  const keep = state.confirmations[KEEP_SNAPSHOT];
+  return [
+    ...(drift ? [`--accept-count-drift (given ${drift}; counts that differ do not stop the run)`] : []),
+    ...(keep
+      ? [`--keep-snapshot (given ${keep}; the snapshot and its repositories stay after the finish)`]
+      : []),
+  ];
 }
 
 /** The step the migration is at: the first one not done. */
@@ -275,6 +294,7 @@ export function renderStatus(v: StatusView): string[] {
       `conflicts: ${v.conflicts} (a client's dest write won over a source change)${v.clientOwned ? `, on ${v.clientOwned} document(s)` : ''}`,
     );
   lines.push(`source write block: ${v.sourceWriteBlock}`);
+  for (const f of v.keptFlags) lines.push(`kept for every resume: ${f}`);
   lines.push('next:');
   for (const n of v.next) lines.push(`  ${n}`);
   lines.push(`details: ferry status --id ${v.id} --json`);

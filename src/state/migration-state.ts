@@ -60,11 +60,20 @@ export interface MigrationState {
    * An entry is removed only once its change is itself undone or made permanent by cleanup.
    */
   undo: UndoAction[];
-  /** Set when the operator confirmed a gate (e.g. clients switched), by gate name. */
+  /**
+   * Set when the operator confirmed a gate (e.g. clients switched), by gate name, or gave a run flag that every
+   * later `resume` keeps (ACCEPT_COUNT_DRIFT, KEEP_SNAPSHOT): the time it was first given.
+   */
   confirmations: Record<string, string>;
   /** Free-form results the report reads (verification, loss audit, timings). */
   results: Record<string, unknown>;
 }
+
+/** `--accept-count-drift`, once given to `run` or `resume`, holds for the rest of the migration. */
+export const ACCEPT_COUNT_DRIFT = 'accept-count-drift';
+
+/** `--keep-snapshot`, once given to `run` or `resume`, holds for the rest of the migration. */
+export const KEEP_SNAPSHOT = 'keep-snapshot';
 
 export function newState(
   id: string,

@@ -29,6 +29,8 @@ export type UndoAction =
       side: ClusterSide;
       index: string;
       aliases: Record<string, AliasDefinition>;
+      /** One cluster: the aliases were moved from `index` to this index; the undo takes them off it in the same request. */
+      movedTo?: string;
       reason: string;
     }
   /** A snapshot Ferry took: delete it. */
@@ -47,7 +49,7 @@ export function describeUndo(action: UndoAction): string {
     case 'delete-repository':
       return `unregister repository ${action.repository} on ${action.side} (${action.reason})`;
     case 'restore-aliases':
-      return `set aliases ${Object.keys(action.aliases).join(', ')} of ${action.side}:${action.index} back as they were (${action.reason})`;
+      return `set aliases ${Object.keys(action.aliases).join(', ')} of ${action.side}:${action.index} back as they were${action.movedTo ? ` and take them off ${action.movedTo}` : ''} (${action.reason})`;
     case 'delete-snapshot':
       return `delete snapshot ${action.repository}/${action.snapshot} on ${action.side} (${action.reason})`;
   }

@@ -16,6 +16,8 @@ export interface RunFlags {
   confirmDelete: boolean;
   /** Go on when counts differ, as the seed method would, and let the audit show it. */
   acceptCountDrift: boolean;
+  /** two-pass: after a clean finish, keep the snapshot and the repositories Ferry registered (`--keep-snapshot`). */
+  keepSnapshot: boolean;
 }
 
 export interface StepContext {

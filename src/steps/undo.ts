@@ -1,6 +1,11 @@
 // Applies recorded undo actions, newest first. Each is removed from state once done, so an interrupted abort
 // can simply be run again. Every action tolerates "already undone".
-import { putIndexAliases } from '../cluster/aliases.js';
+import {
+  type AliasDefinition,
+  getIndexAliases,
+  moveIndexAliases,
+  putIndexAliases,
+} from '../cluster/aliases.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { ConfigError } from '../cluster/errors.js';
 import { deletePipeline, putPipeline } from '../cluster/pipelines.js';
@@ -125,7 +130,9 @@ async function undoOne(action: UndoAction, client: ClusterClient): Promise<void>
       }
       return;
     case 'restore-aliases':
-      if (await client.indexExists(action.index)) await putIndexAliases(client, action.index, action.aliases);
+      if (action.movedTo) await moveAliasesBack(client, action.index, action.movedTo, action.aliases);
+      else if (await client.indexExists(action.index))
+        await putIndexAliases(client, action.index, action.aliases);
       return;
     case 'delete-pipeline':
       await deletePipeline(client, action.pipeline);
@@ -140,4 +147,17 @@ async function undoOne(action: UndoAction, client: ClusterClient): Promise<void>
       await deleteSnapshot(client, action.repository, action.snapshot);
       return;
   }
+}
+
+/** Undoes a move on one cluster atomically; a dest index deleted by an earlier undo took its aliases with it. */
+async function moveAliasesBack(
+  client: ClusterClient,
+  index: string,
+  movedTo: string,
+  aliases: Record<string, AliasDefinition>,
+): Promise<void> {
+  if (!(await client.indexExists(index))) return;
+  const onMovedTo = (await client.indexExists(movedTo)) ? await getIndexAliases(client, movedTo) : {};
+  const remove = Object.keys(aliases).filter((a) => a in onMovedTo);
+  await moveIndexAliases(client, { from: movedTo, to: index, remove, add: aliases });
 }

@@ -1,7 +1,7 @@
 // The preflight of the two-pass strategy: every check its steps rely on.
 import { TWO_PASS_PRIVILEGES } from '../cluster/two-pass-privileges.js';
 import { checkNoClusterBlocks } from '../plan/blocks-check.js';
-import { type CheckResult, fail, pass } from '../plan/check.js';
+import { type CheckResult, fail, pass, warn } from '../plan/check.js';
 import type { Plan } from '../plan/options.js';
 import {
   checkDeltaAbsent,
@@ -47,10 +47,24 @@ export async function twoPassChecks(plan: Plan, sides: Sides): Promise<CheckResu
     await checkRemoteAllowlist(plan, sides),
     await checkPipelineSupport(sides),
     ...(await pipelineRouting(plan, sides)),
+    checkPartialUpdates(plan),
     await checkReindexSupport(sides),
     await checkExistingPipeline(plan, sides),
     await checkSourceEnabled(plan, sides),
   ];
+}
+
+/**
+ * The reroute pipeline sends every write to the delta index, an update's rewritten document included, while the
+ * document it updates stays in the source index: the seed's method has no answer for that, so the operator hears
+ * it before the run.
+ */
+export function checkPartialUpdates(plan: Plan): CheckResult {
+  return warn(
+    'partial updates while writes are rerouted',
+    `from change_pipeline until the clients switch, index.default_pipeline of ${plan.sourceIndex} sends writes to ${plan.deltaIndex}: applications' partial updates (_update, _update_by_query) of documents that live in ${plan.sourceIndex} get 409 version conflicts on the source and change nothing`,
+    'Have the applications write whole documents (index) instead of partial updates, or hold those updates until the switch; `ferry audit` counts what was lost. --strategy live has no such window.',
+  );
 }
 
 /** Only when the source can run pipelines at all (otherwise checkPipelineSupport already says why not). */

@@ -60,8 +60,18 @@ describe('two-pass under load: the loss audit', () => {
     const reportFile = join(m.stateDir, 'workload.json');
     await writeFile(reportFile, JSON.stringify(reportToJson(report)));
     const res = await ferryOn(m, 'audit', ['--workload-report', reportFile, '--json']);
-    assert.equal(res.code, 0, res.stderr);
     const audit = JSON.parse(res.stdout) as LossAudit;
+    const bad = audit.rows.reduce((n, r) => n + r.lost + r.resurrected + r.stale, 0);
+    // Resurrected deletes are asserted below, so the verdict must be a loss and the exit code 1.
+    assert.equal(res.code, 1, res.stderr);
+    assert.match(
+      res.stderr,
+      new RegExp(
+        `^audit: \\d+ lost, \\d+ resurrected, \\d+ stale of ${audit.checked} checked.* \\(the method lost writes\\)`,
+        'm',
+      ),
+    );
+    assert.ok(bad > 0);
     t.diagnostic(`loss audit on ${c.sourceEngine} -> ${c.destEngine}:\n${formatLossAudit(audit).join('\n')}`);
 
     const row = (type: string) =>
@@ -97,6 +107,65 @@ describe('two-pass under load: the loss audit', () => {
       deletedAfterSnapshot.length > 0,
       'the workload made no delete after the snapshot: the run is too short to show the loss',
     );
+  });
+});
+
+describe('ferry audit: the verdict and a report an application wrote by hand', () => {
+  if (!(sourceCan.ingest && destCan.reindex)) return;
+  it('reads the documented minimal format; exit 0 when nothing is lost, 1 with the counts when something is', async () => {
+    const index = uniqueName('tp-verdict');
+    await c.source.createIndex(index, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
+    const lines = Array.from({ length: 5 }, (_, i) => [
+      JSON.stringify({ index: { _index: index, _id: `d${i}` } }),
+      JSON.stringify({ n: i }),
+    ]).flat();
+    assert.equal((await c.source.bulk(`${lines.join('\n')}\n`, { refresh: 'true' })).errors, false);
+    const m = await newMigration(c, index, { strategy: 'two-pass', repository: true });
+    const run = await runFerry(['run', ...m.runArgs, '--confirm-switch']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(await c.dest.count(index), 5);
+
+    // Only "expected" (the docs' minimal report): the five documents as they are, and one deleted id.
+    const expected: [string, unknown][] = Array.from({ length: 5 }, (_, i) => [`d${i}`, { n: i }]);
+    const clean = join(m.stateDir, 'clean.json');
+    await writeFile(clean, JSON.stringify({ expected: [...expected, ['gone', null]] }));
+    const ok = await ferryOn(m, 'audit', ['--workload-report', clean]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.equal(ok.stdout.split('\n')[0], 'audit: nothing lost of 6 checked');
+
+    // The application says it wrote d1 differently, created d9, deleted d2: stale, lost, resurrected.
+    const wrong = join(m.stateDir, 'wrong.json');
+    await writeFile(
+      wrong,
+      JSON.stringify({
+        expected: [
+          ['d0', { n: 0 }],
+          ['d1', { n: 100 }],
+          ['d2', null],
+          ['d9', { n: 9 }],
+        ],
+        lastOpByType: [
+          ['d1', 'update'],
+          ['d2', 'delete'],
+          ['d9', 'create'],
+        ],
+        ops: { update: { succeeded: 1 }, delete: { succeeded: 1 }, create: { succeeded: 1 } },
+        errors: [{ type: 'update', status: 409, errorType: 'version_conflict_engine_exception' }],
+      }),
+    );
+    const lost = await ferryOn(m, 'audit', ['--workload-report', wrong]);
+    assert.equal(lost.code, 1, lost.stdout + lost.stderr);
+    assert.equal(
+      lost.stdout.split('\n')[0],
+      'audit: 1 lost, 1 resurrected, 1 stale of 4 checked (the method lost writes)',
+    );
+    assert.match(lost.stdout, /update .* 1x 409 version_conflict_engine_exception/);
+
+    const broken = join(m.stateDir, 'broken.json');
+    await writeFile(broken, JSON.stringify({ ops: {} }));
+    const refused = await ferryOn(m, 'audit', ['--workload-report', broken]);
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /has no "expected" list/);
   });
 });
 

@@ -8,6 +8,7 @@ import { allDocs, assertSameDocuments } from '../harness/documents.js';
 import { runFerry } from '../harness/ferry-cli.js';
 import { clusterFingerprint } from '../harness/fingerprint.js';
 import { ferryOn, type Migration, newMigration } from '../harness/migration.js';
+import { readState } from '../harness/migration-state.js';
 
 // Decided before the tests are declared: two-pass needs ingest pipelines on the source and reindex on the
 // dest, which the reduced Elasticsearch 8/9 nodes lack; there, only the preflight's refusal is tested.
@@ -78,8 +79,53 @@ describe('two-pass without load', () => {
     assert.equal(await c.source.indexExists(index), false);
     assert.equal(await c.source.indexExists(`${index}-ferry-delta`), false);
     assertSameDocuments(await allDocs(c.dest, index), expected, 'dest after cleanup');
+    // The repository Ferry registered (on both clusters) and its snapshot are gone after the clean finish.
+    const repo = repositoryOf(m);
+    assert.deepEqual(await repositories(c.source, repo), [], `${repo} on the source after the finish`);
+    assert.deepEqual(await repositories(c.dest, repo), [], `${repo} on the dest after the finish`);
+    const state = await readState(m.stateDir, m.id);
+    assert.deepEqual([...((state?.results.snapshotRemoved as string[]) ?? [])].sort(), [
+      `repository ${repo} (dest)`,
+      `repository ${repo} (source)`,
+      `snapshot ${repo}/ferry-${m.id}`,
+    ]);
+  });
+
+  it('--keep-snapshot, given to run and not to resume, keeps the snapshot and both registrations', async () => {
+    const index = uniqueName('tp-keep');
+    await seedIndex(index, 20);
+    const m = await twoPass(index);
+    const first = await runFerry(['run', ...m.runArgs, '--confirm-switch', '--keep-snapshot']);
+    assert.equal(first.code, 0, first.stderr);
+    const last = await ferryOn(m, 'resume', ['--yes-delete-source']);
+    assert.equal(last.code, 0, last.stderr);
+    assert.equal(await c.source.indexExists(index), false);
+    const repo = repositoryOf(m);
+    assert.deepEqual(await repositories(c.source, repo), [repo]);
+    assert.deepEqual(await repositories(c.dest, repo), [repo]);
+    const snapshots = await c.source.json<{ snapshots: { snapshot: string }[] }>({
+      method: 'GET',
+      path: `/_snapshot/${repo}/_all`,
+    });
+    assert.deepEqual(
+      snapshots.snapshots.map((s) => s.snapshot),
+      [`ferry-${m.id}`],
+    );
+    await c.source.json({ method: 'DELETE', path: `/_snapshot/${repo}/ferry-${m.id}` });
+    for (const side of [c.source, c.dest]) await side.json({ method: 'DELETE', path: `/_snapshot/${repo}` });
   });
 });
+
+/** The fresh repository newMigration named for this migration. */
+function repositoryOf(m: Migration): string {
+  return m.runArgs[m.runArgs.indexOf('--repository') + 1] as string;
+}
+
+/** This migration's repository among those registered on a cluster (other tests' repositories left out). */
+async function repositories(client: TestClusters['source'], repo: string): Promise<string[]> {
+  const all = await client.json<Record<string, unknown>>({ method: 'GET', path: '/_snapshot' });
+  return Object.keys(all).filter((name) => name === repo);
+}
 
 const KILL_POINTS = [
   'pre_migration_check:start',

@@ -9,18 +9,14 @@ import type { MigrationState } from '../../state/migration-state.js';
 import { newState } from '../../state/migration-state.js';
 import { clearSignal } from '../../state/operator-signal.js';
 import { StateStore } from '../../state/state-store.js';
-import type { RunFlags } from '../../steps/step.js';
 import { type Strategy, strategyFor } from '../../strategies/registry.js';
 import { addConnectionFlags, addPlanFlags, addRunFlags, addTuningFlags } from '../plan-flags.js';
 import { type CommonFlags, connectSides, loadSaved, progressFor } from '../session.js';
 import { executeSteps } from './execute.js';
+import { type GivenRunFlags, runFlagsFor } from './run-flags.js';
 import { controlsFromFlags } from './set.js';
 
-interface RunCommandFlags extends CommonFlags {
-  confirmSwitch?: boolean;
-  yesDeleteSource?: boolean;
-  acceptCountDrift?: boolean;
-}
+interface RunCommandFlags extends CommonFlags, GivenRunFlags {}
 
 export function registerRunCommands(program: Command): void {
   addRunFlags(
@@ -163,11 +159,7 @@ async function execute(
   flags: RunCommandFlags,
   command: string,
 ): Promise<void> {
-  const runFlags: RunFlags = {
-    confirmSwitch: !!flags.confirmSwitch,
-    confirmDelete: !!flags.yesDeleteSource,
-    acceptCountDrift: !!flags.acceptCountDrift,
-  };
+  const runFlags = runFlagsFor(flags, state, new Date());
   await executeSteps({
     plan,
     state,

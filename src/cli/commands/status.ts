@@ -3,7 +3,12 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { renderReport } from '../../report/final-report.js';
 import { writeHtmlReport } from '../../report/html-report.js';
-import { auditDestination, formatLossAudit, readWorkloadReport } from '../../report/loss-audit.js';
+import {
+  auditDestination,
+  auditVerdict,
+  formatLossAudit,
+  readWorkloadReport,
+} from '../../report/loss-audit.js';
 import { operatorStatus } from '../../report/operator-report.js';
 import { renderStatus, statusView } from '../../report/status-view.js';
 import { raiseSignal } from '../../state/operator-signal.js';
@@ -56,12 +61,12 @@ export function registerStatusCommands(program: Command): void {
     savedCommand(
       program,
       'audit',
-      'compare the dest with what the applications wrote (a workload report) and tally losses',
+      'compare the dest with what the applications wrote (a workload report) and tally losses; the first line is the verdict; exit 1 when a document is lost, resurrected or stale, 0 when none is',
     ),
   )
     .requiredOption(
       '--workload-report <file>',
-      "JSON report of the applications' writes (scripts/workload.ts run --out)",
+      "JSON report of the applications' writes (scripts/workload.ts run --out, or the format in docs/operating.md)",
     )
     .action(async (flags: CommonFlags & { workloadReport: string }) => {
       const { plan, state, store } = await loadSaved(flags, { connect: true });
@@ -71,7 +76,13 @@ export function registerStatusCommands(program: Command): void {
         const audit = await auditDestination(sides.dest, plan.destIndex, report);
         state.results.lossAudit = audit;
         await store.save(state);
-        console.log(flags.json ? JSON.stringify(audit, null, 2) : formatLossAudit(audit).join('\n'));
+        const verdict = auditVerdict(audit);
+        // With --json, stdout stays one JSON document; the verdict goes to stderr.
+        if (flags.json) {
+          console.error(verdict.line);
+          console.log(JSON.stringify(audit, null, 2));
+        } else console.log([verdict.line, ...formatLossAudit(audit)].join('\n'));
+        if (!verdict.clean) process.exitCode = 1;
       } finally {
         await sides.close();
       }

@@ -3,6 +3,7 @@
 import { getIndexAliases } from '../../cluster/aliases.js';
 import { type AliasPlan, describeAlias, notCarried, planDestAliases } from '../../copy/dest-aliases.js';
 import { createDestIndexFrom, type IndexChange } from '../../copy/dest-index.js';
+import { sameCluster } from '../../plan/preflight.js';
 import { checkIndices, openSync } from '../../sync/open.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step, type StepContext } from '../step.js';
@@ -35,7 +36,11 @@ export const createDestIndex: Step = {
       index: plan.destIndex,
       reason: 'created by create_dest_index',
     });
-    const aliases = planDestAliases(await getIndexAliases(source, plan.sourceIndex), plan.destIndex);
+    const aliases = planDestAliases(
+      await getIndexAliases(source, plan.sourceIndex),
+      plan.destIndex,
+      sameCluster(ctx),
+    );
     const changes = await createDestIndexFrom(
       source,
       dest,
@@ -71,10 +76,16 @@ export async function recordCarried(
 ): Promise<void> {
   await ctx.setResult('indexChanges', changes);
   await ctx.setResult('aliasesCarried', aliases.carried);
+  if (Object.keys(aliases.atSwitch).length > 0) await ctx.setResult('aliasesAtSwitch', aliases.atSwitch);
   const missing = notCarried(changes, aliases);
   await ctx.setResult('notCarried', missing);
   const names = Object.entries(aliases.carried).map(([a, d]) => describeAlias(a, d));
   if (names.length > 0) ctx.progress.info(`dest index: aliases carried: ${names.join(', ')}`);
+  const later = Object.entries(aliases.atSwitch).map(([a, d]) => describeAlias(a, d));
+  if (later.length > 0)
+    ctx.progress.info(
+      `dest index: aliases ${later.join(', ')} stay on the source index until the switch (one cluster: on both, reads would return every document twice)`,
+    );
   for (const m of missing)
     ctx.progress.warn(`dest index: not carried: ${m.what}=${JSON.stringify(m.value)} (${m.why})`);
 }

@@ -6,6 +6,7 @@ import { indexPrimaries } from '../../cluster/health.js';
 import { recoveryProgress, startRestore } from '../../cluster/snapshots.js';
 import { planDestAliases } from '../../copy/dest-aliases.js';
 import { planDestSettings } from '../../copy/dest-index.js';
+import { sameCluster } from '../../plan/preflight.js';
 import {
   backfillSnapshotName,
   RESTORE_IGNORED_SETTINGS,
@@ -104,7 +105,11 @@ async function waitForRestore(ctx: StepContext): Promise<void> {
 /** The aliases and the report lines create_dest_index gives a copied index (setting an alias again is harmless). */
 async function carryAliasesAndReport(ctx: StepContext): Promise<void> {
   const { plan, source, dest } = ctx;
-  const aliases = planDestAliases(await getIndexAliases(source, plan.sourceIndex), plan.destIndex);
+  const aliases = planDestAliases(
+    await getIndexAliases(source, plan.sourceIndex),
+    plan.destIndex,
+    sameCluster(ctx),
+  );
   await putIndexAliases(dest, plan.destIndex, aliases.carried);
   const changes = planDestSettings(await source.getIndexSettings(plan.sourceIndex, true)).changes.filter(
     (c) => RESTORE_IGNORED_SETTINGS.some((p) => matches(p, c.setting)),

@@ -25,7 +25,7 @@ import {
   type PhaseTimes,
 } from '../../sync/round-timings.js';
 import { DONE, type Step, type StepContext, type StepOutcome } from '../step.js';
-import { stopSourceAliasWrites } from './move-aliases.js';
+import { switchSourceAliases } from './move-aliases.js';
 
 /** Wait between two rounds when the last one found nothing to do; a round that did work is followed at once. */
 const IDLE_PAUSE_MS = 250;
@@ -215,8 +215,9 @@ async function round(
     if (sw.blockedAt || sw.refined) {
       // The operator's gate before the clients are told to move: a failure stops here (resume runs it again).
       await ctx.hook('move_clients', { writeBlock: sw.blockedAt ? 1 : 0 });
-      // Before "move the clients now": from then on the source's aliases must not take writes (if asked).
-      await stopSourceAliasWrites(ctx);
+      // Before "move the clients now": the aliases move to the dest index (one cluster), or stop taking
+      // writes on the source (--move-aliases).
+      await switchSourceAliases(ctx);
     }
     announceOrRefine(ctx, sw, max);
   }

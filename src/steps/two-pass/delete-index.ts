@@ -1,15 +1,23 @@
 // Step 4: delete the source index and the delta index. Only when both count checks were clean (not merely
-// accepted) and the operator said yes; otherwise it lists what it would delete and waits.
+// accepted) and the operator said yes; otherwise it lists what it would delete and waits. Then the snapshot
+// and the repositories Ferry registered for `snaps` go too (a repository the operator had registered stays),
+// unless --keep-snapshot: after a clean finish nothing else needs them, and the undo list that would have
+// removed them on an abort is cleared here.
 import { deletePipeline } from '../../cluster/pipelines.js';
+import { deleteRepository, deleteSnapshot } from '../../cluster/snapshots.js';
+import type { UndoAction } from '../../state/undo-action.js';
 import { StepVerificationError } from '../errors.js';
-import { DONE, type Step } from '../step.js';
+import { DONE, type Step, type StepContext } from '../step.js';
 
 export const DELETE_GATE = 'delete-source';
+
+type SnapshotLeftover = Extract<UndoAction, { kind: 'delete-snapshot' | 'delete-repository' }>;
 
 export const deleteIndex: Step = {
   name: 'delete_index',
   describe: (plan) => [
     `only with --yes-delete-source and clean verifications: delete ${plan.sourceIndex} and ${plan.deltaIndex} on the source, and pipeline ${plan.pipeline}`,
+    `then delete the snapshot in ${plan.repository.name} and unregister ${plan.repository.name} where Ferry registered it (not with --keep-snapshot)`,
   ],
   async run(ctx) {
     const { plan, source, state } = ctx;
@@ -36,12 +44,17 @@ export const deleteIndex: Step = {
       };
     }
     state.confirmations[DELETE_GATE] ??= new Date().toISOString();
+    // Kept before the undo list goes, in the same save: a run killed after it still knows what to remove.
+    ctx.data.snapshotLeftovers ??= state.undo.filter(
+      (u): u is SnapshotLeftover => u.kind === 'delete-snapshot' || u.kind === 'delete-repository',
+    );
     // Past this point there is no way back: the undo list no longer applies.
     state.undo = [];
     await ctx.save();
     await source.deleteIndex(plan.sourceIndex);
     await source.deleteIndex(plan.deltaIndex);
     await deletePipeline(source, plan.pipeline);
+    await removeSnapshotLeftovers(ctx, ctx.data.snapshotLeftovers as SnapshotLeftover[]);
     return DONE;
   },
   async verify(ctx) {
@@ -51,3 +64,29 @@ export const deleteIndex: Step = {
     }
   },
 };
+
+/** The snapshot first: its repository must still be registered on the source to delete it. */
+async function removeSnapshotLeftovers(ctx: StepContext, leftovers: SnapshotLeftover[]): Promise<void> {
+  const names = leftovers.map((l) =>
+    l.kind === 'delete-snapshot'
+      ? `snapshot ${l.repository}/${l.snapshot}`
+      : `repository ${l.repository} (${l.side})`,
+  );
+  if (leftovers.length === 0) return;
+  if (ctx.flags.keepSnapshot) {
+    await ctx.setResult('snapshotKept', names);
+    ctx.progress.info(`kept (--keep-snapshot): ${names.join(', ')}`);
+    return;
+  }
+  const ordered = [
+    ...leftovers.filter((l) => l.kind === 'delete-snapshot'),
+    ...leftovers.filter((l) => l.kind === 'delete-repository'),
+  ];
+  for (const l of ordered) {
+    const client = l.side === 'source' ? ctx.source : ctx.dest;
+    if (l.kind === 'delete-snapshot') await deleteSnapshot(client, l.repository, l.snapshot);
+    else await deleteRepository(client, l.repository);
+  }
+  await ctx.setResult('snapshotRemoved', names);
+  ctx.progress.info(`removed: ${names.join(', ')}`);
+}
