@@ -9,6 +9,7 @@
 // answered ones), so the rule never fails a clean destination; it is summed over the index, not per shard.
 import type { ClusterClient } from '../cluster/client.js';
 import { primaryPositions } from '../cluster/primary-positions.js';
+import { type RetryPolicy, withRetry } from '../cluster/retry.js';
 import type { Ledger } from '../sync/ledger.js';
 
 export interface ClientOpsProof {
@@ -24,9 +25,12 @@ export interface ClientOpsProof {
   ok: boolean;
 }
 
+/** A primary failing over or moving has no started copy for a moment: the read rides it out (about a minute). */
+const READ_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 500, maxDelayMs: 15_000 };
+
 /** Every operation the dest index holds in its shards' histories. */
 export async function destOperations(dest: ClusterClient, index: string): Promise<number> {
-  const positions = await primaryPositions(dest, index);
+  const positions = await withRetry(() => primaryPositions(dest, index), READ_RETRY);
   return positions.reduce((sum, p) => sum + p.maxSeqNo + 1, 0);
 }
 
