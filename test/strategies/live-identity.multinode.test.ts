@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { ndjson } from '../harness/documents.js';
-import { killNode, moveShard, nodeName, restartNode } from '../harness/faults.js';
+import { killNode, moveShard, nodeIds, nodeName, restartNode } from '../harness/faults.js';
 import { ferryOn, newMigration, startRun, waitUntilReady } from '../harness/migration.js';
 
 let c: TestClusters;
@@ -36,16 +36,7 @@ describe('a dest shard replaced by an empty primary under a running migration', 
     const node0 = nodeName('dest', 0);
     const node1 = nodeName('dest', 1);
     const shard0 = (await c.dest.shardSeqNos(index)).find((s) => s.shard === 0 && s.primary);
-    const names = new Map(
-      (
-        await c.dest.json<{ id: string; name: string }[]>({
-          method: 'GET',
-          path: '/_cat/nodes',
-          query: { format: 'json', h: 'id,name', full_id: true },
-        })
-      ).map((r) => [r.id, r.name]),
-    );
-    if (names.get(shard0?.node ?? '') !== node1) await moveShard(c.dest, index, 0, node0, node1);
+    if (shard0?.node !== (await nodeIds(c.dest)).get(node1)) await moveShard(c.dest, index, 0, node0, node1);
     // Node 1 may hold the dest's one vote (two master-eligible nodes): it gives it up before it dies.
     await c.dest.json({
       method: 'POST',

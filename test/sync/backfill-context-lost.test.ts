@@ -30,19 +30,25 @@ after(async () => {
 });
 
 const DOCS = 3000;
+/** A source index of DOCS documents on 3 shards, and its empty dest index. */
+async function seededPair(prefix: string): Promise<string> {
+  const index = uniqueName(prefix);
+  const settings = { settings: { number_of_shards: 3, number_of_replicas: 0 } };
+  await c.source.createIndex(index, settings);
+  await c.dest.createIndex(index, settings);
+  const lines: string[] = [];
+  for (let i = 0; i < DOCS; i++)
+    lines.push(JSON.stringify({ index: { _index: index, _id: `d${i}` } }), JSON.stringify({ n: i }));
+  assert.equal((await c.source.bulk(`${lines.join('\n')}\n`, { refresh: 'true' })).errors, false);
+  return index;
+}
+
 /** Pages (over all slices) after which the read contexts are taken away. */
 const LOSE_AFTER_PAGES = [3, 14];
 
 describe('live backfill after its read context is lost', () => {
   it('reads the slices again and copies every document exactly once', async (t) => {
-    const index = uniqueName('ctxlost');
-    const settings = { settings: { number_of_shards: 3, number_of_replicas: 0 } };
-    await c.source.createIndex(index, settings);
-    await c.dest.createIndex(index, settings);
-    const lines: string[] = [];
-    for (let i = 0; i < DOCS; i++)
-      lines.push(JSON.stringify({ index: { _index: index, _id: `d${i}` } }), JSON.stringify({ n: i }));
-    assert.equal((await c.source.bulk(`${lines.join('\n')}\n`, { refresh: 'true' })).errors, false);
+    const index = await seededPair('ctxlost');
 
     const ledger = new Ledger(join(await mkdtemp(join(tmpdir(), 'ferry-ctxlost-')), 'ledger.db'));
     const applier = new Applier({ ledger, dest: c.dest, destIndex: index, now: () => new Date() });
@@ -109,14 +115,7 @@ const BUSY = {
 
 describe('live backfill from a source that refuses pages as busy', () => {
   it('asks each refused page again, reads fewer slices at once, and copies every document once', async (t) => {
-    const index = uniqueName('busysrc');
-    const settings = { settings: { number_of_shards: 3, number_of_replicas: 0 } };
-    await c.source.createIndex(index, settings);
-    await c.dest.createIndex(index, settings);
-    const lines: string[] = [];
-    for (let i = 0; i < DOCS; i++)
-      lines.push(JSON.stringify({ index: { _index: index, _id: `d${i}` } }), JSON.stringify({ n: i }));
-    assert.equal((await c.source.bulk(`${lines.join('\n')}\n`, { refresh: 'true' })).errors, false);
+    const index = await seededPair('busysrc');
     let searches = 0;
     let refused = 0;
     const proxy = await recordingProxy(c.sourceUrl, undefined, (_method, url) => {
