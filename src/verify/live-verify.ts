@@ -81,6 +81,9 @@ export async function verifyLive(o: LiveVerifyOptions): Promise<LiveVerifySummar
   const deletedPath = `${o.workPath}.deleted.ndjson`;
   const deleted = createWriteStream(deletedPath);
   try {
+    // Everything Ferry wrote before now is searchable: a write of its own that the listing could not see would
+    // pass for a client's delete (and count against the client operations: client-ops.ts).
+    await Promise.all([o.source.refresh(o.sourceIndex), o.dest.refresh(o.destIndex)]);
     const [sourceDocs, destDocs] = await Promise.all([
       listInto(db, 'src', o.source, o.sourceIndex),
       listInto(db, 'dst', o.dest, o.destIndex),

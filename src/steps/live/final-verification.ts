@@ -38,7 +38,8 @@ export const finalVerification: Step = {
       const round = () => catchUpOnce(ctx, sync);
       await round();
       const dir = join(ctx.plan.stateDir, ctx.plan.id);
-      // Before the listing: any document it counts that is gone later took an operation after this (cleanup.ts).
+      // Before the listing and its refresh: a delete that the listing cannot see is counted here, and any document
+      // it lists that is gone later took an operation after this (cleanup.ts).
       const destOpsBeforeListing = await destOperations(ctx.dest, ctx.plan.destIndex);
       const summary = await verifyLive({
         source: ctx.source,
