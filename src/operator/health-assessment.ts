@@ -9,6 +9,8 @@ export interface Reading {
   dest: NodePressure[];
   /** The write gate's totals at that time. */
   gate: { bulks: number; bulkMs: number; busy: number };
+  /** The block the dest refuses writes with, as it said it, until a write goes through again. */
+  block?: string | undefined;
 }
 
 export interface Baselines {
@@ -32,8 +34,13 @@ const SEARCH_FLOOR_MS = 500;
 
 export function assess(before: Reading, now: Reading, base: Baselines, disk: DiskLimit): string[] {
   const reasons: string[] = [];
+  // A block is the cause while it lasts, even in a reading without a refused write (the writer waits to retry).
+  if (now.block !== undefined)
+    reasons.push(
+      `dest refuses writes: ${now.block} (a flood-stage block lifts itself once the dest's disk is under the flood-stage watermark: free disk space there)`,
+    );
   const busy = now.gate.busy - before.gate.busy;
-  if (busy > 0) reasons.push(`dest answered ${busy} write(s) with 429 (busy)`);
+  if (busy > 0 && now.block === undefined) reasons.push(`dest answered ${busy} write(s) with 429 (busy)`);
   for (const side of ['dest', 'source'] as const) {
     const pool = side === 'dest' ? 'write' : 'search';
     for (const n of now[side]) {

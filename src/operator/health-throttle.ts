@@ -63,7 +63,13 @@ export function startHealthThrottle(input: HealthThrottleInput): { stop(): void 
   const read = async (): Promise<Reading> => {
     const [source, dest] = await Promise.all([nodePressure(input.source), nodePressure(input.dest)]);
     const t = gate.totals;
-    return { at: Date.now(), source, dest, gate: { bulks: t.bulks, bulkMs: t.bulkMs, busy: t.busy } };
+    return {
+      at: Date.now(),
+      source,
+      dest,
+      gate: { bulks: t.bulks, bulkMs: t.bulkMs, busy: t.busy },
+      block: gate.block,
+    };
   };
   const tick = async () => {
     disk ??= await diskLimit(input.dest);

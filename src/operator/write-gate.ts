@@ -74,6 +74,21 @@ export class WriteGate {
     this.totals.busy += items;
   }
 
+  /**
+   * The block the destination refuses writes with (a flood-stage `cluster_block_exception`, its reason as the
+   * server gave it), from its first refusal until a bulk is written again: the throttle names it at once, also
+   * while the writer waits between retries and no bulk leaves.
+   */
+  block: string | undefined;
+
+  noteBlocked(reason: string): void {
+    this.block = reason;
+  }
+
+  noteWritten(): void {
+    this.block = undefined;
+  }
+
   /** The most documents one bulk should carry so a rate limit is kept smoothly (Infinity without one). */
   maxBulkDocs(): number {
     const rate = this.limits.maxDocsPerSecond;

@@ -293,11 +293,15 @@ export class Applier {
         await release?.();
       }
       const busy: number[] = [];
+      let blocked: string | undefined;
       todo.forEach((index, k) => {
         const answer = items[k] ? Object.values(items[k])[0] : undefined;
         answers[index] = answer;
+        if (answer?.error?.type === 'cluster_block_exception') blocked = answer.error.reason;
         if (answer && isBusy(answer) && attempt + 1 < RETRY.attempts) busy.push(index);
       });
+      if (blocked !== undefined) this.o.gate?.noteBlocked(blocked);
+      else if (busy.length < todo.length) this.o.gate?.noteWritten();
       todo = busy;
       if (busy.length > 0) this.o.gate?.noteBusy(busy.length);
       if (busy.length > 0) await this.sleep(backoffDelay(RETRY, attempt));

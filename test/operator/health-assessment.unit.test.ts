@@ -32,6 +32,19 @@ describe('assess', () => {
     assert.deepEqual(assess(reading(), reading(), {}, DISK), []);
   });
 
+  it('names the dest block as the cause at once, and while no write is refused (the writer waits to retry)', () => {
+    const block =
+      'index [orders] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage watermark, index has read-only-allow-delete block];';
+    const refused = assess(reading(), reading({ gate: { bulks: 1, bulkMs: 10, busy: 40 }, block }), {}, DISK);
+    assert.equal(refused.length, 1);
+    assert.match(
+      refused[0]!,
+      /^dest refuses writes: index \[orders\] blocked by: .*flood-stage watermark.*free disk space/,
+    );
+    const waiting = reading({ gate: { bulks: 1, bulkMs: 10, busy: 40 }, block });
+    assert.deepEqual(assess(waiting, waiting, {}, DISK), refused, 'no new refusal: still the cause');
+  });
+
   it('names dest 429s, source search rejections, heap, breakers and disk', () => {
     const now = reading({
       source: [node('s0', { search: { queue: 0, rejected: 3 }, heapPercent: 95 })],

@@ -213,5 +213,16 @@ describe('live migration through faults (acceptance list)', () => {
     assert.ok((result.stops ?? []).length >= 1, 'Ferry stopped while the dest refused every write');
     assert.match(result.stops?.[0]?.message ?? '', /could not be written to the destination/);
     assert.match(result.stops?.[0]?.message ?? '', /ferry resume/);
+    // The throttle named the block as the cause (not "429 (busy)"), within a reading of the first refusal.
+    const [stateDir, id] = [
+      result.stateArgs[result.stateArgs.indexOf('--state-dir') + 1],
+      result.stateArgs[result.stateArgs.indexOf('--id') + 1],
+    ];
+    const state = await readState(stateDir!, id!);
+    const events = (state?.results.throttle as { events: { reason: string }[] } | undefined)?.events ?? [];
+    assert.ok(
+      events.some((e) => /^dest refuses writes: .*blocked by.*read.only.allow.delete/i.test(e.reason)),
+      JSON.stringify(events.map((e) => e.reason)),
+    );
   });
 });
