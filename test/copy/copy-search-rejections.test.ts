@@ -14,8 +14,9 @@ import { allDocs, assertSameDocs, bulkOk } from './copy-fixtures.js';
 
 const DOCS = 4_000;
 
-// By default on the single-node opensearch-2 pair (point-in-time; about 30-55 s with the extra node) and the
-// single-node elasticsearch-7 pair (scroll; about 15 s). FERRY_TEST_SEARCH_REJECTIONS=1 runs it on any pair. On
+// In the full matrix (FERRY_MATRIX=full) or with FERRY_TEST_SEARCH_REJECTIONS=1 (test/harness/test-scopes.ts): on
+// the single-node opensearch-2 pair (point-in-time; 30-75 s with the extra node) and the single-node
+// elasticsearch-7 pair (scroll; about 15 s); FERRY_TEST_SEARCH_REJECTIONS=1 runs it on any pair. On
 // Elasticsearch 7 a refused scroll page drops the scroll, and its slice is read again from the start: restarts
 // count against the copy's limit only while they read no further than before (one slice once ran out of a flat
 // limit of 5 in CI).

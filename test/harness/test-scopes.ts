@@ -50,7 +50,19 @@ export const REPLICA_SENSITIVE: readonly ScopedFile[] = [
   { file: 'test/strategies/live-identity.test.ts', why: 'index UUIDs and shard histories with replicas' },
 ];
 
-export function scopeFiles(scope: Scope, files: readonly string[]): string[] {
+/**
+ * Files only the full matrix runs (or their own flag): a fault the machine's timing decides. Their behaviour has a
+ * deterministic test in the default run.
+ */
+export const FULL_MATRIX_ONLY: readonly ScopedFile[] = [
+  {
+    file: 'test/copy/copy-search-rejections.test.ts',
+    why: 'a real one-slot search pool fills or not with the timing (73 s on opensearch-2); the proxy refusing every third search (sync/backfill-context-lost.test.ts) runs on every pair instead; FERRY_TEST_SEARCH_REJECTIONS=1 runs it',
+  },
+];
+
+export function scopeFiles(scope: Scope, files: readonly string[], full = false): string[] {
+  if (!full) files = files.filter((f) => !FULL_MATRIX_ONLY.some((s) => s.file === f));
   const secured = (f: string) => f.endsWith('.secured.test.ts');
   const multinode = (f: string) => f.endsWith('.multinode.test.ts');
   const listed = (list: readonly ScopedFile[], f: string) => list.some((s) => s.file === f);
