@@ -118,9 +118,11 @@ describe('live backfill from a source that refuses pages as busy', () => {
     const index = await seededPair('busysrc');
     let searches = 0;
     let refused = 0;
-    const proxy = await recordingProxy(c.sourceUrl, undefined, (_method, url) => {
+    const proxy = await recordingProxy(c.sourceUrl, undefined, (method, url) => {
       const path = url.split('?')[0] ?? '';
-      if (!path.endsWith('/_search') && !path.endsWith('/_search/scroll')) return undefined;
+      // Page reads only: not a scroll's clear (DELETE), which the reader does best effort and does not count.
+      if (method === 'DELETE' || (!path.endsWith('/_search') && !path.endsWith('/_search/scroll')))
+        return undefined;
       // Every third search is refused, up to REFUSALS: enough to halve the readers and pages more than once.
       if (++searches % 3 !== 2 || refused >= REFUSALS) return undefined;
       refused++;
