@@ -47,7 +47,6 @@ export const REPLICA_SENSITIVE: readonly ScopedFile[] = [
     file: 'test/strategies/live-never-stop.test.ts',
     why: 'the never-stop acceptance: replicas lag, checkpoints move (1 seed)',
   },
-  { file: 'test/strategies/live-identity.test.ts', why: 'index UUIDs and shard histories with replicas' },
 ];
 
 /**

@@ -22,7 +22,7 @@ describe('test scopes', () => {
       'test/a/y.multinode.test.ts',
       'test/a/z.secured.test.ts',
       ENGINE_MAP[0]!.file,
-      REPLICA_SENSITIVE[2]!.file,
+      REPLICA_SENSITIVE[1]!.file,
     ];
     assert.deepEqual(scopeFiles('all', files), [files[0], files[3], files[4]]);
     assert.deepEqual(scopeFiles('engine', files), [files[3]]);
