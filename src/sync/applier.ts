@@ -5,7 +5,8 @@
 // Before a bulk leaves, each document's intent (content hash, source position) is committed to the ledger;
 // after the answer, the outcome and the caller's watermarks are committed together. A killed process leaves
 // intents behind, which recover() resolves against the destination before anything else runs.
-import { createHash } from 'node:crypto';
+// A namespace import: a named import of `hash` would fail to load on Node 20 before 20.12.
+import * as crypto from 'node:crypto';
 import { ByteBudget } from '../cluster/byte-budget.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { BodyTooLargeError, FerryError, isRetryable, TOO_LARGE_HINT } from '../cluster/errors.js';
@@ -119,8 +120,10 @@ export class Applier {
     const rows: LedgerRow[] = [];
     const conflicts: ConflictRow[] = [];
     const planned: Planned[] = [];
-    for (const change of dedupe(changes)) {
-      const before = this.o.ledger.get(change.id);
+    const unique = dedupe(changes);
+    const rowsBefore = this.o.ledger.getMany(unique.map((c) => c.id));
+    for (const change of unique) {
+      const before = rowsBefore.get(change.id);
       const step = this.decide(change, before);
       if (step === 'skip') result.skipped++;
       else if (step === 'conflict') {
@@ -376,8 +379,14 @@ interface DestDoc {
 
 /** A short hash of a raw `_source`: enough to recognise Ferry's own write after a kill. */
 export function contentHash(source: string): string {
-  return createHash('sha1').update(source).digest('base64url').slice(0, 16);
+  return sha1(source).slice(0, 16);
 }
+
+/** `crypto.hash` (Node 20.12 and later) is twice as fast as a Hash object for small inputs (measured, 0.4 kB). */
+const sha1: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha1', text, 'base64url')
+    : (text) => crypto.createHash('sha1').update(text).digest('base64url');
 
 /** What a dead process's intent became: Ferry's write (landed), nothing (not landed), or a client's write. */
 function resolveIntent(
