@@ -8,7 +8,13 @@ import { describeUndo } from '../state/undo-action.js';
 import { describeRoundShares, isPhaseSummary } from '../sync/round-timings.js';
 import type { LiveVerifySummary } from '../verify/live-verify.js';
 import { type LagSample, summariseLagSamples } from './lag-summary.js';
-import { describeLagDistribution, isLagResults } from './lag-text.js';
+import {
+  describeCatchUp,
+  describeLagDistribution,
+  describeSteadyLag,
+  describeSwitchTimes,
+  isLagResults,
+} from './lag-text.js';
 import { formatLossAudit, type LossAudit } from './loss-audit.js';
 import { operatorReport } from './operator-report.js';
 import { describeRecord, words } from './record-text.js';
@@ -35,19 +41,25 @@ export function renderReport(state: MigrationState): string {
     lines.push(
       `change capture: lag max ${lag.maxOps} operations / ${lag.maxSeconds.toFixed(1)} s, last ${lag.nowOps} / ${lag.nowSeconds.toFixed(1)} s (over the last ${lag.rounds} rounds)`,
     );
-  if (isLagResults(r.lagSummary))
+  const catchUp = describeCatchUp(r);
+  if (catchUp) lines.push(`catch-up after the backfill: ${catchUp}`);
+  if (isLagResults(r.lagSummary)) {
+    const steady = describeSteadyLag(r.lagSummary);
     lines.push(
       `change capture, age of the oldest change not yet on the dest, sampled each round:`,
-      `  ${describeLagDistribution('write', r.lagSummary.writes)}`,
-      `  ${describeLagDistribution('delete', r.lagSummary.deletes)}`,
+      `  steady state: ${steady ?? 'no round after caught up'}`,
+      `  all rounds (the catch-up included): ${describeLagDistribution('write', r.lagSummary.writes)}; ${describeLagDistribution('delete', r.lagSummary.deletes)}`,
     );
+  }
   if (isPhaseSummary(r.roundTimings))
     lines.push(`sync rounds, where their time went: ${describeRoundShares(r.roundTimings)}`);
-  if (r.readyAt) lines.push(`caught up at ${String(r.readyAt)}`);
+  if (r.readyAt && !catchUp) lines.push(`caught up at ${String(r.readyAt)}`);
   if (r.switchAcknowledgedAt)
     lines.push(
       `switch acknowledged at ${String(r.switchAcknowledgedAt)}, pre-switch changes on the dest at ${String(r.switchSyncedAt ?? '?')}`,
     );
+  const switchTimes = describeSwitchTimes(r);
+  if (switchTimes) lines.push(`switch: ${switchTimes}`);
   const sync = r.sync as
     | { conflicts?: number; conflictsFile?: string; writeBlockMs?: number; ledger?: Record<string, number> }
     | undefined;
@@ -56,7 +68,7 @@ export function renderReport(state: MigrationState): string {
       `conflicts (a client owned the dest document; the source change was not applied): ${sync.conflicts ?? 0}${sync.conflicts ? `, each in ${String(sync.conflictsFile)}` : ''}`,
     );
     if (sync.ledger) lines.push(describeLedger(sync.ledger));
-    if (sync.writeBlockMs !== undefined)
+    if (sync.writeBlockMs !== undefined && !switchTimes)
       lines.push(`source write block (pause): ${(sync.writeBlockMs / 1000).toFixed(1)} s`);
   }
   const v = r.verification as LiveVerifySummary | undefined;

@@ -5,8 +5,11 @@ import { type LagDistribution, type LagNow, quantileMs } from '../sync/lag.js';
 /** What the sync step keeps in state.results.lagSummary (the recent series is state.results.lag). */
 export interface LagResults {
   now: { at: string; writes: LagNow; deletes: LagNow };
+  /** Every round, the catch-up after the backfill included. */
   writes: LagDistribution;
   deletes: LagDistribution;
+  /** Only the rounds after the dest first caught up: the lag applications live with. */
+  steady?: { writes: LagDistribution; deletes: LagDistribution };
 }
 
 export function isLagResults(value: unknown): value is LagResults {
@@ -21,6 +24,31 @@ export function describeLagNow(lag: LagResults): string {
 
 export function describeLagDistribution(name: string, d: LagDistribution): string {
   return `${name} lag over ${d.count} rounds: p50 ${seconds(quantileMs(d, 0.5))}, p99 ${seconds(quantileMs(d, 0.99))}, max ${seconds(d.maxMs)}`;
+}
+
+/** Steady-state lag in one line: rounds after the dest first caught up. */
+export function describeSteadyLag(lag: LagResults): string | undefined {
+  const s = lag.steady;
+  if (!s || s.writes.count === 0) return undefined;
+  return `${s.writes.count} rounds after caught up: write p50 ${seconds(quantileMs(s.writes, 0.5))}, p99 ${seconds(quantileMs(s.writes, 0.99))}, max ${seconds(s.writes.maxMs)}; delete p50 ${seconds(quantileMs(s.deletes, 0.5))}, p99 ${seconds(quantileMs(s.deletes, 0.99))}, max ${seconds(s.deletes.maxMs)}`;
+}
+
+/** What the operator waited for at the switch, from the state's results (undefined before a switch finished). */
+export function describeSwitchTimes(results: {
+  switchToMoveMs?: unknown;
+  writeBlockPauseMs?: unknown;
+}): string | undefined {
+  if (typeof results.switchToMoveMs !== 'number') return undefined;
+  const move = `${seconds(results.switchToMoveMs)} from \`ferry switch\` to "move the clients now"`;
+  return typeof results.writeBlockPauseMs === 'number'
+    ? `${move}; source writes blocked ${seconds(results.writeBlockPauseMs)}`
+    : move;
+}
+
+/** The catch-up after the backfill, once the dest first caught up. */
+export function describeCatchUp(results: { catchUpMs?: unknown; readyAt?: unknown }): string | undefined {
+  if (typeof results.catchUpMs !== 'number') return undefined;
+  return `${seconds(results.catchUpMs)} from the start of change capture until caught up at ${String(results.readyAt)}`;
 }
 
 function seconds(ms: number): string {

@@ -9,6 +9,7 @@ import {
   type StepRecord,
 } from '../state/migration-state.js';
 import { type LagSummary, summariseLagSamples } from './lag-summary.js';
+import { describeCatchUp, describeSteadyLag, describeSwitchTimes, isLagResults } from './lag-text.js';
 import { formatDuration, rateAndEta } from './progress.js';
 import { describeStepTime } from './step-time.js';
 
@@ -40,6 +41,12 @@ export interface StatusView {
   dest: string;
   steps: StepView[];
   lag?: LagSummary;
+  /** Lag over the rounds after the dest first caught up (p50/p99/max), in words. */
+  steadyLag?: string;
+  /** How long the catch-up after the backfill took, once caught up. */
+  catchUp?: string;
+  /** Once the switch finished: the time from `ferry switch` to "move the clients now" (and the fenced pause). */
+  switchTimes?: string;
   conflicts?: number;
   clientOwned?: number;
   /** Whether Ferry holds a write block on the source, and until when. */
@@ -78,6 +85,12 @@ export function statusView(state: MigrationState, facts: StatusFacts): StatusVie
     keptFlags: keptFlagsOf(state),
   };
   if (lag) view.lag = lag;
+  const steady = isLagResults(r.lagSummary) ? describeSteadyLag(r.lagSummary) : undefined;
+  if (steady) view.steadyLag = steady;
+  const catchUp = describeCatchUp(state.results);
+  if (catchUp) view.catchUp = catchUp;
+  const switchTimes = describeSwitchTimes(state.results);
+  if (switchTimes) view.switchTimes = switchTimes;
   if (facts.ledger) {
     view.conflicts = facts.ledger.conflicts;
     view.clientOwned = facts.ledger.client;
@@ -289,6 +302,9 @@ export function renderStatus(v: StatusView): string[] {
     lines.push(
       `lag: now ${v.lag.nowOps} operations / ${v.lag.nowSeconds.toFixed(1)} s; max ${v.lag.maxOps} / ${v.lag.maxSeconds.toFixed(1)} s (last ${v.lag.rounds} rounds); deletes now ${v.lag.nowDeleteSeconds.toFixed(1)} s, max ${v.lag.maxDeleteSeconds.toFixed(1)} s`,
     );
+  if (v.steadyLag) lines.push(`lag, steady state: ${v.steadyLag}`);
+  if (v.catchUp) lines.push(`catch-up after the backfill: ${v.catchUp}`);
+  if (v.switchTimes) lines.push(`switch: ${v.switchTimes}`);
   if (v.conflicts !== undefined)
     lines.push(
       `conflicts: ${v.conflicts} (a client's dest write won over a source change)${v.clientOwned ? `, on ${v.clientOwned} document(s)` : ''}`,

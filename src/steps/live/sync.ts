@@ -267,6 +267,8 @@ function announceOrRefine(ctx: StepContext, sw: SwitchRecord, max: Marks): void 
   }
   sw.syncedAt = ctx.now().toISOString();
   ctx.state.results.switchSyncedAt = sw.syncedAt;
+  // What the operator waited for: from `ferry switch` until the clients may move (fenced: the pause is below).
+  ctx.state.results.switchToMoveMs = ctx.now().getTime() - Date.parse(sw.requestedAt);
   if (sw.blockedAt) {
     sw.pauseMs = ctx.now().getTime() - Date.parse(sw.blockedAt);
     ctx.state.results.writeBlockPauseMs = sw.pauseMs;
@@ -295,6 +297,12 @@ async function recordLag(
   summary.now = { at, ...current };
   addSample(summary.writes, current.writes.ageMs);
   addSample(summary.deletes, current.deletes.ageMs);
+  // Apart: rounds after the dest first caught up, so the catch-up after the backfill does not hide the steady lag.
+  if (ctx.state.results.readyAt) {
+    summary.steady ??= { writes: emptyDistribution(), deletes: emptyDistribution() };
+    addSample(summary.steady.writes, current.writes.ageMs);
+    addSample(summary.steady.deletes, current.deletes.ageMs);
+  }
   ctx.state.results.lagSummary = summary;
   // ...and the recent rounds as a series for status and the charts (the last MAX_LAG_SAMPLES only).
   const series = Array.isArray(ctx.state.results.lag) ? (ctx.state.results.lag as LagSample[]) : [];
@@ -311,6 +319,8 @@ async function recordLag(
     // A failing caught_up hook stops before the switch can start; resume catches up and runs it again.
     await ctx.hook('caught_up', { lagOps, lagSeconds: Number(seconds.toFixed(3)) });
     ctx.state.results.readyAt = ctx.now().toISOString();
+    const started = ctx.state.steps.sync?.startedAt;
+    if (started) ctx.state.results.catchUpMs = ctx.now().getTime() - Date.parse(started);
     ctx.progress.info(
       `caught up (lag ${lagOps} operations). When you are ready: ferry switch --id ${ctx.plan.id}${ctx.plan.writeBlock ? ' (blocks source writes for the final drain)' : ' (then move the clients when it says so)'}`,
     );
