@@ -3,6 +3,7 @@ import { chooseBackfill } from '../plan/backfill-choice.js';
 import { checkNoClusterBlocks } from '../plan/blocks-check.js';
 import { checkCarried } from '../plan/carry-check.js';
 import type { CheckResult } from '../plan/check.js';
+import { checkLedgerDisk } from '../plan/ledger-disk-check.js';
 import type { Plan } from '../plan/options.js';
 import {
   checkDestAbsent,
@@ -26,6 +27,7 @@ export async function liveChecks(plan: Plan, sides: Sides): Promise<CheckResult[
     await checkDestAbsent(plan, sides),
     await checkNoClusterBlocks('dest', sides),
     await checkDisk(plan, sides),
+    await checkLedgerDisk(plan, sides),
     await checkShardLimit(plan, sides),
     await checkSourceEnabled(plan, sides),
     ...(await checkCarried(plan, sides)),

@@ -83,6 +83,11 @@ describe('CLI basics', () => {
     ]);
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.match(res.stdout, new RegExp(`\\[ ok \\] dest index absent: ${index}-copy does not exist`));
+    // The ledger's size is told from the source's count and its ids (one document, id "1").
+    assert.match(
+      res.stdout,
+      /\[ ok \] ledger disk space \(state directory\): the ledger of 1 documents needs about \d+ B \(\d+\.\d MB per million documents with ids of 1 bytes, plus 25% while it runs\); [\d.]+ [KMGT]?B free in \//,
+    );
     assert.deepEqual(await bothSides(), before);
   });
 

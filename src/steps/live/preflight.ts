@@ -9,7 +9,7 @@ import type { Step } from '../step.js';
 
 const checks = preflightStep(
   'preflight',
-  'read-only checks: source index, dest index absent, no cluster blocks on the dest, disk with replicas under the high watermark, shard limit, _source, backfill method',
+  'read-only checks: source index, dest index absent, no cluster blocks on the dest, disk with replicas under the high watermark, room for the ledger on the state disk, shard limit, _source, backfill method',
   liveChecks,
 );
 

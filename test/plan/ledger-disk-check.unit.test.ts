@@ -1,0 +1,54 @@
+// The ledger's size is told before a migration starts: the estimate holds for a real ledger file written the way a
+// backfill writes it, and a disk that cannot hold it is refused with the numbers and the fix.
+import assert from 'node:assert/strict';
+import { mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { estimateLedger, judgeLedgerDisk } from '../../src/plan/ledger-disk-check.js';
+import { DOC_STATE, Ledger, type LedgerRow } from '../../src/sync/ledger.js';
+
+describe('ledger disk check', () => {
+  for (const idBytes of [7, 20, 36])
+    it(`a ledger of 40,000 rows with ${idBytes}-byte ids fits the estimate, without doubling it`, async () => {
+      const path = join(await mkdtemp(join(tmpdir(), 'ferry-ledger-size-')), 'ledger.db');
+      const ledger = new Ledger(path);
+      const n = 40_000;
+      // Pages of 1000 rows in an order unrelated to the ids, as a sliced read hands them to the ledger.
+      for (let page = 0; page < n / 1000; page++) {
+        const rows: LedgerRow[] = [];
+        for (let k = 0; k < 1000; k++) {
+          const i = ((page * 1000 + k) * 7919) % n;
+          rows.push({
+            id: `${i}`.padStart(idBytes, 'x'),
+            routing: i % 10 === 0 ? `r${i % 97}` : null,
+            shard: i % 4,
+            srcSeq: page * 1000 + k,
+            srcVersion: 1,
+            srcLive: 1,
+            destSeq: page * 1000 + k,
+            destTerm: 1,
+            state: DOC_STATE.written,
+          });
+        }
+        ledger.commit({ rows });
+      }
+      ledger.close();
+      const actual = (await stat(path)).size;
+      const estimate = estimateLedger(n, idBytes).bytes;
+      assert.ok(actual <= estimate, `${actual} bytes on disk, estimated ${estimate}`);
+      assert.ok(actual >= estimate / 2, `${actual} bytes on disk, estimated ${estimate}: far too cautious`);
+    });
+
+  it('refuses a disk that cannot hold the ledger, naming the sizes and the fix', () => {
+    const estimate = estimateLedger(1_000_000_000, 20);
+    const refused = judgeLedgerDisk(estimate, 10 * 1024 ** 3, '/var/lib/ferry');
+    assert.equal(refused.ok, false);
+    assert.match(
+      refused.detail,
+      /^the ledger of 1000000000 documents needs about 92\.0 GB \(75\.3 MB per million documents with ids of 20 bytes, plus 25% while it runs\); 10\.0 GB free in \/var\/lib\/ferry$/,
+    );
+    assert.match(refused.fix ?? '', /--state-dir DIR \(or FERRY_STATE_HOME\)/);
+    assert.equal(judgeLedgerDisk(estimate, estimate.bytes, '/data').ok, true);
+  });
+});
