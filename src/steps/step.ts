@@ -8,6 +8,7 @@ import type { Plan } from '../plan/options.js';
 import type { Progress } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import type { UndoAction } from '../state/undo-action.js';
+import type { TestHooks } from './test-hooks.js';
 
 export interface RunFlags {
   /** The operator confirmed the client switch (`--confirm-switch`). */
@@ -46,8 +47,10 @@ export interface StepContext {
   hook(event: HookEvent, extra?: Record<string, string | number>): Promise<void>;
   /** The operator's runtime limits (the write gate) and switch postponement; absent in unit tests. */
   controls?: RuntimeControls;
-  /** Test hook: a named point inside a step where a kill can be injected (FERRY_TEST_KILL_AT). */
+  /** A named point inside a step where a test can kill the process (test-hooks.ts). */
   checkpoint(point: string): void;
+  /** The test suite's hooks for this command (test-hooks.ts); none in a real run. */
+  testHooks: TestHooks;
   sleep: Sleep;
   now(): Date;
 }

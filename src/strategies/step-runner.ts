@@ -11,6 +11,7 @@ import { signalRaised } from '../state/operator-signal.js';
 import type { StateStore } from '../state/state-store.js';
 import { StepError } from '../steps/errors.js';
 import type { RunFlags, Step, StepContext, StepOutcome } from '../steps/step.js';
+import { killPoint, NO_TEST_HOOKS, type TestHooks } from '../steps/test-hooks.js';
 
 export interface RunnerInput {
   steps: readonly Step[];
@@ -25,6 +26,8 @@ export interface RunnerInput {
   hook: FireHook;
   /** The operator's limits and switch postponement, changed at runtime by `ferry set`. */
   controls?: RuntimeControls;
+  /** Where the test suite strikes (test-hooks.ts); none when absent. */
+  testHooks?: TestHooks;
 }
 
 export interface RunnerResult {
@@ -153,16 +156,9 @@ function stepContext(input: RunnerInput, stepName: string): StepContext {
     switchSignalled: () => signalRaised(store.dir, 'switch'),
     hook: (event, extra) => input.hook(event, stepName, extra),
     ...(input.controls ? { controls: input.controls } : {}),
-    checkpoint: (point) => killPoint(`${stepName}:${point}`),
+    testHooks: input.testHooks ?? NO_TEST_HOOKS,
+    checkpoint: (point) => killPoint(input.testHooks ?? NO_TEST_HOOKS, `${stepName}:${point}`),
     sleep: realSleep,
     now: () => new Date(),
   };
-}
-
-/**
- * Test hook for real kill -9 tests: FERRY_TEST_KILL_AT=<step>:<point> makes the process SIGKILL itself there,
- * exactly as an operator's kill would, with no chance to clean up.
- */
-function killPoint(point: string): void {
-  if (process.env.FERRY_TEST_KILL_AT === point) process.kill(process.pid, 'SIGKILL');
 }

@@ -8,6 +8,7 @@ import { ConfigError } from '../../cluster/errors.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import { RunLock } from '../../state/run-lock.js';
 import { allGuards, liveAbortGuard } from '../../steps/live-abort-guard.js';
+import { readTestHooks, type TestHooks } from '../../steps/test-hooks.js';
 import { applyUndo, checkTwoPassAbort, twoPassAbortGuard } from '../../steps/undo.js';
 import { onInterrupt, stopGraceMs } from '../interrupt.js';
 import { addConnectionFlags } from '../plan-flags.js';
@@ -77,7 +78,7 @@ async function abort(flags: AbortFlags): Promise<void> {
       const finished = await applyUndo(state, store, sides, progressFor(flags), {
         guard: allGuards(twoPassAbortGuard(state, plan, sides.source, choices), liveGuard),
         stopRequested: () => stopAsked,
-        afterEach: testSignalAfterUndo(),
+        afterEach: testSignalAfterUndo(readTestHooks()),
       });
       if (!finished) {
         console.error(stoppedMessage(state));
@@ -138,17 +139,16 @@ function abortMessage(state: MigrationState): string {
 }
 
 /**
- * Test hook: FERRY_TEST_SIGNAL_AFTER_UNDO=<n>[:<signal>,...] makes the process send itself the signals (SIGINT
- * by default) once n undo actions are applied, exactly as an operator's Ctrl-C (or kill) at that moment.
+ * Test hook (test-hooks.ts): the process sends itself the signals once n undo actions are applied, exactly as an
+ * operator's Ctrl-C (or kill) at that moment.
  */
-function testSignalAfterUndo(): (() => Promise<void>) | undefined {
-  const spec = process.env.FERRY_TEST_SIGNAL_AFTER_UNDO;
+function testSignalAfterUndo(hooks: TestHooks): (() => Promise<void>) | undefined {
+  const spec = hooks.signalAfterUndo;
   if (!spec) return undefined;
-  const [n, signals = 'SIGINT'] = spec.split(':');
   let applied = 0;
   return async () => {
-    if (++applied !== Number(n)) return;
-    for (const signal of signals.split(',')) process.kill(process.pid, signal as NodeJS.Signals);
+    if (++applied !== spec.after) return;
+    for (const signal of spec.signals) process.kill(process.pid, signal);
     // Signals arrive through the event loop: let them, as they would while the next request was on its way.
     await new Promise((resolve) => setTimeout(resolve, 200));
   };

@@ -16,6 +16,7 @@ import { clearSignal, raiseSignal } from '../../state/operator-signal.js';
 import { RunLock } from '../../state/run-lock.js';
 import type { StateStore } from '../../state/state-store.js';
 import type { RunFlags } from '../../steps/step.js';
+import { readTestHooks } from '../../steps/test-hooks.js';
 import { strategyFor } from '../../strategies/registry.js';
 import { type RunnerResult, runSteps } from '../../strategies/step-runner.js';
 import { type CommandOutcome, printOutcome } from '../command-outcome.js';
@@ -101,6 +102,7 @@ export async function executeSteps(input: ExecuteInput): Promise<void> {
       dest: sides.dest,
       progress,
       flags: runFlags,
+      testHooks: readTestHooks(),
     });
     await writeHtmlReport(state, join(store.dir, 'report.html')).catch((error: unknown) =>
       progress.warn(`could not write the HTML report: ${String(error)}`),

@@ -76,9 +76,7 @@ export const backfill: Step = {
         stopRequested: () => ctx.pauseRequested(),
         sleep: ctx.sleep,
         // Test hook: small pages make a backfill last long enough for a fault test to strike in the middle.
-        ...(process.env.FERRY_TEST_BACKFILL_PAGE
-          ? { pageSize: Number(process.env.FERRY_TEST_BACKFILL_PAGE) }
-          : {}),
+        ...(ctx.testHooks.backfillPage ? { pageSize: ctx.testHooks.backfillPage } : {}),
       });
       data.cursors = cursors;
       if (result.stopped) {

@@ -73,7 +73,7 @@ export const sync: Step = {
   ],
   async run(ctx) {
     const data = syncRecord(ctx);
-    const lose = Number(process.env.FERRY_TEST_LOSE_CHANGES ?? 0);
+    const lose = ctx.testHooks.loseChanges;
     const sync = openSync(ctx, { loseUpdates: data.rounds === 0 ? lose : 0 });
     try {
       await checkIndices(ctx, sync.ledger);
