@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterClient } from '../src/cluster/client.js';
 import { detectReadContext, openPointInTime } from '../src/cluster/read-context.js';
-import { bulkLines } from '../src/copy/bulk-lines.js';
 import { readSlice } from '../src/copy/sliced-reader.js';
 import { REPO_ROOT } from '../test/harness/paths.js';
+import { bulkLines } from './bulk-lines.js';
 import { measure } from './measure.js';
 
 export interface BenchEnv {
@@ -39,46 +39,6 @@ export interface MethodResult {
 
 const NODE = process.execPath;
 const ELASTICDUMP = join(REPO_ROOT, 'node_modules', 'elasticdump', 'bin', 'elasticdump');
-
-export async function ferryCopy(env: BenchEnv, destIndex: string): Promise<MethodResult> {
-  // The V8 heap of Ferry's process is capped as `ferry` itself caps it (bin/ferry.js); FERRY_BENCH_HEAP_MB=0 lifts it.
-  const heapMb = process.env.FERRY_BENCH_HEAP_MB ?? '256';
-  const heap = heapMb === '0' ? [] : [`--max-old-space-size=${heapMb}`];
-  const args = [
-    ...heap,
-    '--import',
-    'tsx',
-    'bench/ferry-copy-child.ts',
-    env.sourceUrl,
-    env.destUrl,
-    env.index,
-    destIndex,
-    String(env.slices),
-    String(env.concurrency),
-  ];
-  const m = await measure(NODE, args, REPO_ROOT);
-  if (m.code !== 0) throw new Error(`ferry copy failed: ${m.stderr.slice(-2000)}`);
-  const stats = JSON.parse(m.stdout.trim().split('\n').at(-1)!) as {
-    docs: number;
-    dropped: number;
-    readContext: string;
-    slices: number;
-    readWaitMs?: number;
-    writeWaitMs?: number;
-    searchRejections?: number;
-    slowPages?: number;
-  };
-  const waits =
-    stats.readWaitMs === undefined
-      ? ''
-      : `, slices waited ${(stats.readWaitMs / 1000).toFixed(0)} s on pages and ${((stats.writeWaitMs ?? 0) / 1000).toFixed(0)} s on the writer (summed), ${stats.searchRejections ?? 0} search rejections, ${stats.slowPages ?? 0} slow pages`;
-  return {
-    seconds: m.seconds,
-    peakRssMb: m.peakRssMb,
-    command: `node --import tsx bench/ferry-copy-child.ts … ${env.slices} slices, concurrency ${env.concurrency}`,
-    note: `${stats.readContext}, ${stats.slices} slices, ${stats.docs} written, ${stats.dropped} dropped${waits}`,
-  };
-}
 
 export async function elasticdump(
   env: BenchEnv,

@@ -5,7 +5,6 @@ import { createDestIndexFrom } from '../src/copy/dest-index.js';
 import {
   type BenchEnv,
   elasticdump,
-  ferryCopy,
   type MethodResult,
   rawBulkCeiling,
   reindexFromRemote,
@@ -56,8 +55,7 @@ export const METHODS: Method[] = [
   },
   { key: 'snapshot', name: () => 'snapshot + restore by hand', createsIndex: true, run: snapshotRestore },
   { key: 'ceiling', name: () => 'raw _bulk ceiling', run: rawBulkCeiling },
-  // Not in the default run (FERRY_BENCH_ONLY=...): the standalone copy engine and elasticdump's defaults.
-  { key: 'ferry-engine', name: () => 'Ferry copyIndex engine', run: ferryCopy },
+  // Not in the default run (FERRY_BENCH_ONLY=...): elasticdump's defaults.
   {
     key: 'elasticdump-defaults',
     name: () => 'elasticdump (defaults)',

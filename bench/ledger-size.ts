@@ -6,7 +6,8 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { estimateLedger, ledgerRowBytes } from '../src/plan/ledger-disk-check.js';
-import { DOC_STATE, Ledger, type LedgerRow } from '../src/sync/ledger.js';
+import { Ledger } from '../src/sync/ledger.js';
+import { scatteredPages } from '../test/harness/ledger-rows.js';
 
 const docs = Number(process.argv[process.argv.indexOf('--docs') + 1] || 1_000_000);
 const ID_BYTES = [7, 20, 36];
@@ -15,24 +16,7 @@ async function sizeFor(idBytes: number): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'ferry-bench-ledger-size-'));
   const path = join(dir, 'ledger.db');
   const ledger = new Ledger(path);
-  for (let page = 0; page < docs / 1000; page++) {
-    const rows: LedgerRow[] = [];
-    for (let k = 0; k < 1000; k++) {
-      const i = ((page * 1000 + k) * 7919) % docs;
-      rows.push({
-        id: `${i}`.padStart(idBytes, 'x'),
-        routing: i % 10 === 0 ? `r${i % 97}` : null,
-        shard: i % 4,
-        srcSeq: page * 1000 + k,
-        srcVersion: 1,
-        srcLive: 1,
-        destSeq: page * 1000 + k,
-        destTerm: 1,
-        state: DOC_STATE.written,
-      });
-    }
-    ledger.commit({ rows });
-  }
+  for (const rows of scatteredPages(docs, idBytes)) ledger.commit({ rows });
   ledger.close();
   const bytes = (await stat(path)).size;
   await rm(dir, { recursive: true });

@@ -114,8 +114,7 @@ function pairFiles(cluster: string[], pair: EnginePair, scope: Scope): string[] 
   const secured = isSecured(pair.source) || isSecured(pair.dest);
   if (secured) return scopeFiles('secured', cluster);
   const multinode = pair.sourceNodes >= 3;
-  const full = process.env.FERRY_MATRIX === 'full' || process.env.FERRY_TEST_SEARCH_REJECTIONS === '1';
-  const files = scopeFiles(scope === 'secured' ? 'all' : scope, cluster, full);
+  const files = scopeFiles(scope === 'secured' ? 'all' : scope, cluster);
   if (scope === 'all' && multinode) files.push(...cluster.filter((f) => f.endsWith('.multinode.test.ts')));
   return multinode ? files : files.filter((f) => !f.endsWith('.multinode.test.ts'));
 }

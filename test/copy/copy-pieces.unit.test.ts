@@ -1,57 +1,12 @@
-// The pure pieces of the copy path: batching, batch-size adaptation, rate limit, slots, item outcomes,
-// raw `_source` slicing, settings plan, slice count and cursor release. Clock and sleep are injected.
+// The pure pieces of the copy path: batch-size adaptation (the source's pressure), rate limit and slots (the
+// write gate), raw `_source` slicing and the dest settings plan. Clock and sleep are injected.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nextBatchBytes } from '../../src/copy/adaptive-batch.js';
-import { Batcher, rebatch } from '../../src/copy/batcher.js';
-import { bulkLines } from '../../src/copy/bulk-lines.js';
-import { sliceCount } from '../../src/copy/copy-index.js';
-import { CursorLedger } from '../../src/copy/cursor-ledger.js';
 import { planDestSettings } from '../../src/copy/dest-index.js';
-import { itemOutcome } from '../../src/copy/item-outcome.js';
 import { RateLimiter } from '../../src/copy/rate-limiter.js';
 import { parseRawPage, sliceSources } from '../../src/copy/raw-hits.js';
 import { Slots } from '../../src/copy/slots.js';
-import type { SliceCursor } from '../../src/copy/types.js';
-
-describe('Batcher', () => {
-  it('releases a batch when the byte limit is reached, keeping item order', () => {
-    const b = new Batcher(10);
-    assert.equal(b.add('a', 'aaaa\n'), undefined);
-    const full = b.add('b', 'bbbbb\n');
-    assert.ok(full);
-    assert.equal(full.body.toString(), 'aaaa\nbbbbb\n');
-    assert.deepEqual(
-      full.items.map((i) => i.chunk.toString()),
-      ['aaaa\n', 'bbbbb\n'],
-    );
-    assert.deepEqual(
-      full.items.map((i) => i.id),
-      ['a', 'b'],
-    );
-    assert.equal(b.size, 0);
-    assert.equal(b.take(), undefined);
-  });
-  it('counts bytes, not characters, in the batch it hands out', () => {
-    const b = new Batcher(1000);
-    b.add('x', 'é\n');
-    assert.equal(b.take()?.bytes, 3);
-  });
-  it('rebuilds a body from a subset of items for a retry', () => {
-    const b = new Batcher(1000);
-    b.add('a', 'A\n');
-    b.add('b', 'é\n');
-    b.add('c', 'C\n');
-    const full = b.take()!;
-    const batch = rebatch([full.items[1]!, full.items[2]!]);
-    assert.equal(batch.body.toString(), 'é\nC\n');
-    assert.equal(batch.bytes, 5);
-    assert.deepEqual(
-      batch.items.map((i) => `${i.id}:${i.chunk.toString()}`),
-      ['b:é\n', 'c:C\n'],
-    );
-  });
-});
 
 describe('nextBatchBytes', () => {
   const limits = { minBytes: 100, maxBytes: 1000, targetMs: 1000 };
@@ -113,24 +68,6 @@ describe('Slots', () => {
   });
 });
 
-describe('itemOutcome', () => {
-  it('sorts bulk item answers by status and error type', () => {
-    const item = (status: number, type?: string) => ({
-      _index: 'i',
-      _id: '1',
-      status,
-      ...(type ? { error: { type, reason: 'r' } } : {}),
-    });
-    assert.equal(itemOutcome(item(201)), 'written');
-    assert.equal(itemOutcome(item(200)), 'written');
-    assert.equal(itemOutcome(item(409, 'version_conflict_engine_exception')), 'skipped_older');
-    assert.equal(itemOutcome(item(429, 'es_rejected_execution_exception')), 'retry');
-    assert.equal(itemOutcome(item(500, 'es_rejected_execution_exception')), 'retry');
-    assert.equal(itemOutcome(item(400, 'mapper_parsing_exception')), 'drop');
-    assert.equal(itemOutcome(undefined), 'drop');
-  });
-});
-
 describe('raw _source slicing', () => {
   it('returns each _source exactly as sent, braces and quotes in strings included', () => {
     const sources = [
@@ -159,14 +96,6 @@ describe('raw _source slicing', () => {
       ['{}'],
     );
   });
-  it('builds an external-version index action keeping id and routing', () => {
-    const lines = bulkLines('dst', { id: 'x', routing: 'r', version: 7, seqNo: 3, source: '{"a":1}' });
-    const [action, source] = lines.trimEnd().split('\n');
-    assert.deepEqual(JSON.parse(action!), {
-      index: { _index: 'dst', _id: 'x', version: 7, version_type: 'external', routing: 'r' },
-    });
-    assert.equal(source, '{"a":1}');
-  });
 });
 
 describe('planDestSettings', () => {
@@ -184,46 +113,5 @@ describe('planDestSettings', () => {
     assert.deepEqual(settings, { 'index.number_of_shards': '3', 'index.analysis.analyzer.x.type': 'custom' });
     assert.equal(changes.length, 6);
     assert.ok(changes.every((c) => c.to === undefined && c.why.length > 0));
-  });
-});
-
-describe('sliceCount', () => {
-  it('reads at least one slice per shard on OpenSearch point-in-time, as asked elsewhere', () => {
-    assert.equal(sliceCount('os-pit', 4, 2, undefined), 4);
-    assert.equal(sliceCount('os-pit', 4, 8, undefined), 8);
-    assert.equal(sliceCount('scroll', 4, 2, undefined), 2);
-    assert.equal(sliceCount('es-pit', 3, undefined, undefined), 3);
-  });
-  it('keeps the slice count of the run being resumed', () => {
-    const cursor: SliceCursor = {
-      slice: 0,
-      slices: 6,
-      contextId: 'x',
-      searchAfter: [1],
-      read: 10,
-      done: false,
-    };
-    assert.equal(sliceCount('scroll', 2, 2, [cursor]), 6);
-  });
-});
-
-describe('CursorLedger', () => {
-  it('hands a cursor on only when every document before it is settled', () => {
-    const saved: number[] = [];
-    const ledger = new CursorLedger((c) => saved.push(c.read));
-    const cursor = (read: number): SliceCursor => ({
-      slice: 0,
-      slices: 1,
-      contextId: undefined,
-      searchAfter: undefined,
-      read,
-      done: false,
-    });
-    ledger.record(cursor(10), 10);
-    ledger.record(cursor(20), 20);
-    ledger.release(15);
-    assert.deepEqual(saved, [10]);
-    ledger.release(20);
-    assert.deepEqual(saved, [10, 20]);
   });
 });

@@ -25,7 +25,7 @@ export interface ScopedFile {
 export const ENGINE_MAP: readonly ScopedFile[] = [
   { file: 'test/cluster/server-facts.test.ts', why: 'the server facts Ferry builds on, pinned per engine' },
   { file: 'test/cluster/body-too-large.test.ts', why: 'how each engine refuses a body over its limit (413)' },
-  { file: 'test/copy/copy-index.test.ts', why: 'sliced reads: point-in-time or scroll, per engine' },
+  { file: 'test/sync/backfill.test.ts', why: 'the backfill: point-in-time or scroll slices, per engine' },
   { file: 'test/sync/applier.test.ts', why: 'conditional writes and their answers (_seq_no, 409s)' },
   { file: 'test/sync/deletes.test.ts', why: 'deletes found by counting per _seq_no range' },
   { file: 'test/sync/deletes-cases.test.ts', why: 'delete edge cases: gc_deletes, re-created ids, routing' },
@@ -49,19 +49,7 @@ export const REPLICA_SENSITIVE: readonly ScopedFile[] = [
   },
 ];
 
-/**
- * Files only the full matrix runs (or their own flag): a fault the machine's timing decides. Their behaviour has a
- * deterministic test in the default run.
- */
-export const FULL_MATRIX_ONLY: readonly ScopedFile[] = [
-  {
-    file: 'test/copy/copy-search-rejections.test.ts',
-    why: 'a real one-slot search pool fills or not with the timing (73 s on opensearch-2); the proxy refusing every third search (sync/backfill-context-lost.test.ts) runs on every pair instead; FERRY_TEST_SEARCH_REJECTIONS=1 runs it',
-  },
-];
-
-export function scopeFiles(scope: Scope, files: readonly string[], full = false): string[] {
-  if (!full) files = files.filter((f) => !FULL_MATRIX_ONLY.some((s) => s.file === f));
+export function scopeFiles(scope: Scope, files: readonly string[]): string[] {
   const secured = (f: string) => f.endsWith('.secured.test.ts');
   const multinode = (f: string) => f.endsWith('.multinode.test.ts');
   const listed = (list: readonly ScopedFile[], f: string) => list.some((s) => s.file === f);

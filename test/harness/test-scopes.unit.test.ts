@@ -5,12 +5,12 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from './paths.js';
-import { ENGINE_MAP, FULL_MATRIX_ONLY, REPLICA_SENSITIVE, scopeFiles } from './test-scopes.js';
+import { ENGINE_MAP, REPLICA_SENSITIVE, scopeFiles } from './test-scopes.js';
 
 describe('test scopes', () => {
   it('name existing files, each in docs/testing.md', async () => {
     const doc = await readFile(join(REPO_ROOT, 'docs', 'testing.md'), 'utf8');
-    for (const { file } of [...ENGINE_MAP, ...REPLICA_SENSITIVE, ...FULL_MATRIX_ONLY]) {
+    for (const { file } of [...ENGINE_MAP, ...REPLICA_SENSITIVE]) {
       await access(join(REPO_ROOT, file));
       assert.ok(doc.includes(file.replace(/^test\//, '')), `docs/testing.md does not name ${file}`);
     }
@@ -28,8 +28,5 @@ describe('test scopes', () => {
     assert.deepEqual(scopeFiles('engine', files), [files[3]]);
     assert.deepEqual(scopeFiles('replicas', files), [files[1], files[4]]);
     assert.deepEqual(scopeFiles('secured', files), [files[2]]);
-    const timed = FULL_MATRIX_ONLY[0]!.file;
-    assert.deepEqual(scopeFiles('all', [timed]), [], 'a timing-dependent file waits for the full matrix');
-    assert.deepEqual(scopeFiles('all', [timed], true), [timed]);
   });
 });

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { estimateLedger, judgeLedgerDisk } from '../../src/plan/ledger-disk-check.js';
-import { DOC_STATE, Ledger, type LedgerRow } from '../../src/sync/ledger.js';
+import { Ledger } from '../../src/sync/ledger.js';
+import { scatteredPages } from '../harness/ledger-rows.js';
 
 describe('ledger disk check', () => {
   for (const idBytes of [7, 20, 36])
@@ -14,25 +15,7 @@ describe('ledger disk check', () => {
       const path = join(await mkdtemp(join(tmpdir(), 'ferry-ledger-size-')), 'ledger.db');
       const ledger = new Ledger(path);
       const n = 40_000;
-      // Pages of 1000 rows in an order unrelated to the ids, as a sliced read hands them to the ledger.
-      for (let page = 0; page < n / 1000; page++) {
-        const rows: LedgerRow[] = [];
-        for (let k = 0; k < 1000; k++) {
-          const i = ((page * 1000 + k) * 7919) % n;
-          rows.push({
-            id: `${i}`.padStart(idBytes, 'x'),
-            routing: i % 10 === 0 ? `r${i % 97}` : null,
-            shard: i % 4,
-            srcSeq: page * 1000 + k,
-            srcVersion: 1,
-            srcLive: 1,
-            destSeq: page * 1000 + k,
-            destTerm: 1,
-            state: DOC_STATE.written,
-          });
-        }
-        ledger.commit({ rows });
-      }
+      for (const rows of scatteredPages(n, idBytes)) ledger.commit({ rows });
       ledger.close();
       const actual = (await stat(path)).size;
       const estimate = estimateLedger(n, idBytes).bytes;
