@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test/harness/paths.js';
 import type { Row } from './copy-run.js';
+import { ferryHeapMb } from './ferry-run-method.js';
 
 export interface CorpusResult {
   key: string;
@@ -34,7 +35,8 @@ export async function writeReport(report: Report, started: Date): Promise<string
     `- Engines: ${report.engines}`,
     `- Machine: ${report.machine}`,
     '- Methods run round-robin per corpus; the best run of each is shown (all runs in the notes when more than one).',
-    '- Seconds: the copy alone. Ferry\'s rows are a real live `ferry run` (bin/ferry.js, V8 heap capped at 256 MB): their seconds are the backfill steps\' own time from the state (auto: snapshot_source + restore_dest + fill_ledger, i.e. the snapshot and restore the by-hand row does plus the `_source`-free listing into the ledger that capture needs; copy: the backfill step), because the other methods get the dest index made untimed and keep no ledger. "whole s" is from the process start until `ferry run` stopped at the cleanup gate with a verified copy (`ferry switch` given as soon as it reported caught up; quiet source, `--quiet-seconds 1`).',
+    `- Seconds: the copy alone. Ferry's rows are a real live \`ferry run\` (bin/ferry.js, V8 heap capped at ${ferryHeapMb()} MB${process.env.FERRY_BENCH_HEAP_MB ? ' by FERRY_BENCH_HEAP_MB' : ''}): their` +
+      ' seconds are the backfill steps\' own time from the state (auto: snapshot_source + restore_dest + fill_ledger, i.e. the snapshot and restore the by-hand row does plus the `_source`-free listing into the ledger that capture needs; copy: the backfill step), because the other methods get the dest index made untimed and keep no ledger. "whole s" is from the process start until `ferry run` stopped at the cleanup gate with a verified copy (`ferry switch` given as soon as it reported caught up; quiet source, `--quiet-seconds 1`).',
     "- MB/s counts source JSON bytes moved. Peak RSS is the tool's process (Ferry: VmHWM of `ferry run` over the whole run; elasticdump: /usr/bin/time -v); server-side methods have none, and the raw ceiling reads pre-built bodies from disk.",
     "- speed ÷ Ferry: the method's docs/s over Ferry copy's (and Ferry auto's); above 1 is faster than Ferry. RSS ÷ Ferry copy likewise.",
     '',

@@ -5,6 +5,7 @@
 // the cleanup gate with a verified copy (`ferry switch` is given as soon as it reports caught up, and the
 // source is quiet, so the drain and the final verification run at once). Peak RSS is the `ferry run` process's
 // VmHWM over the whole run, with the V8 heap capped as bin/ferry.js caps it.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ export async function ferryRun(
   const state = () => readState(stateDir, id);
   const ferry = (args: string[]) =>
     startChild(process.execPath, [
-      '--max-old-space-size=256',
+      `--max-old-space-size=${ferryHeapMb()}`,
       join(REPO_ROOT, 'bin', 'ferry.js'),
       ...args,
       ...['--id', id, '--state-dir', stateDir],
@@ -155,4 +156,13 @@ async function readState(stateDir: string, id: string): Promise<MigrationState |
   } catch {
     return undefined;
   }
+}
+
+/** The V8 heap cap of Ferry's process: bin/ferry.js's own, or FERRY_BENCH_HEAP_MB to try another. */
+export function ferryHeapMb(): number {
+  if (process.env.FERRY_BENCH_HEAP_MB) return Number(process.env.FERRY_BENCH_HEAP_MB);
+  const shebang = readFileSync(join(REPO_ROOT, 'bin', 'ferry.js'), 'utf8').split('\n')[0] ?? '';
+  const cap = /--max-old-space-size=(\d+)/.exec(shebang)?.[1];
+  if (!cap) throw new Error('bin/ferry.js sets no --max-old-space-size on its first line');
+  return Number(cap);
 }
