@@ -4,9 +4,79 @@
 // operations are settled, drains to them, and then says the clients may write to the destination; the pause
 // is measured. Either way the rule in the applier holds: a document a client wrote on the destination is the
 // client's, whenever that happened.
+//
+// The cutover as a state machine. Its state is the sync step's SwitchRecord (saved every round, so a killed run
+// resumes in the same state); the sync step runs the rounds and does what each transition asks.
+//
+//   capturing       no switch yet: every change is captured, deletes scanned every --reconcile-seconds
+//   draining        `ferry switch` seen: positions recorded (fenced: once the source write block settled them);
+//                   every round scans deletes
+//   refining        rolling only: the dest reached the positions once, and they moved up to where the source
+//                   stood then; one more round, so what is still on its way when the clients move is that round
+//   clients-moving  the dest holds every change made on the source before the positions: the move_clients hook
+//                   ran, the aliases moved, "move the clients now" was said
+//
+//   capturing      -> draining        on `ferry switch`, once the gate passed (not postponed; a caught_up hook passed)
+//   draining       -> refining        rolling: a round with a delete scan reached the positions
+//   draining       -> clients-moving  fenced: the same
+//   refining       -> clients-moving  a round with a delete scan reached the refined positions
+//   clients-moving -> (step done)     fenced: at once; rolling: no source write for --quiet-seconds and a last
+//                                     round and scan found nothing
 import type { ClusterClient } from '../cluster/client.js';
 import type { StepContext } from '../steps/step.js';
 import { type Marks, shardPositions } from './capture.js';
+
+export type CutoverPhase = 'capturing' | 'draining' | 'refining' | 'clients-moving';
+
+export function cutoverPhase(sw: SwitchRecord | undefined): CutoverPhase {
+  if (!sw) return 'capturing';
+  if (sw.syncedAt) return 'clients-moving';
+  return sw.refined ? 'refining' : 'draining';
+}
+
+/** Whether a requested switch may be recorded now: not postponed, and a caught_up hook (if any) passed. */
+export function switchGatePassed(o: {
+  postponed: boolean;
+  caughtUpHook: boolean;
+  readyAt: unknown;
+}): boolean {
+  if (o.postponed) return false;
+  return !o.caughtUpHook || typeof o.readyAt === 'string';
+}
+
+/** What the end of a round asks of the cutover. */
+export type CutoverStep = 'none' | 'refine' | 'announce';
+
+/**
+ * After a round: a draining or refining cutover moves on once a round that scanned deletes reached the positions.
+ * Rolling refines once (the positions move up to `max`); fenced, or rolling after refining, announces.
+ */
+export function afterRound(
+  sw: SwitchRecord | undefined,
+  round: { scanned: boolean; marks: Marks },
+): CutoverStep {
+  const phase = cutoverPhase(sw);
+  if (phase !== 'draining' && phase !== 'refining') return 'none';
+  if (!round.scanned || !reached(round.marks, sw!.positions)) return 'none';
+  return sw!.blockedAt || sw!.refined ? 'announce' : 'refine';
+}
+
+/** Rolling: the positions move up once to where the source stands now. */
+export function refine(sw: SwitchRecord, max: Marks): void {
+  sw.positions = max;
+  sw.refined = true;
+}
+
+/** The clients may move: records when, and (fenced) how long source writes were blocked. */
+export function announce(sw: SwitchRecord, now: Date): void {
+  sw.syncedAt = now.toISOString();
+  if (sw.blockedAt) sw.pauseMs = now.getTime() - Date.parse(sw.blockedAt);
+}
+
+/** The step ends: fenced once the clients may move; rolling once the source went quiet and nothing is left. */
+export function cutoverDone(sw: SwitchRecord | undefined, o: { quiet: boolean; drained: boolean }): boolean {
+  return cutoverPhase(sw) === 'clients-moving' && (sw!.blockedAt !== undefined || (o.quiet && o.drained));
+}
 
 export interface SwitchRecord {
   /** When `ferry switch` was seen. */

@@ -2,17 +2,25 @@
 //  - Each round applies every source shard's changes up to its global checkpoint through the ledger; the
 //    delete scan (counts per `_seq_no` range) runs every --reconcile-seconds and whenever the switch needs it.
 //  - Lag is the operations not yet applied and the age of the oldest of them.
-//  - `ferry switch` (cutover.ts): rolling records the source positions and says "move the clients now" once
-//    the destination holds everything before them; fenced blocks source writes first and measures the pause.
-//  - Rolling: done once the source has had no write for --quiet-seconds and a last round and scan found
-//    nothing left. Fenced: done once the drain reached the blocked positions.
+//  - `ferry switch`: the cutover's states and transitions are in sync/cutover.ts; this step runs the rounds and
+//    does what each transition asks (the move_clients hook, the aliases, the messages).
 import { isRetryable } from '../../cluster/errors.js';
 import type { LagSample } from '../../report/lag-summary.js';
 import { isLagResults, type LagResults } from '../../report/lag-text.js';
 import { ApplyError } from '../../sync/applier.js';
 import { type Marks, shardPositions } from '../../sync/capture.js';
 import { writeConflictsFile } from '../../sync/conflicts-file.js';
-import { reached, recordSwitch, type SwitchRecord } from '../../sync/cutover.js';
+import {
+  afterRound,
+  announce,
+  cutoverDone,
+  cutoverPhase,
+  reached,
+  recordSwitch,
+  refine,
+  type SwitchRecord,
+  switchGatePassed,
+} from '../../sync/cutover.js';
 import { addSample, emptyDistribution, type LagClock, type LagNow, lagNow } from '../../sync/lag.js';
 import { checkIndices, openSync, type SyncSession } from '../../sync/open.js';
 import { catchUp, type QuietShards, type RoundResult } from '../../sync/round.js';
@@ -83,7 +91,11 @@ export const sync: Step = {
       const loop: RoundLoop = { pausedMs: 0, busy: false, quietShards: new Map() };
       for (;;) {
         if (await ctx.pauseRequested()) return { kind: 'paused' };
-        if (!data.switch && gatePassed(ctx) && (await ctx.switchSignalled())) {
+        if (
+          cutoverPhase(data.switch) === 'capturing' &&
+          switchGatePassed(switchGate(ctx)) &&
+          (await ctx.switchSignalled())
+        ) {
           data.switch = await recordSwitch(ctx);
           ctx.state.results.switchAcknowledgedAt = data.switch.requestedAt;
           await ctx.save();
@@ -133,13 +145,13 @@ export const sync: Step = {
   },
 };
 
-/**
- * A requested switch waits while the operator postpones it (`ferry set --postpone-switch`), and, with a
- * caught_up hook, until that hook passed: the operator's check comes before the switch.
- */
-function gatePassed(ctx: StepContext): boolean {
-  if (ctx.controls?.switchPostponed()) return false;
-  return !ctx.plan.hooks?.caught_up || typeof ctx.state.results.readyAt === 'string';
+/** What decides whether a requested switch may start: `ferry set --postpone-switch`, and a caught_up hook. */
+function switchGate(ctx: StepContext): Parameters<typeof switchGatePassed>[0] {
+  return {
+    postponed: ctx.controls?.switchPostponed() ?? false,
+    caughtUpHook: Boolean(ctx.plan.hooks?.caught_up),
+    readyAt: ctx.state.results.readyAt,
+  };
 }
 
 function syncRecord(ctx: StepContext): SyncRecord {
@@ -174,12 +186,12 @@ async function round(
   const now = () => ctx.now().getTime();
   const sw = data.switch;
   const scanDue = now() - data.lastScanAt >= plan.reconcileSeconds * 1000;
-  const switchPending = sw !== undefined && !sw.syncedAt;
   const r = await catchUp({
     source: ctx.source,
     index: plan.sourceIndex,
     sync,
-    scanDeletes: scanDue || switchPending || sw !== undefined,
+    // Once `ferry switch` is seen, every round scans deletes: the cutover moves on only after a scan.
+    scanDeletes: scanDue || cutoverPhase(sw) !== 'capturing',
     onCommit: () => ctx.checkpoint('ledger-commit'),
     quietShards: loop.quietShards,
   });
@@ -211,16 +223,9 @@ async function round(
   const lagOps = lag.writes.ops;
   data.lagAgeMs = Math.max(lag.writes.ageMs, lag.deletes.ageMs);
   await recordLag(ctx, data, r, lag);
-  if (sw && !sw.syncedAt && r.deletesFound !== undefined && reached(sync.ledger.marks(), sw.positions)) {
-    if (sw.blockedAt || sw.refined) {
-      // The operator's gate before the clients are told to move: a failure stops here (resume runs it again).
-      await ctx.hook('move_clients', { writeBlock: sw.blockedAt ? 1 : 0 });
-      // Before "move the clients now": the aliases move to the dest index (one cluster), or stop taking
-      // writes on the source (--move-aliases).
-      await switchSourceAliases(ctx);
-    }
-    announceOrRefine(ctx, sw, max);
-  }
+  const next = afterRound(sw, { scanned: r.deletesFound !== undefined, marks: sync.ledger.marks() });
+  if (next === 'refine') refine(sw!, max);
+  else if (next === 'announce') await announceMove(ctx, sw!);
   const timings = keepTimings(ctx, r.times, {
     after: performance.now() - afterStarted,
     pause: loop.pausedMs,
@@ -232,7 +237,7 @@ async function round(
   ctx.checkpoint(sw ? 'window-round' : 'round');
   const quiet = (now() - data.lastChangeAt) / 1000 >= plan.quietSeconds;
   const drained = r.deletesFound === 0 && lagOps === 0;
-  if (sw?.syncedAt && (sw.blockedAt || (quiet && drained))) return finish(ctx, sync, data);
+  if (cutoverDone(sw, { quiet, drained })) return finish(ctx, sync, data);
   return undefined;
 }
 
@@ -255,24 +260,18 @@ function keepTimings(
 }
 
 /**
- * The destination holds everything up to the switch positions. Rolling: clients still write to the source until
- * told to move, so the positions move up once to where the source stands now and one more short round runs:
- * what is still on its way when they move shrinks to that round. Then the clients may move.
+ * The dest holds every source change before the switch positions: the operator's move_clients hook runs (a
+ * failure stops here, and resume runs it again), the aliases move to the dest index (one cluster) or stop taking
+ * writes on the source (--move-aliases), and only then are the clients told to move.
  */
-function announceOrRefine(ctx: StepContext, sw: SwitchRecord, max: Marks): void {
-  if (!sw.blockedAt && !sw.refined) {
-    sw.positions = max;
-    sw.refined = true;
-    return;
-  }
-  sw.syncedAt = ctx.now().toISOString();
+async function announceMove(ctx: StepContext, sw: SwitchRecord): Promise<void> {
+  await ctx.hook('move_clients', { writeBlock: sw.blockedAt ? 1 : 0 });
+  await switchSourceAliases(ctx);
+  announce(sw, ctx.now());
   ctx.state.results.switchSyncedAt = sw.syncedAt;
   // What the operator waited for: from `ferry switch` until the clients may move (fenced: the pause is below).
   ctx.state.results.switchToMoveMs = ctx.now().getTime() - Date.parse(sw.requestedAt);
-  if (sw.blockedAt) {
-    sw.pauseMs = ctx.now().getTime() - Date.parse(sw.blockedAt);
-    ctx.state.results.writeBlockPauseMs = sw.pauseMs;
-  }
+  if (sw.pauseMs !== undefined) ctx.state.results.writeBlockPauseMs = sw.pauseMs;
   ctx.progress.info(
     sw.blockedAt
       ? `switch: drained; clients may write to the destination now (source writes were blocked ${((sw.pauseMs ?? 0) / 1000).toFixed(1)}s)`
