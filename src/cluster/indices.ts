@@ -1,4 +1,4 @@
-// Facts about one index name that preflight reads: what it resolves to and its size on disk.
+// Facts about one index name that preflight reads: what it resolves to, its size on disk, its ids' length.
 import { type ClusterClient, enc } from './client.js';
 
 /** The concrete indices a name (index, alias or pattern) resolves to; undefined when nothing has that name. */
@@ -36,4 +36,23 @@ export async function storedBytesPerDoc(client: ClusterClient, index: string): P
   });
   const { store, docs } = body._all.primaries;
   return (store?.size_in_bytes ?? 0) / Math.max(1, docs?.count ?? 0);
+}
+
+/** Mean UTF-8 length of the ids of up to `sample` documents (undefined when the index is empty). */
+export async function meanIdBytes(
+  client: ClusterClient,
+  index: string,
+  sample: number,
+): Promise<number | undefined> {
+  const answer = await client.json<{ hits?: { hits?: { _id: string }[] } }>({
+    method: 'POST',
+    path: `/${enc(index)}/_search`,
+    query: { filter_path: 'hits.hits._id' },
+    body: { size: sample, _source: false, track_total_hits: false },
+    idempotent: true,
+    what: `sample ids of ${index}`,
+  });
+  const ids = answer.hits?.hits ?? [];
+  if (ids.length === 0) return undefined;
+  return ids.reduce((n, h) => n + Buffer.byteLength(h._id), 0) / ids.length;
 }

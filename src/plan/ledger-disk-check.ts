@@ -2,7 +2,7 @@
 // and a disk that cannot hold it is refused up front instead of filling mid-migration.
 import { statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { enc } from '../cluster/client.js';
+import { meanIdBytes } from '../cluster/indices.js';
 import { type CheckResult, fail, pass } from './check.js';
 import { formatBytes } from './disk-headroom.js';
 import type { Plan } from './options.js';
@@ -14,8 +14,8 @@ import type { Sides } from './preflight.js';
  * checkpointed: 48.2 B at 6.9-byte ids, 77.2 B at 20, 113.5 B at 36; a live run of 1M documents with 6.9-byte ids
  * left a 48.0 MB ledger (bench/results/ledger-size-2026-12-07.md).
  */
-export function ledgerRowBytes(meanIdBytes: number): number {
-  return 33 + 2.3 * meanIdBytes;
+export function ledgerRowBytes(idBytes: number): number {
+  return 33 + 2.3 * idBytes;
 }
 
 /** What the write-ahead log and pages not yet reused add while a migration runs. */
@@ -27,8 +27,8 @@ export interface LedgerEstimate {
   bytes: number;
 }
 
-export function estimateLedger(docs: number, meanIdBytes: number): LedgerEstimate {
-  return { docs, meanIdBytes, bytes: Math.ceil(docs * ledgerRowBytes(meanIdBytes) * MARGIN) };
+export function estimateLedger(docs: number, idBytes: number): LedgerEstimate {
+  return { docs, meanIdBytes: idBytes, bytes: Math.ceil(docs * ledgerRowBytes(idBytes) * MARGIN) };
 }
 
 /** The check's verdict from the numbers alone (the reads are in checkLedgerDisk). */
@@ -47,27 +47,13 @@ export function judgeLedgerDisk(estimate: LedgerEstimate, freeBytes: number, dir
 
 export async function checkLedgerDisk(plan: Plan, { source }: Sides): Promise<CheckResult> {
   const docs = await source.count(plan.sourceIndex);
-  const estimate = estimateLedger(docs, await meanIdBytes(source, plan.sourceIndex));
+  const estimate = estimateLedger(docs, (await meanIdBytes(source, plan.sourceIndex, SAMPLE)) ?? 20);
   const dir = await existingAncestor(resolve(plan.stateDir));
   const fs = await statfs(dir);
   return judgeLedgerDisk(estimate, fs.bavail * fs.bsize, dir);
 }
 
-/** Mean UTF-8 length of the ids of a sample of documents (20, the length of generated ids, when empty). */
-async function meanIdBytes(source: Sides['source'], index: string): Promise<number> {
-  const answer = await source.json<{ hits?: { hits?: { _id: string }[] } }>({
-    method: 'POST',
-    path: `/${enc(index)}/_search`,
-    query: { filter_path: 'hits.hits._id' },
-    body: { size: SAMPLE, _source: false, track_total_hits: false },
-    idempotent: true,
-    what: `sample ids of ${index}`,
-  });
-  const ids = answer.hits?.hits ?? [];
-  if (ids.length === 0) return 20;
-  return ids.reduce((n, h) => n + Buffer.byteLength(h._id), 0) / ids.length;
-}
-
+/** Ids sampled for their mean length (20 bytes, the length of generated ids, when the index is empty). */
 const SAMPLE = 500;
 
 /** The state directory may not exist yet: its nearest existing parent holds the disk it will be on. */
