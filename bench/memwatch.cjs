@@ -4,13 +4,14 @@ const { writeFileSync } = require('node:fs');
 
 const max = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
 let atRssPeak = {};
-const timer = setInterval(() => {
+const sample = () => {
   const m = process.memoryUsage();
   if (m.rss > max.rss) atRssPeak = { ...m };
   for (const k of Object.keys(max)) max[k] = Math.max(max[k], m[k]);
-}, 20);
-timer.unref();
+};
+setInterval(sample, 20).unref();
 process.on('exit', () => {
+  sample();
   const mb = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v / 1048576)]));
   writeFileSync(
     process.env.FERRY_MEMWATCH_OUT ?? '/tmp/ferry-mem.json',
