@@ -86,7 +86,7 @@ describe('CLI basics', () => {
     // The ledger's size is told from the source's count and its ids (one document, id "1").
     assert.match(
       res.stdout,
-      /\[ ok \] ledger disk space \(state directory\): the ledger of 1 documents needs about \d+ B \(\d+\.\d MB per million documents with ids of 1 bytes, plus 25% while it runs\); [\d.]+ [KMGT]?B free in \//,
+      /\[ ok \] ledger disk space \(state directory\): the ledger of 1 documents needs about 64\.0 KB \(\d+\.\d MB per million documents with ids of 1 bytes, plus 25% while it runs\); [\d.]+ [KMGT]?B free in \//,
     );
     assert.deepEqual(await bothSides(), before);
   });

@@ -23,6 +23,18 @@ describe('ledger disk check', () => {
       assert.ok(actual >= estimate / 2, `${actual} bytes on disk, estimated ${estimate}: far too cautious`);
     });
 
+  it('an index of a few documents: the estimate covers the ledger file as it starts', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'ferry-ledger-size-')), 'ledger.db');
+    const ledger = new Ledger(path);
+    for (const rows of scatteredPages(1000, 7)) ledger.commit({ rows });
+    ledger.close();
+    const actual = (await stat(path)).size;
+    assert.ok(
+      actual <= estimateLedger(1000, 7).bytes,
+      `${actual} bytes, estimated ${estimateLedger(1000, 7).bytes}`,
+    );
+  });
+
   it('refuses a disk that cannot hold the ledger, naming the sizes and the fix', () => {
     const estimate = estimateLedger(1_000_000_000, 20);
     const refused = judgeLedgerDisk(estimate, 10 * 1024 ** 3, '/var/lib/ferry');
