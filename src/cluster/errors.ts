@@ -166,11 +166,39 @@ export function isBusy(error: unknown): boolean {
   return error instanceof ResponseError && (error.status === 429 || isBusyErrorType(error.errorType));
 }
 
+/**
+ * "all shards failed" says nothing of why: the first failed shard's reason and its innermost cause do.
+ */
+function firstShardReason(error: { failed_shards?: { reason?: ShardReason }[] }): string {
+  let reason = error.failed_shards?.[0]?.reason;
+  if (!reason) return '';
+  const first = `${reason.type ?? 'error'}: ${reason.reason ?? ''}`;
+  while (reason.caused_by) reason = reason.caused_by;
+  const inner =
+    reason.type && !first.startsWith(reason.type) ? `, caused by ${reason.type}: ${reason.reason ?? ''}` : '';
+  return ` (first shard: ${first}${inner})`;
+}
+
+interface ShardReason {
+  type?: string;
+  reason?: string;
+  caused_by?: ShardReason;
+}
+
 /** Builds the right error class for a failed response. */
 export function responseError(status: number, body: unknown, what: string): ResponseError {
   const error = (
     body as
-      | { error?: { type?: string; reason?: string; root_cause?: { reason?: string }[] } | string }
+      | {
+          error?:
+            | {
+                type?: string;
+                reason?: string;
+                root_cause?: { reason?: string }[];
+                failed_shards?: { reason?: ShardReason }[];
+              }
+            | string;
+        }
       | undefined
   )?.error;
   // A broadcast call (refresh, stats) refused on every shard has no `error`, only its shards' failures.
@@ -180,7 +208,7 @@ export function responseError(status: number, body: unknown, what: string): Resp
   const errorType = typeof error === 'object' ? error.type : shardFailure?.type;
   const reason =
     typeof error === 'object'
-      ? (error.reason ?? error.root_cause?.[0]?.reason ?? '')
+      ? (error.reason ?? error.root_cause?.[0]?.reason ?? '') + firstShardReason(error)
       : error === undefined
         ? (shardFailure?.reason ?? '')
         : String(error);

@@ -2,11 +2,17 @@
 // answer has status 200, so it is turned into a typed, retryable error here instead of passing as complete.
 import { isBusyErrorType, ShardFailureError } from './errors.js';
 
+interface FailureReason {
+  type?: string;
+  reason?: string;
+  caused_by?: FailureReason;
+}
+
 interface ShardFailure {
   index?: string;
   shard?: number;
   node?: string;
-  reason?: { type?: string; reason?: string };
+  reason?: FailureReason;
 }
 
 export interface ShardsHeader {
@@ -32,14 +38,35 @@ export function assertAllShards(body: unknown, what: string): void {
   const failures = shards?.failures ?? [];
   throw new ShardFailureError({
     busy: failures.length > 0 && failures.every((f) => isBusyErrorType(f.reason?.type)),
-    contextMissing:
-      failures.length > 0 && failures.every((f) => f.reason?.type === 'search_context_missing_exception'),
+    contextMissing: failures.length > 0 && failures.every((f) => contextGone(f.reason)),
     what,
     total: shards?.total ?? 0,
     failed: Math.max(failed, missing),
     timedOut,
     firstReason: first?.reason ? `${first.reason.type ?? 'error'}: ${first.reason.reason ?? ''}` : undefined,
   });
+}
+
+/**
+ * The shard's search context is gone: never found (cleared or expired before the page was asked), or freed while
+ * the page waited in the search queue. A scroll reuses its reader, which the free closed, so Elasticsearch 7.10
+ * then fails the shard with Lucene's already_closed_exception (status 500), directly or as the cause of a query or
+ * fetch phase failure.
+ */
+export function contextGone(reason: FailureReason | undefined): boolean {
+  for (let r = reason; r; r = r.caused_by)
+    if (r.type === 'search_context_missing_exception' || r.type === 'already_closed_exception') return true;
+  return false;
+}
+
+/**
+ * An error answer (every shard failed, `error.failed_shards`) in which every shard lost its search context: the
+ * scroll or point in time cannot go on, but reading again from the start can.
+ */
+export function everyShardLostContext(body: unknown): boolean {
+  const failed =
+    (body as { error?: { failed_shards?: ShardFailure[] } } | undefined)?.error?.failed_shards ?? [];
+  return failed.length > 0 && failed.every((f) => contextGone(f.reason));
 }
 
 /**

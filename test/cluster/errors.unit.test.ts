@@ -35,3 +35,33 @@ describe('responseError on 403', () => {
     assert.match(error.hint, /lacks a privilege/);
   });
 });
+
+describe('responseError on every shard failing', () => {
+  it('names the first shard reason and its innermost cause, not only "all shards failed"', () => {
+    const error = responseError(
+      500,
+      {
+        error: {
+          type: 'search_phase_execution_exception',
+          reason: 'all shards failed',
+          failed_shards: [
+            {
+              shard: 0,
+              reason: {
+                type: 'query_phase_execution_exception',
+                reason: 'Query Failed',
+                caused_by: { type: 'already_closed_exception', reason: 'this IndexReader is closed' },
+              },
+            },
+          ],
+        },
+        status: 500,
+      },
+      'scroll on a',
+    );
+    assert.match(
+      error.message,
+      /all shards failed \(first shard: query_phase_execution_exception: Query Failed, caused by already_closed_exception: this IndexReader is closed\)/,
+    );
+  });
+});

@@ -7,6 +7,7 @@ import { ResponseError } from '../../src/cluster/errors.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { ndjson } from '../harness/documents.js';
 import {
+  electedManager,
   fillWriteQueue,
   health,
   killNode,
@@ -101,10 +102,18 @@ describe('fault tools on a multi-node source', () => {
       number_of_replicas: 1,
       'index.routing.allocation.exclude._name': nodeName('source', 0),
     });
-    const replica = await copyHolder(index, false);
-    assert.ok(replica >= 1, 'the replica is on node 1 or 2');
+    // Pause a follower: the elected cluster manager paused is another fault (its peers' requests hang on it for a
+    // minute or more before they elect another: a CI run on a loaded machine passed 90 s).
+    const ids = await nodeIds(c.source);
+    const manager = await electedManager(c.source);
+    const holders = [await copyHolder(index, false), await copyHolder(index, true)];
+    const paused = holders.find((i) => i >= 1 && ids.get(nodeName('source', i)) !== manager) ?? -1;
+    assert.ok(
+      paused >= 1,
+      `a copy is on node 1 or 2 and that node is not the cluster manager (copies on ${holders})`,
+    );
     const started = Date.now();
-    const pause = await pauseNode('source', replica, 90_000);
+    const pause = await pauseNode('source', paused, 120_000);
     const write = c.source.json<{ _shards: { total: number; successful: number; failed: number } }>({
       method: 'PUT',
       path: `/${index}/_doc/during-pause`,
@@ -123,7 +132,7 @@ describe('fault tools on a multi-node source', () => {
     const writeSeconds = (Date.now() - started) / 1000;
     pause.resume();
     t.diagnostic(
-      `node ${replica} paused: removed after ${removedAfter} s (cluster ${left.status}), ` +
+      `node ${paused} (${holders.indexOf(paused) === 0 ? 'replica' : 'primary'}) paused: removed after ${removedAfter} s (cluster ${left.status}), ` +
         `write answered after ${writeSeconds} s with _shards ${JSON.stringify(written._shards)}`,
     );
     assert.equal(indexStatus, 'yellow', `cluster ${left.status}`);

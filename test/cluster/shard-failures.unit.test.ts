@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isRetryable, ShardFailureError } from '../../src/cluster/errors.js';
-import { assertAllShards, rawShardsHeader } from '../../src/cluster/shard-failures.js';
+import { assertAllShards, everyShardLostContext, rawShardsHeader } from '../../src/cluster/shard-failures.js';
 
 const complete = { took: 3, timed_out: false, _shards: { total: 2, successful: 2, skipped: 0, failed: 0 } };
 const partial = {
@@ -62,6 +62,29 @@ describe('assertAllShards', () => {
     };
     assert.equal(contextMissing(lostScroll), true);
     assert.equal(contextMissing(partial), false);
+  });
+
+  it('counts a scroll freed while its page waited (a closed reader, as the cause of a phase failure) as lost', () => {
+    const closed = {
+      type: 'query_phase_execution_exception',
+      reason: 'Query Failed [Failed to execute main query]',
+      caused_by: { type: 'already_closed_exception', reason: 'this IndexReader is closed' },
+    };
+    const missing = {
+      type: 'search_context_missing_exception',
+      reason: 'No search context found for id [9]',
+    };
+    const whole = (failed: unknown[]) => ({
+      error: { type: 'search_phase_execution_exception', reason: 'all shards failed', failed_shards: failed },
+      status: 500,
+    });
+    assert.equal(everyShardLostContext(whole([{ reason: closed }, { reason: missing }])), true);
+    assert.equal(
+      everyShardLostContext(whole([{ reason: closed }, { reason: { type: 'illegal_argument_exception' } }])),
+      false,
+    );
+    assert.equal(everyShardLostContext(whole([])), false);
+    assert.equal(everyShardLostContext({ error: 'x' }), false);
   });
 
   it('raises on a timed-out answer and on fewer successes than shards', () => {
