@@ -145,8 +145,10 @@ export async function captureShard(
   shard: number,
   from: number,
   to: number,
-): Promise<ApplyResult & { changes: number }> {
-  const total = { written: 0, deleted: 0, skipped: 0, conflicts: 0, changes: 0 };
+): Promise<ApplyResult & { changes: number; occupied: number }> {
+  // `occupied`: the window's `_seq_no`s that hold a document, each counted once even if a page were read twice.
+  const total = { written: 0, deleted: 0, skipped: 0, conflicts: 0, changes: 0, occupied: 0 };
+  let highest = from;
   const pages = changedPages(o.source, o.index, shard, from, to, o.copyForTests);
   for (;;) {
     const read = performance.now();
@@ -158,6 +160,11 @@ export async function captureShard(
     const changes = page.map((h) => toChange(h, shard));
     add(total, await timed(o.times, 'captureApply', () => o.applier.apply(changes, { [shard]: last })));
     total.changes += page.length;
+    for (const hit of page)
+      if (hit.seqNo !== undefined && hit.seqNo > highest && hit.seqNo <= to) {
+        total.occupied++;
+        highest = hit.seqNo;
+      }
     o.onCommit?.();
   }
   // Nothing above the last page up to `to` is left (those operations were deletes or overwritten since).

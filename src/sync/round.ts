@@ -42,10 +42,13 @@ export interface RoundOptions {
 }
 
 /**
- * Per shard, the source's max `_seq_no` when a delete scan last found it exactly as the ledger expects, with
- * every operation up to it processed (max = global checkpoint = the mark scanned). A delete takes a new `_seq_no`,
- * so while the max has not moved nothing was deleted and the shard's scan is skipped. Kept in memory only: a new
- * process scans everything once.
+ * Per shard, the mark up to which the shard is known to hold exactly what the ledger expects (a delete scan found
+ * every count equal there, or an earlier round's skip below carried it on). Every operation takes a `_seq_no`, and
+ * a delete leaves nothing visible at its own: so when the shard was clean at the round's lower mark and capture
+ * found a document at every `_seq_no` of the window up to the new mark, no operation of the window was a delete
+ * (nor an overwrite of a document written in it) and the shard is still clean: its scan is skipped, at no source
+ * cost. Rounds of writes only scan nothing; a round with a delete scans the shards it touched. Kept in memory
+ * only: a new process scans everything once.
  */
 export type QuietShards = Map<number, number>;
 
@@ -82,19 +85,23 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     Object.entries(to).map(async ([key, upper]) => {
       const shard = Number(key);
       const lower = from[shard] ?? -1;
+      // Operations of the window that left no document at their `_seq_no` (deletes among them).
+      let unseen = 0;
       if (upper > lower) {
         const r = await captureShard(capture, shard, lower, upper);
         add(result, r);
         result.changes += r.changes;
+        unseen = upper - lower - r.occupied;
       }
       if (!scan) return;
       const mark = o.sync.ledger.marks()[shard] ?? -1;
       scanned[shard] = mark;
-      const max = bounds.max[shard];
-      if (o.quietShards?.get(shard) === max && mark === max) return;
+      if (o.quietShards?.get(shard) === lower && unseen === 0 && mark === upper) {
+        o.quietShards.set(shard, mark);
+        return;
+      }
       o.quietShards?.delete(shard);
-      const clean = await scanShard(scan, shard, mark);
-      if (clean && max === mark) o.quietShards?.set(shard, mark);
+      if (await scanShard(scan, shard, mark)) o.quietShards?.set(shard, mark);
     }),
   );
   times.shards = performance.now() - shardsStarted;
@@ -111,7 +118,10 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     // thousand a scan keeps, capture reads their ranges again next round.
     add(result, await timed(times, 'recopy', () => recopy(o.source, o.index, o.sync.applier, found.unknown)));
     const back: Marks = {};
-    for (const [shard, seq] of Object.entries(found.recaptureFrom)) back[Number(shard)] = seq - 1;
+    for (const [shard, seq] of Object.entries(found.recaptureFrom)) {
+      back[Number(shard)] = seq - 1;
+      o.quietShards?.delete(Number(shard));
+    }
     if (Object.keys(back).length > 0) o.sync.ledger.commit({ marks: back });
     o.onCommit?.();
   }

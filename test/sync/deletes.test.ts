@@ -115,7 +115,27 @@ describe('delete scan by counting', () => {
       still.marks,
       'the skipped shards count as scanned up to their marks',
     );
-    const deleteP1 = `${JSON.stringify({ delete: { _index: index, _id: 'p1' } })}\n`;
+    // Writes only (new documents and overwrites): every operation left a document at its own _seq_no, so no
+    // delete can hide among them and the scan stays skipped, while the writes arrive.
+    const writes: string[] = [];
+    for (let i = 0; i < 5; i++)
+      writes.push(
+        JSON.stringify({ index: { _index: index, _id: `w${i}` } }),
+        JSON.stringify({ n: 10_000 + i }),
+      );
+    for (const n of [2, 5, 8])
+      writes.push(JSON.stringify({ index: { _index: index, _id: `p${n}` } }), JSON.stringify({ n: -n }));
+    assert.equal((await c.source.bulk(`${writes.join('\n')}\n`, { refresh: 'true' })).errors, false);
+    const written = await catchUp({ source: c.source, index, sync, scanDeletes: true, quietShards });
+    assert.equal(written.changes, 8);
+    assert.equal(written.scanRequests, 0, 'writes only: no shard scanned');
+    assertSameDocuments(
+      await allDocs(c.dest, index),
+      await allDocs(c.source, index),
+      'dest after writes only',
+    );
+    // A delete with a write beside it in the same window: the window has an operation without a document.
+    const deleteP1 = `${JSON.stringify({ delete: { _index: index, _id: 'p1' } })}\n${JSON.stringify({ index: { _index: index, _id: 'p1b' } })}\n{"n":1}\n`;
     assert.equal((await c.source.bulk(deleteP1, { refresh: 'true' })).errors, false);
     const one = await catchUp({ source: c.source, index, sync, scanDeletes: true, quietShards });
     assert.equal(one.deletesFound, 1, 'a delete moves its shard: scanned again');
