@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient } from '../src/cluster/client.js';
-import { silentProgress } from '../src/report/progress.js';
+import { silentProgress } from '../src/core/progress.js';
 import { Applier, type SourceChange } from '../src/sync/applier.js';
 import { backfillIndex } from '../src/sync/backfill.js';
 import { captureBounds } from '../src/sync/capture.js';

@@ -1,7 +1,8 @@
 // ferry: the command line. Errors print their message and the fix, and exit with the code exitCodeFor gives.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { AuthenticationError, ConfigError, ConnectionError, FerryError } from '../cluster/errors.js';
+import { AuthenticationError, ConnectionError } from '../cluster/errors.js';
+import { ConfigError, FerryError } from '../core/errors.js';
 import { LockHeldError } from '../state/run-lock.js';
 import { type CommandOutcome, printOutcome } from './command-outcome.js';
 import { registerAbortCommand } from './commands/abort.js';

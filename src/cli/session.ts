@@ -3,11 +3,12 @@
 
 import { ClusterClient } from '../cluster/client.js';
 import type { ConnectionOptions } from '../cluster/connection.js';
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
+import type { Progress } from '../core/progress.js';
 import { defaultMigrationId } from '../plan/names.js';
 import { loadPlan, type Plan, type PlanFlags, stripUserInfo } from '../plan/options.js';
 import { rebuildPlan } from '../plan/saved-plan.js';
-import { createProgress, type Progress, type ProgressMode } from '../report/progress.js';
+import { createProgress, type ProgressMode } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import { defaultStateDir } from '../state/state-dir.js';
 import { StateStore } from '../state/state-store.js';

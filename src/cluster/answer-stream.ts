@@ -129,7 +129,7 @@ export async function* answerBatches(
     }
     const rest = JSON.parse(splitter.finish()) as { _scroll_id?: string; pit_id?: string };
     if (request.allShards) assertAllShards(rest, what);
-    trackScroll(client.transport, request, rest);
+    trackScroll(client.transport.clearScroll, request, rest);
     yield {
       elements: batch,
       bytes,

@@ -1,7 +1,7 @@
 // How to reach one cluster, and how to name it without ever showing a secret.
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../core/errors.js';
 
 export interface ConnectionOptions {
   /** Base URL, e.g. https://es.example:9200. Credentials in the URL are accepted and moved out of it. */

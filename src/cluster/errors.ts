@@ -1,5 +1,6 @@
 // Typed cluster errors. Whether an error is worth retrying is decided by its class, set once here from the
 // HTTP status and the server's error type, never later by matching message text.
+import { ConfigError, FerryError } from '../core/errors.js';
 
 /** Server error types that mean "busy, try again later" whatever the status says. */
 const BUSY_ERROR_TYPES = new Set([
@@ -10,19 +11,6 @@ const BUSY_ERROR_TYPES = new Set([
   'process_cluster_event_timeout_exception',
 ]);
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
-
-export class FerryError extends Error {
-  /** What the operator should do next; every message shown to an operator carries one. */
-  readonly hint: string;
-  constructor(message: string, hint: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.hint = hint;
-  }
-}
-
-/** Bad input found before anything was changed. */
-export class ConfigError extends FerryError {}
 
 /** The URL reaches a server, but not an Elasticsearch or OpenSearch cluster: bad input. */
 export class NotASearchServerError extends ConfigError {}

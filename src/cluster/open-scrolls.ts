@@ -1,13 +1,16 @@
 // Scroll contexts this process holds, seen at the one HTTP layer every call goes through (whichever module
 // scrolls), so an interrupted run can clear them instead of leaving them open on the source until they expire.
-import type { Transport } from './transport.js';
+// It keeps, per scroll id, how to clear it on the cluster that holds it, so it needs nothing of the transport.
 
-const open = new Map<string, Transport>();
+/** Clears one scroll on the cluster that holds it (the transport that saw it open). */
+export type ClearScroll = (id: string) => Promise<unknown>;
+
+const open = new Map<string, ClearScroll>();
 let stopping = false;
 
 /** Called by the transport for every successful scroll answer and scroll clear. */
 export function trackScroll(
-  transport: Transport,
+  clear: ClearScroll,
   request: { method: string; path: string; query?: Record<string, unknown> | undefined; body?: unknown },
   answer: unknown,
 ): void {
@@ -21,7 +24,7 @@ export function trackScroll(
       ? /"_scroll_id"\s*:\s*"([^"]+)"/.exec(answer.slice(0, 4096))?.[1]
       : (answer as { _scroll_id?: string } | undefined)?._scroll_id;
   if (!id) return;
-  open.set(id, transport);
+  open.set(id, clear);
   if (stopping) void clearOpenScrolls();
 }
 
@@ -30,18 +33,6 @@ export async function clearOpenScrolls(): Promise<number> {
   stopping = true;
   const held = [...open.entries()];
   open.clear();
-  await Promise.all(
-    held.map(([id, transport]) =>
-      transport
-        .request({
-          method: 'DELETE',
-          path: '/_search/scroll',
-          body: { scroll_id: [id] },
-          okStatuses: [404],
-          what: 'clear scroll',
-        })
-        .catch(() => undefined),
-    ),
-  );
+  await Promise.all(held.map(([id, clear]) => clear(id).catch(() => undefined)));
   return held.length;
 }

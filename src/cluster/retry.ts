@@ -1,4 +1,5 @@
 // Retry with exponential backoff and jitter; clock and sleep are passed in so tests run instantly.
+import { realSleep, type Sleep } from '../core/time.js';
 import { isRetryable } from './errors.js';
 
 export interface RetryPolicy {
@@ -7,10 +8,6 @@ export interface RetryPolicy {
   baseDelayMs: number;
   maxDelayMs: number;
 }
-
-export type Sleep = (ms: number) => Promise<void>;
-
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 200, maxDelayMs: 10_000 } as const;
 

@@ -1,10 +1,11 @@
 // The one HTTP layer every call to a cluster goes through: keep-alive pool, auth, TLS, JSON/NDJSON bodies,
 // typed errors and retries of idempotent calls. Nothing here ever puts a credential into a message.
 import { Pool } from 'undici';
+import { realSleep, type Sleep } from '../core/time.js';
 import { type ConnectionOptions, type ResolvedConnection, resolveConnection } from './connection.js';
 import { ConnectionError, responseError } from './errors.js';
 import { trackScroll } from './open-scrolls.js';
-import { DEFAULT_RETRY, type RetryPolicy, realSleep, type Sleep, withRetry } from './retry.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import { assertAllShards, rawShardsHeader } from './shard-failures.js';
 import { tlsError, tlsOptions } from './tls.js';
 
@@ -55,6 +56,15 @@ export class Transport {
   private readonly retry: RetryPolicy;
   private readonly sleep: Sleep;
   private readonly requestTimeoutMs: number;
+  /** How open-scrolls.ts clears a scroll this transport saw open (on an interrupt). */
+  readonly clearScroll = (id: string) =>
+    this.request({
+      method: 'DELETE',
+      path: '/_search/scroll',
+      body: { scroll_id: [id] },
+      okStatuses: [404],
+      what: 'clear scroll',
+    });
 
   constructor(options: ConnectionOptions, transportOptions: TransportOptions = {}) {
     this.connection = resolveConnection(options);
@@ -123,13 +133,13 @@ export class Transport {
     const failed = status >= 400 && !options.okStatuses?.includes(status);
     if (options.raw && !failed) {
       if (options.allShards) assertAllShards(rawShardsHeader(text), `${what} on ${this.display}`);
-      trackScroll(this, options, text);
+      trackScroll(this.clearScroll, options, text);
       return { status, body: text as T };
     }
     const parsed = parseBody(text);
     if (failed) throw responseError(status, parsed, `${what} on ${this.display}`);
     if (options.allShards) assertAllShards(parsed, `${what} on ${this.display}`);
-    trackScroll(this, options, parsed);
+    trackScroll(this.clearScroll, options, parsed);
     return { status, body: parsed as T };
   }
 }

@@ -3,7 +3,7 @@
 // Every change is returned so the operator sees it (users' second most common complaint about other tools).
 import type { AliasDefinition } from '../cluster/aliases.js';
 import type { ClusterClient } from '../cluster/client.js';
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
 
 export interface IndexChange {
   setting: string;

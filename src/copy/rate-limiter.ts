@@ -1,6 +1,6 @@
 // Documents-per-second ceiling, changeable while running. A schedule rather than a bucket: each batch books
 // its slot after the previous one, so a burst after a pause is still spread out.
-import type { Sleep } from '../cluster/retry.js';
+import type { Sleep } from '../core/time.js';
 
 export type Clock = () => number;
 

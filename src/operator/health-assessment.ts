@@ -1,7 +1,8 @@
 // Why the clusters want Ferry to slow down, from two readings of both clusters' node stats a few seconds
 // apart and what the write gate saw in between. Pure, so its thresholds are unit tested.
+
+import { headroomBytes } from '../cluster/disk-headroom.js';
 import type { NodePressure } from '../cluster/node-pressure.js';
-import { headroomBytes } from '../plan/disk-headroom.js';
 
 export interface Reading {
   at: number;

@@ -4,7 +4,7 @@
 // lasts and gives it back by half again per calm reading; it logs and records only changes.
 import type { ClusterClient } from '../cluster/client.js';
 import { nodePressure } from '../cluster/node-pressure.js';
-import type { Progress } from '../report/progress.js';
+import type { Progress } from '../core/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import { assess, type Baselines, type DiskLimit, type Reading } from './health-assessment.js';
 import type { WriteGate } from './write-gate.js';

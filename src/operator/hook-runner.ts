@@ -1,6 +1,6 @@
 // Fires the plan's hooks for one running migration: builds the facts from the state, runs the command,
 // records the run in `results.hooks`, and throws HookFailedError when a gate's hook fails.
-import type { Progress } from '../report/progress.js';
+import type { Progress } from '../core/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import {
   type HookEvent,

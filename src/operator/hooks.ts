@@ -2,7 +2,7 @@
 // variables. A hook before an irreversible step is a gate: when it fails, the migration stops there (the step
 // is recorded failed, `ferry resume` runs the hook again). `done` and `failure` only report.
 import { spawn } from 'node:child_process';
-import { FerryError } from '../cluster/errors.js';
+import { FerryError } from '../core/errors.js';
 
 export const HOOK_EVENTS = ['start', 'phase', 'caught_up', 'move_clients', 'done', 'failure'] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];

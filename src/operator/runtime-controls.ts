@@ -1,7 +1,7 @@
 // The running process's side of the operator's controls: applies the plan's limits at start, then every
 // second looks for a `ferry set` request and applies it to the write gate. Every change is recorded in
 // `results.controls` (for status and the report) and in the saved plan, so a resume keeps it.
-import type { Progress } from '../report/progress.js';
+import type { Progress } from '../core/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import {
   applyRequest,

@@ -1,9 +1,10 @@
 // What every destination bulk of the live path passes through before it leaves: the operator's limits
 // (documents and bytes per second, bulks in flight) and the health throttle's slow-down. All of them change
 // while the migration runs; the applier only asks for a slot and tells how large its bulk is.
-import type { Sleep } from '../cluster/retry.js';
+
 import { type Clock, RateLimiter } from '../copy/rate-limiter.js';
 import { Slots } from '../copy/slots.js';
+import type { Sleep } from '../core/time.js';
 
 export interface WriteLimits {
   /** Destination writes (documents) per second; undefined: no ceiling. */

@@ -2,9 +2,9 @@
 // and a disk that cannot hold it is refused up front instead of filling mid-migration.
 import { statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { formatBytes } from '../cluster/disk-headroom.js';
 import { meanIdBytes } from '../cluster/indices.js';
 import { type CheckResult, fail, pass } from './check.js';
-import { formatBytes } from './disk-headroom.js';
 import type { Plan } from './options.js';
 import type { Sides } from './preflight.js';
 

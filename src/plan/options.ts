@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ConnectionOptions } from '../cluster/connection.js';
 import { redactUrl } from '../cluster/connection.js';
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { OperatorControls } from '../operator/controls.js';
 import { HOOK_EVENTS, type Hooks } from '../operator/hooks.js';
 import { defaultStateDir } from '../state/state-dir.js';

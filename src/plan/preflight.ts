@@ -1,5 +1,6 @@
 // Read-only checks run before anything changes (and by `ferry plan`). Each returns a CheckResult.
 import type { ClusterClient } from '../cluster/client.js';
+import { formatBytes, headroomBytes } from '../cluster/disk-headroom.js';
 import { canRestoreSnapshot, engineLabel, remoteAllowlistSetting } from '../cluster/engine.js';
 import { shardCapacity } from '../cluster/health.js';
 import { resolveIndexNames, storeSizeBytes } from '../cluster/indices.js';
@@ -19,7 +20,6 @@ import {
 } from '../cluster/privileges.js';
 import { getRepository } from '../cluster/snapshots.js';
 import { type CheckResult, fail, pass, warn } from './check.js';
-import { formatBytes, headroomBytes } from './disk-headroom.js';
 import type { Plan } from './options.js';
 
 export interface Sides {

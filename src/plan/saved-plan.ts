@@ -1,7 +1,7 @@
 // The plan of a saved migration, rebuilt for resume, abort, cleanup and audit. What it moves is fixed by the
 // saved state; credentials come again from the same sources as `ferry run` (FERRY_* variables, the --plan
 // file, user info in the URL), because state never holds one; tuning options may change.
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { MigrationState } from '../state/migration-state.js';
 import {
   clusterSchema,

@@ -6,7 +6,7 @@ import { compareWithOracle } from '../audit/compare.js';
 import { OP_TYPES, type OpCounts, type OpType, type WorkloadReport } from '../audit/record.js';
 import { reportFromJson, type WorkloadReportJson } from '../audit/record-json.js';
 import type { ClusterClient } from '../cluster/client.js';
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
 
 export interface LossAuditRow {
   /** Operation type, or "initial" for documents no application wrote during the move. */

@@ -1,21 +1,8 @@
-// Progress of long steps: a bar with rate and ETA on a terminal, plain log lines otherwise, JSON events for
-// machines. Callers only see the Progress interface; the CLI picks the output.
-
-export interface ProgressTask {
-  /** Sets the absolute amount done (documents, bytes, ...). */
-  update(done: number, detail?: string): void;
-  /** Changes the expected total when it becomes known or moves (e.g. a live index grows). */
-  setTotal(total: number | undefined): void;
-  finish(detail?: string): void;
-}
-
-export interface Progress {
-  /** Starts a long task; `unit` names what is counted ("docs", "bytes", "shards"). */
-  task(name: string, total: number | undefined, unit: string): ProgressTask;
-  /** A one-off line (a step started, a check passed). */
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-}
+// Progress of long steps as the operator sees it: a bar with rate and ETA on a terminal, plain log lines
+// otherwise, JSON events for machines. Callers only see the Progress interface (core/progress.ts); the CLI picks
+// the output.
+import { type Progress, type ProgressTask, silentProgress } from '../core/progress.js';
+import { formatDuration } from '../core/time.js';
 
 export type ProgressMode = 'tty' | 'plain' | 'json' | 'silent';
 
@@ -28,12 +15,6 @@ export function createProgress(
   return new StreamProgress(mode, out, now);
 }
 
-export const silentProgress: Progress = {
-  task: () => ({ update() {}, setTotal() {}, finish() {} }),
-  info() {},
-  warn() {},
-};
-
 /** Rate over the whole task so far and the time left at that rate. */
 export function rateAndEta(
   done: number,
@@ -43,14 +24,6 @@ export function rateAndEta(
   const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
   const etaSeconds = total !== undefined && rate > 0 ? Math.max(0, (total - done) / rate) : undefined;
   return { rate, etaSeconds };
-}
-
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '--';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 class StreamProgress implements Progress {

@@ -2,6 +2,8 @@
 // whether the process that runs it is alive): the phase in words, each step with its progress, lag, conflicts,
 // the source write block and the command to run next. Pure, so the wording is unit tested; `--json` carries the
 // same view next to the whole state.
+
+import { formatDuration } from '../core/time.js';
 import {
   ACCEPT_COUNT_DRIFT,
   KEEP_SNAPSHOT,
@@ -10,7 +12,7 @@ import {
 } from '../state/migration-state.js';
 import { type LagSummary, summariseLagSamples } from './lag-summary.js';
 import { describeCatchUp, describeSteadyLag, describeSwitchTimes, isLagResults } from './lag-text.js';
-import { formatDuration, rateAndEta } from './progress.js';
+import { rateAndEta } from './progress.js';
 import { describeStepTime } from './step-time.js';
 
 export interface StatusFacts {

@@ -1,7 +1,8 @@
 // How long a step took, in words. A step resumed after a wait or a stop spans the wait too: the time its last
 // attempt took is what the operator asks about, the whole span beside it.
+
+import { formatDuration } from '../core/time.js';
 import type { StepRecord } from '../state/migration-state.js';
-import { formatDuration } from './progress.js';
 
 /** `1s`, `1s, 2 attempts over 19s`, `2 attempts` (not finished), or '' (not started). */
 export function describeStepTime(step: StepRecord): string {

@@ -2,7 +2,7 @@
 // (killed with -9) is taken over, which is what makes "kill it and run again" work.
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FerryError } from '../cluster/errors.js';
+import { FerryError } from '../core/errors.js';
 
 /**
  * Another live ferry process runs this migration. Not a failure of the migration, and nothing was done: the

@@ -3,7 +3,7 @@
 // place that is reachable whatever happens to either cluster, and `ferry status` must work when they are not.
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { MigrationState } from './migration-state.js';
 
 /** Where ended runs' folders are kept, inside the state folder; its name is no migration id (a leading dot). */

@@ -1,5 +1,5 @@
 // Errors of the step runner and the steps: a step failed, or its effect is not there after it ran.
-import { FerryError } from '../cluster/errors.js';
+import { FerryError } from '../core/errors.js';
 
 /** A step ran but its effect is not what it must be; the runner stops and says which step and why. */
 export class StepVerificationError extends FerryError {}

@@ -3,7 +3,7 @@
 // against the ledger: more documents than Ferry wrote plus those it knows clients own means unknown writes,
 // and abort refuses unless told --delete-dest (or --keep-dest, which never gets here).
 import type { ClusterClient } from '../cluster/client.js';
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { MigrationState } from '../state/migration-state.js';
 import type { UndoGuard } from './undo.js';
 

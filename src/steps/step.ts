@@ -1,11 +1,11 @@
 // The contract every step follows: describe what it will do, run (idempotently, recording progress and
 // undo actions before each change), and verify. The runner records a step done only after verify passes.
 import type { ClusterClient } from '../cluster/client.js';
-import type { Sleep } from '../cluster/retry.js';
+import type { Progress } from '../core/progress.js';
+import type { Sleep } from '../core/time.js';
 import type { HookEvent } from '../operator/hooks.js';
 import type { RuntimeControls } from '../operator/runtime-controls.js';
 import type { Plan } from '../plan/options.js';
-import type { Progress } from '../report/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import type { UndoAction } from '../state/undo-action.js';
 import type { TestHooks } from './test-hooks.js';

@@ -7,10 +7,10 @@ import {
   putIndexAliases,
 } from '../cluster/aliases.js';
 import type { ClusterClient } from '../cluster/client.js';
-import { ConfigError } from '../cluster/errors.js';
 import { deletePipeline, putPipeline } from '../cluster/pipelines.js';
 import { deleteRepository, deleteSnapshot } from '../cluster/snapshots.js';
-import type { Progress } from '../report/progress.js';
+import { ConfigError } from '../core/errors.js';
+import type { Progress } from '../core/progress.js';
 import type { MigrationState } from '../state/migration-state.js';
 import type { StateStore } from '../state/state-store.js';
 import { describeUndo, type UndoAction } from '../state/undo-action.js';

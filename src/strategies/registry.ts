@@ -1,13 +1,13 @@
 // Strategy name → its steps and preflight.
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { CheckResult } from '../plan/check.js';
+import { liveChecks } from '../plan/live-checks.js';
 import type { Plan } from '../plan/options.js';
 import type { Sides } from '../plan/preflight.js';
+import { twoPassChecks } from '../plan/two-pass-checks.js';
 import type { Step } from '../steps/step.js';
 import { LIVE_STEPS } from './live.js';
-import { liveChecks } from './live-checks.js';
 import { TWO_PASS_STEPS } from './two-pass.js';
-import { twoPassChecks } from './two-pass-checks.js';
 
 export interface Strategy {
   name: Plan['strategy'];

@@ -1,11 +1,11 @@
 // Runs a strategy's flat list of steps in order, skipping those already done, saving state around each one,
 // and stopping cleanly at gates, on pause, or on the first failure (the failed step is re-run on resume).
 import type { ClusterClient } from '../cluster/client.js';
-import { realSleep } from '../cluster/retry.js';
+import type { Progress } from '../core/progress.js';
+import { realSleep } from '../core/time.js';
 import type { FireHook } from '../operator/hook-runner.js';
 import type { RuntimeControls } from '../operator/runtime-controls.js';
 import type { Plan } from '../plan/options.js';
-import type { Progress } from '../report/progress.js';
 import { MIGRATION_STATUS, type MigrationState, type MigrationStatus } from '../state/migration-state.js';
 import { signalRaised } from '../state/operator-signal.js';
 import type { StateStore } from '../state/state-store.js';

@@ -9,12 +9,14 @@
 import * as crypto from 'node:crypto';
 import { ByteBudget } from '../cluster/byte-budget.js';
 import type { ClusterClient } from '../cluster/client.js';
-import { BodyTooLargeError, FerryError, isRetryable, TOO_LARGE_HINT } from '../cluster/errors.js';
+import { BodyTooLargeError, isRetryable, TOO_LARGE_HINT } from '../cluster/errors.js';
 import { searchStream } from '../cluster/read-context.js';
-import { backoffDelay, type RetryPolicy, realSleep, type Sleep } from '../cluster/retry.js';
+import { backoffDelay, type RetryPolicy } from '../cluster/retry.js';
 import type { BulkItemResult } from '../cluster/types.js';
 import { copyHitBatches } from '../copy/hit-batches.js';
 import { BATCH_BYTES } from '../copy/page-sizer.js';
+import { FerryError } from '../core/errors.js';
+import { realSleep, type Sleep } from '../core/time.js';
 import type { WriteGate } from '../operator/write-gate.js';
 import { type ConflictRow, DOC_STATE, type Intent, type Ledger, type LedgerRow } from './ledger.js';
 

@@ -11,12 +11,12 @@ import {
   openPointInTime,
   type ReadContextKind,
 } from '../cluster/read-context.js';
-import { realSleep, type Sleep } from '../cluster/retry.js';
 import { SliceRestarts, scrollLost } from '../copy/slice-restarts.js';
 import { readSlice } from '../copy/sliced-reader.js';
 import { pressureWarnings, SourcePressure, type SourcePressureStats } from '../copy/source-pressure.js';
 import type { SliceCursor } from '../copy/types.js';
-import type { Progress } from '../report/progress.js';
+import type { Progress } from '../core/progress.js';
+import { realSleep, type Sleep } from '../core/time.js';
 import type { Applier, ApplyResult } from './applier.js';
 import { add, toChange } from './capture.js';
 

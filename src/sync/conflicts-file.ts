@@ -3,11 +3,11 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import type { Plan } from '../plan/options.js';
+import type { SyncPlan } from './environment.js';
 import type { Ledger } from './ledger.js';
 
 export async function writeConflictsFile(
-  plan: Pick<Plan, 'stateDir' | 'id'>,
+  plan: Pick<SyncPlan, 'stateDir' | 'id'>,
   ledger: Ledger,
 ): Promise<string> {
   const path = join(plan.stateDir, plan.id, 'conflicts.ndjson');

@@ -23,8 +23,8 @@
 //   clients-moving -> (step done)     fenced: at once; rolling: no source write for --quiet-seconds and a last
 //                                     round and scan found nothing
 import type { ClusterClient } from '../cluster/client.js';
-import type { StepContext } from '../steps/step.js';
 import { type Marks, shardPositions } from './capture.js';
+import type { SyncEnvironment } from './environment.js';
 
 export type CutoverPhase = 'capturing' | 'draining' | 'refining' | 'clients-moving';
 
@@ -96,7 +96,7 @@ export interface SwitchRecord {
 const SETTLE_POLL_MS = 100;
 const SETTLE_LIMIT_MS = 30_000;
 
-export async function recordSwitch(ctx: StepContext): Promise<SwitchRecord> {
+export async function recordSwitch(ctx: SyncEnvironment): Promise<SwitchRecord> {
   const { plan, source } = ctx;
   const requestedAt = ctx.now().toISOString();
   if (!plan.writeBlock) {
@@ -110,7 +110,7 @@ export async function recordSwitch(ctx: StepContext): Promise<SwitchRecord> {
 }
 
 /** Sets index.blocks.write on the source, after recording how to take it off. */
-export async function blockSourceWrites(ctx: StepContext, reason: string): Promise<void> {
+export async function blockSourceWrites(ctx: SyncEnvironment, reason: string): Promise<void> {
   const { plan, source } = ctx;
   const previous = (await source.getIndexSettings(plan.sourceIndex))['index.blocks.write'] ?? null;
   if (previous === 'true' || previous === true) return;
@@ -130,7 +130,7 @@ export async function blockSourceWrites(ctx: StepContext, reason: string): Promi
  * in a row: a write admitted just before the block has then either landed or failed.
  */
 export async function settledPositions(
-  ctx: StepContext,
+  ctx: SyncEnvironment,
   source: ClusterClient,
   index: string,
 ): Promise<Marks> {

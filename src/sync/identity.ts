@@ -4,9 +4,9 @@
 // are seen in a run, checked at every step start, every few seconds of capture, the final verification and
 // cleanup. A mismatch stops the migration: nothing the ledger says about a replaced index can be trusted.
 import type { ClusterClient } from '../cluster/client.js';
-import { FerryError } from '../cluster/errors.js';
 import { primaryPositions } from '../cluster/primary-positions.js';
 import { type RetryPolicy, withRetry } from '../cluster/retry.js';
+import { FerryError } from '../core/errors.js';
 import type { Ledger } from './ledger.js';
 
 /** A primary failing over has no started copy for a moment: the read rides it out (about a minute). */

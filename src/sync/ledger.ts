@@ -4,7 +4,7 @@
 // happened. Capture watermarks live in the same file and are committed in the same transaction as the rows
 // they cover, so a kill at any instant leaves the two consistent. Memory stays flat: the rows are on disk.
 import Database from 'better-sqlite3';
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
 
 /** What Ferry last did to a document on the destination. */
 export const DOC_STATE = {

@@ -1,8 +1,8 @@
 // Opens the ledger and its applier for a live step. The ledger file sits next to state.json, on the operator's
 // disk: the one place that survives whatever happens to either cluster.
 import { join } from 'node:path';
-import type { StepContext } from '../steps/step.js';
 import { Applier } from './applier.js';
+import type { SyncEnvironment } from './environment.js';
 import { bindRun, checkIdentities, type Identities, type Sides } from './identity.js';
 import { Ledger } from './ledger.js';
 
@@ -17,7 +17,7 @@ export function ledgerPath(stateDir: string, id: string): string {
 }
 
 /** Opens the ledger of this run (refusing one another run left behind) and its applier. */
-export function openSync(ctx: StepContext, options: { loseUpdates?: number } = {}): SyncSession {
+export function openSync(ctx: SyncEnvironment, options: { loseUpdates?: number } = {}): SyncSession {
   const ledger = new Ledger(ledgerPath(ctx.plan.stateDir, ctx.plan.id));
   try {
     // A state written before runs had ids: its creation time names the run.
@@ -40,7 +40,7 @@ export function openSync(ctx: StepContext, options: { loseUpdates?: number } = {
 }
 
 /** The indices the step works on, as the identity checks name them. */
-export function sidesOf(ctx: StepContext): Sides {
+export function sidesOf(ctx: SyncEnvironment): Sides {
   return {
     source: ctx.source,
     dest: ctx.dest,
@@ -54,6 +54,6 @@ export function sidesOf(ctx: StepContext): Sides {
  * Checks that the indices are the ones the ledger describes (recording them the first time): every step that
  * reads or writes through the ledger does this before anything else. The dest must exist once it was created.
  */
-export function checkIndices(ctx: StepContext, ledger: Ledger, destExpected = true): Promise<Identities> {
+export function checkIndices(ctx: SyncEnvironment, ledger: Ledger, destExpected = true): Promise<Identities> {
   return checkIdentities(sidesOf(ctx), ledger, destExpected);
 }

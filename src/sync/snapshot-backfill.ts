@@ -10,10 +10,6 @@
 //     scan finds. A delete between the marks and the snapshot leaves nothing on either side to reconcile.
 import type { ClusterClient } from '../cluster/client.js';
 import { type DocPosition, listPositions } from '../cluster/seq-listing.js';
-import { deleteRepository, deleteSnapshot, getSnapshot } from '../cluster/snapshots.js';
-import { describeUndo } from '../state/undo-action.js';
-import { StepVerificationError } from '../steps/errors.js';
-import type { StepContext } from '../steps/step.js';
 import { DOC_STATE, type Ledger, type LedgerRow } from './ledger.js';
 
 /** The snapshot of one live migration (lowercase: snapshot names must be). */
@@ -35,22 +31,6 @@ export const RESTORE_IGNORED_SETTINGS = [
   'index.plugins.index_state_management.*',
   'index.opendistro.index_state_management.*',
 ] as const;
-
-const POLL_MS = 500;
-
-/** Waits until the dest lists the snapshot: a repository registered on both may cache its listing a moment. */
-export async function waitUntilDestSees(ctx: StepContext, name: string): Promise<void> {
-  for (let i = 0; ; i++) {
-    const info = await getSnapshot(ctx.dest, ctx.plan.repository.name, name);
-    if (info?.state === 'SUCCESS') return;
-    if (i >= 120)
-      throw new StepVerificationError(
-        `the dest does not see snapshot ${name} in repository ${ctx.plan.repository.name}`,
-        'Make sure both clusters register the same repository (same location or bucket), then run `ferry resume`.',
-      );
-    await ctx.sleep(POLL_MS);
-  }
-}
 
 /** Per dest shard, the highest `_seq_no` right after the restore: everything at or below it came from the snapshot. */
 export async function restoredMaxSeqNos(dest: ClusterClient, index: string): Promise<Record<number, number>> {
@@ -135,20 +115,4 @@ export async function fillShard(o: {
     if (await o.stop()) return { rows, stopped: true };
   }
   return { rows, stopped: false };
-}
-
-/**
- * At cleanup: the backfill snapshot (and a repository Ferry registered for it) is no longer needed once the dest is
- * verified; each entry leaves the undo list once done, so a killed cleanup does it again harmlessly.
- */
-export async function dropBackfillSnapshot(ctx: StepContext): Promise<void> {
-  for (let i = ctx.state.undo.length - 1; i >= 0; i--) {
-    const u = ctx.state.undo[i]!;
-    if (u.kind === 'delete-snapshot') await deleteSnapshot(ctx[u.side], u.repository, u.snapshot);
-    else if (u.kind === 'delete-repository') await deleteRepository(ctx[u.side], u.repository);
-    else continue;
-    ctx.progress.info(`cleanup: ${describeUndo(u)}`);
-    ctx.state.undo.splice(i, 1);
-    await ctx.save();
-  }
 }

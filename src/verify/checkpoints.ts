@@ -3,7 +3,7 @@
 // (the shape `ferry verify --save-checkpoint` and shard stats give).
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ClusterClient } from '../cluster/client.js';
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { ShardCheckpoints } from './types.js';
 
 export function parseCheckpoints(text: string, file: string): ShardCheckpoints {

@@ -1,7 +1,7 @@
 // Fills both sides' spill files. Normally both indices are listed in full, side by side. With `--since`, only
 // the source documents above the checkpoints are listed, and their dest copies are looked up by id: the dest
 // has its own `_seq_no`s, so no range on it could pick the same documents.
-import type { ProgressTask } from '../report/progress.js';
+import type { ProgressTask } from '../core/progress.js';
 import { listSide } from './list-side.js';
 import { lookupRecords } from './lookup.js';
 import type { ResolvedVerifyOptions } from './options.js';

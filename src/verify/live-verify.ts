@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import type { ClusterClient } from '../cluster/client.js';
-import type { Progress } from '../report/progress.js';
+import type { Progress } from '../core/progress.js';
 import type { Ledger } from '../sync/ledger.js';
 import type { ClientOpsProof } from './client-ops.js';
 import { EXPLAINED, LIVE_VERDICTS, type LiveVerdict, ledgerVerdict } from './ledger-verdict.js';

@@ -3,9 +3,9 @@
 // Answers are read as they arrive and only each document's record is kept, so documents of any size fit.
 import { ByteBudget } from '../cluster/byte-budget.js';
 import type { ClusterClient } from '../cluster/client.js';
-import { FerryError } from '../cluster/errors.js';
 import { type MgetKey, mgetStream } from '../cluster/mget.js';
 import { BATCH_BYTES } from '../copy/page-sizer.js';
+import { FerryError } from '../core/errors.js';
 import { elementRecord } from './hits.js';
 import type { DocRecord } from './types.js';
 

@@ -1,8 +1,8 @@
 // Options with every default filled in, checked once so the rest of verification trusts them.
 import type { ClusterClient } from '../cluster/client.js';
-import { ConfigError } from '../cluster/errors.js';
-import { realSleep, type Sleep } from '../cluster/retry.js';
-import { type Progress, silentProgress } from '../report/progress.js';
+import { ConfigError } from '../core/errors.js';
+import { type Progress, silentProgress } from '../core/progress.js';
+import { realSleep, type Sleep } from '../core/time.js';
 import type { ShardCheckpoints, VerifyOptions } from './types.js';
 
 export interface ResolvedVerifyOptions {

@@ -2,7 +2,7 @@
 // each one is looked at again, fresh, on both sides: gone means it caught up; unchanged since the last look
 // means it is real; still moving after every round means it is reported apart, as in flux.
 import type { ClusterClient } from '../cluster/client.js';
-import type { Sleep } from '../cluster/retry.js';
+import type { Sleep } from '../core/time.js';
 import { classifyId } from './classify.js';
 import { type LookupKey, lookupRecords } from './lookup.js';
 import type { Difference, DocRecord, ReportedDifference } from './types.js';

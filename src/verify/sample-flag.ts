@@ -1,6 +1,6 @@
 // `--sample` as an operator writes it: a percentage of the documents, bare (1 = 1%, as Ferry has always read it)
 // or with its sign (1%). Anything outside (0, 100] is refused naming what was given, never read as something else.
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
 
 /** The fraction of ids to check, in (0, 1]. */
 export function parseSample(text: string): number {

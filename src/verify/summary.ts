@@ -1,5 +1,5 @@
 // The few lines an operator reads at the end of `ferry verify`.
-import { formatDuration } from '../report/progress.js';
+import { formatDuration } from '../core/time.js';
 import { DIFF_CLASSES, type VerifyResult } from './types.js';
 
 export const DEFAULT_BLIND_SPOT =

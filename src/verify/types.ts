@@ -1,7 +1,7 @@
 // The shapes verification hands around: one listed document, one difference, the options and the result.
 import type { ClusterClient } from '../cluster/client.js';
-import type { Sleep } from '../cluster/retry.js';
-import type { Progress } from '../report/progress.js';
+import type { Progress } from '../core/progress.js';
+import type { Sleep } from '../core/time.js';
 
 /** What verification knows about one document on one side. Small on purpose: millions are spilled to disk. */
 export interface DocRecord {

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterClient } from '../cluster/client.js';
-import { ConfigError } from '../cluster/errors.js';
+import { ConfigError } from '../core/errors.js';
 import { comparePartition } from './classify.js';
 import { compareDefinitions } from './definition-diff.js';
 import { listBoth } from './list-both.js';

@@ -271,7 +271,9 @@ async function backfillRunning(r: Run, copying = false): Promise<void> {
     const cursors = Object.keys(state?.steps.backfill?.data.cursors ?? {}).length;
     if (backfill === 'running' && (!copying || cursors > 0)) return;
     if (backfill === 'done' || state?.status === 'failed' || Date.now() > deadline)
-      throw new Error(`never saw the backfill running (backfill ${backfill}, migration ${state?.status})`);
+      throw new Error(
+        `never saw the backfill running (backfill ${backfill}, migration ${state?.status}${failedStep(state)})`,
+      );
     await sleep(20);
   }
 }
@@ -385,4 +387,10 @@ function stopIfRunning(pid: number): void {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The error of the step that failed, for a message that says why. */
+function failedStep(state: Awaited<ReturnType<typeof readState>>): string {
+  const failed = Object.entries(state?.steps ?? {}).find(([, step]) => step.error);
+  return failed ? `: ${failed[0]} said ${failed[1].error}` : '';
 }

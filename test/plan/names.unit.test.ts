@@ -2,8 +2,8 @@
 // would fail on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../src/cluster/errors.js';
 import { literalTemplateValue } from '../../src/cluster/pipelines.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { defaultMigrationId, indexNameProblem, migrationIdProblem } from '../../src/plan/names.js';
 import { loadPlan } from '../../src/plan/options.js';
 

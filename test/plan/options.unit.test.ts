@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../src/cluster/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { loadPlan, publicPlan } from '../../src/plan/options.js';
 
 async function planFile(text: string): Promise<string> {

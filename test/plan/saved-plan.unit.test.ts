@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { resolveConnection } from '../../src/cluster/connection.js';
-import { ConfigError } from '../../src/cluster/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { loadPlan, type PlanFlags, publicPlan } from '../../src/plan/options.js';
 import { rebuildPlan } from '../../src/plan/saved-plan.js';
 import { newState } from '../../src/state/migration-state.js';

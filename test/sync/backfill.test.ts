@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDestIndexFrom } from '../../src/copy/dest-index.js';
 import type { CopyHit, SliceCursor } from '../../src/copy/types.js';
-import { silentProgress } from '../../src/report/progress.js';
+import { silentProgress } from '../../src/core/progress.js';
 import { Applier } from '../../src/sync/applier.js';
 import { type BackfillOptions, backfillIndex } from '../../src/sync/backfill.js';
 import { captureBounds } from '../../src/sync/capture.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { ClusterClient } from '../../src/cluster/client.js';
-import { silentProgress } from '../../src/report/progress.js';
+import { silentProgress } from '../../src/core/progress.js';
 import { Applier } from '../../src/sync/applier.js';
 import { backfillIndex } from '../../src/sync/backfill.js';
 import { captureBounds } from '../../src/sync/capture.js';

@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { silentProgress } from '../../src/report/progress.js';
+import { silentProgress } from '../../src/core/progress.js';
 import { Applier } from '../../src/sync/applier.js';
 import { backfillIndex } from '../../src/sync/backfill.js';
 import { captureBounds } from '../../src/sync/capture.js';

@@ -6,7 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { silentProgress } from '../../src/report/progress.js';
+import { silentProgress } from '../../src/core/progress.js';
 import { Applier, type SourceChange } from '../../src/sync/applier.js';
 import { Ledger } from '../../src/sync/ledger.js';
 import { destOperations, proveClientOps } from '../../src/verify/client-ops.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../src/cluster/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { parseCheckpoints } from '../../src/verify/checkpoints.js';
 import { diffAnalysis, diffMappings } from '../../src/verify/definition-diff.js';
 

@@ -2,7 +2,7 @@
 // was given and what is accepted (150 once answered "Sample 1.5 is not a fraction").
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../src/cluster/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { parseSample } from '../../src/verify/sample-flag.js';
 
 describe('--sample', () => {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runVerify } from '../../src/cli/commands/verify.js';
-import { ConfigError, ConnectionError } from '../../src/cluster/errors.js';
+import { ConnectionError } from '../../src/cluster/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { bulkOk, identicalPair } from './fixtures.js';
 

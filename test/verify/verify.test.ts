@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError } from '../../src/cluster/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { currentCheckpoints, verifyIndices } from '../../src/verify/index.js';
 import { inSample } from '../../src/verify/partition.js';
 import type { ReportLine } from '../../src/verify/report-file.js';

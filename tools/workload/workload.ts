@@ -9,7 +9,7 @@ import {
   type WorkloadReport,
 } from '../../src/audit/record.js';
 import type { ClusterClient } from '../../src/cluster/client.js';
-import { realSleep, type Sleep } from '../../src/cluster/retry.js';
+import { realSleep, type Sleep } from '../../src/core/time.js';
 import { execute } from './execute.js';
 import { detectFeatures, unsupported, type WorkloadFeatures } from './features.js';
 import { OpGate } from './gate.js';

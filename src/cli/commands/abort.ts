@@ -4,7 +4,7 @@
 // running the same `ferry abort` again, because each undo is dropped from the state only after it is applied
 // and every undo tolerates "already undone".
 import type { Command } from 'commander';
-import { ConfigError } from '../../cluster/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import { RunLock } from '../../state/run-lock.js';
 import { allGuards, liveAbortGuard } from '../../steps/live-abort-guard.js';

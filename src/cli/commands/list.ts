@@ -2,7 +2,7 @@
 // can be used again).
 import { readdir } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ConfigError } from '../../cluster/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import { RunLock } from '../../state/run-lock.js';
 import { defaultStateDir } from '../../state/state-dir.js';

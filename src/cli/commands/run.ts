@@ -1,6 +1,6 @@
 // ferry run (new migration) and ferry resume (continue a saved one): the same runner, different starts.
 import type { Command } from 'commander';
-import { ConfigError } from '../../cluster/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import { clearControlRequest, requestControls } from '../../operator/controls.js';
 import { formatChecks } from '../../plan/check.js';
 import type { Plan } from '../../plan/options.js';

@@ -2,7 +2,7 @@
 // interactive commands, through a file next to the state). Returns once the running process applied it, or
 // says it will apply when the migration runs again.
 import type { Command } from 'commander';
-import { ConfigError } from '../../cluster/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import { type ControlRequest, requestControls } from '../../operator/controls.js';
 import type { ControlsRecord } from '../../operator/runtime-controls.js';
 import { addLimitFlags } from '../plan-flags.js';

@@ -1,7 +1,7 @@
 // `ferry status --web`: the live page, served on loopback until Ctrl-C.
 import type { Command } from 'commander';
-import { ConfigError } from '../../cluster/errors.js';
-import { serveStatusPage } from '../../operator/status-server.js';
+import { ConfigError } from '../../core/errors.js';
+import { serveStatusPage } from '../../report/status-server.js';
 import type { StateStore } from '../../state/state-store.js';
 
 export interface WebFlags {

@@ -2,7 +2,7 @@
 // Exit codes: 0 equal, 1 differences found, 2 bad input (thrown as ConfigError/ConnectionError for main).
 import type { Command } from 'commander';
 import type { ConnectionOptions } from '../../cluster/connection.js';
-import { ConfigError } from '../../cluster/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import { currentCheckpoints, readCheckpoints, writeCheckpoints } from '../../verify/checkpoints.js';
 import { parseSample } from '../../verify/sample-flag.js';
 import { formatSummary } from '../../verify/summary.js';

@@ -2,12 +2,13 @@
 // (--yes-delete-source): write-block the source (undo recorded first, so a kill before the delete leaves a
 // block that abort takes off), wait for its operations to settle, apply the last changes and deletes a late
 // client made (through the ledger, so a client's destination write still wins), and only then delete the source.
+import { deleteRepository, deleteSnapshot } from '../../cluster/snapshots.js';
+import { describeUndo } from '../../state/undo-action.js';
 import { writeConflictsFile } from '../../sync/conflicts-file.js';
 import { blockSourceWrites, settledPositions } from '../../sync/cutover.js';
 import { IdentityError } from '../../sync/identity.js';
 import { checkIndices, openSync } from '../../sync/open.js';
 import { catchUp } from '../../sync/round.js';
-import { dropBackfillSnapshot } from '../../sync/snapshot-backfill.js';
 import { destOperations } from '../../verify/client-ops.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step, type StepContext } from '../step.js';
@@ -140,3 +141,19 @@ export const cleanup: Step = {
       );
   },
 };
+
+/**
+ * At cleanup: the backfill snapshot (and a repository Ferry registered for it) is no longer needed once the dest is
+ * verified; each entry leaves the undo list once done, so a killed cleanup does it again harmlessly.
+ */
+async function dropBackfillSnapshot(ctx: StepContext): Promise<void> {
+  for (let i = ctx.state.undo.length - 1; i >= 0; i--) {
+    const u = ctx.state.undo[i]!;
+    if (u.kind === 'delete-snapshot') await deleteSnapshot(ctx[u.side], u.repository, u.snapshot);
+    else if (u.kind === 'delete-repository') await deleteRepository(ctx[u.side], u.repository);
+    else continue;
+    ctx.progress.info(`cleanup: ${describeUndo(u)}`);
+    ctx.state.undo.splice(i, 1);
+    await ctx.save();
+  }
+}

@@ -2,7 +2,7 @@
 // records, once, how the backfill fills the dest (snapshot/restore or the sliced copy) and why: a resumed
 // migration keeps the method it started with.
 import { chooseBackfill } from '../../plan/backfill-choice.js';
-import { liveChecks } from '../../strategies/live-checks.js';
+import { liveChecks } from '../../plan/live-checks.js';
 import { StepVerificationError } from '../errors.js';
 import { preflightStep } from '../preflight-step.js';
 import type { Step } from '../step.js';

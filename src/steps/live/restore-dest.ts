@@ -3,7 +3,7 @@
 // create_dest_index would. A resumed run waits for the restore it started rather than starting another.
 import { getIndexAliases, putIndexAliases } from '../../cluster/aliases.js';
 import { indexPrimaries } from '../../cluster/health.js';
-import { recoveryProgress, startRestore } from '../../cluster/snapshots.js';
+import { getSnapshot, recoveryProgress, startRestore } from '../../cluster/snapshots.js';
 import { planDestAliases } from '../../copy/dest-aliases.js';
 import { planDestSettings } from '../../copy/dest-index.js';
 import { sameCluster } from '../../plan/preflight.js';
@@ -11,7 +11,6 @@ import {
   backfillSnapshotName,
   RESTORE_IGNORED_SETTINGS,
   restoredMaxSeqNos,
-  waitUntilDestSees,
 } from '../../sync/snapshot-backfill.js';
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step, type StepContext } from '../step.js';
@@ -119,4 +118,18 @@ async function carryAliasesAndReport(ctx: StepContext): Promise<void> {
 
 function matches(pattern: string, key: string): boolean {
   return pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern;
+}
+
+/** Waits until the dest lists the snapshot: a repository registered on both may cache its listing a moment. */
+async function waitUntilDestSees(ctx: StepContext, name: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    const info = await getSnapshot(ctx.dest, ctx.plan.repository.name, name);
+    if (info?.state === 'SUCCESS') return;
+    if (i >= 120)
+      throw new StepVerificationError(
+        `the dest does not see snapshot ${name} in repository ${ctx.plan.repository.name}`,
+        'Make sure both clusters register the same repository (same location or bucket), then run `ferry resume`.',
+      );
+    await ctx.sleep(POLL_MS);
+  }
 }

@@ -1,5 +1,5 @@
 // Step 0: every check that can fail, before anything changes on either cluster.
-import { twoPassChecks } from '../../strategies/two-pass-checks.js';
+import { twoPassChecks } from '../../plan/two-pass-checks.js';
 import { preflightStep } from '../preflight-step.js';
 
 export const preMigrationCheck = preflightStep(

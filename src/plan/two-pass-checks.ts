@@ -1,8 +1,8 @@
 // The preflight of the two-pass strategy: every check its steps rely on.
 import { TWO_PASS_PRIVILEGES } from '../cluster/two-pass-privileges.js';
-import { checkNoClusterBlocks } from '../plan/blocks-check.js';
-import { type CheckResult, fail, pass, warn } from '../plan/check.js';
-import type { Plan } from '../plan/options.js';
+import { checkNoClusterBlocks } from './blocks-check.js';
+import { type CheckResult, fail, pass, warn } from './check.js';
+import type { Plan } from './options.js';
 import {
   checkDeltaAbsent,
   checkDeltaRouting,
@@ -19,7 +19,7 @@ import {
   checkSourceEnabled,
   checkSourceIndex,
   type Sides,
-} from '../plan/preflight.js';
+} from './preflight.js';
 
 export async function twoPassChecks(plan: Plan, sides: Sides): Promise<CheckResult[]> {
   // First: a user without a privilege would fail the other checks with a less helpful refusal.

@@ -1,10 +1,10 @@
 // The preflight of the live strategy.
-import { chooseBackfill } from '../plan/backfill-choice.js';
-import { checkNoClusterBlocks } from '../plan/blocks-check.js';
-import { checkCarried } from '../plan/carry-check.js';
-import type { CheckResult } from '../plan/check.js';
-import { checkLedgerDisk } from '../plan/ledger-disk-check.js';
-import type { Plan } from '../plan/options.js';
+import { chooseBackfill } from './backfill-choice.js';
+import { checkNoClusterBlocks } from './blocks-check.js';
+import { checkCarried } from './carry-check.js';
+import type { CheckResult } from './check.js';
+import { checkLedgerDisk } from './ledger-disk-check.js';
+import type { Plan } from './options.js';
 import {
   checkDestAbsent,
   checkDisk,
@@ -13,7 +13,7 @@ import {
   checkSourceEnabled,
   checkSourceIndex,
   type Sides,
-} from '../plan/preflight.js';
+} from './preflight.js';
 
 export async function liveChecks(plan: Plan, sides: Sides): Promise<CheckResult[]> {
   // First: a user without a privilege would fail the other checks with a less helpful refusal.

@@ -1,8 +1,8 @@
 // `ferry status --web`: the live page on loopback only (the state holds no credential, but a migration's
 // facts are still nobody else's business). Serves the page and the state it polls, read fresh each time.
 import { createServer, type Server } from 'node:http';
-import { renderHtmlPage } from '../report/html-page.js';
 import type { StateStore } from '../state/state-store.js';
+import { renderHtmlPage } from './html-page.js';
 
 export const LOOPBACK = '127.0.0.1';
 
