@@ -3,7 +3,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { describeLagDistribution, isLagResults } from '../src/report/lag-text.js';
+import { describeLagDistribution } from '../src/report/lag-text.js';
+import { isLagResults } from '../src/sync/lag.js';
 import type { MigrationState } from '../src/state/migration-state.js';
 import { describePhases, isPhaseSummary } from '../src/sync/round-timings.js';
 import { REPO_ROOT } from '../test/harness/paths.js';

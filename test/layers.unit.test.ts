@@ -19,9 +19,9 @@ const LAYERS = [
   'verify',
   'audit',
   'plan',
-  'report',
   'steps',
   'strategies',
+  'report',
   'cli',
 ] as const;
 

@@ -5,15 +5,16 @@ import type { AliasDefinition } from '../cluster/aliases.js';
 import { describeAlias, type NotCarried } from '../copy/dest-aliases.js';
 import type { MigrationState } from '../state/migration-state.js';
 import { describeUndo } from '../state/undo-action.js';
+import type { LagSample } from '../sync/lag.js';
+import { isLagResults } from '../sync/lag.js';
 import { describeRoundShares, isPhaseSummary } from '../sync/round-timings.js';
 import type { LiveVerifySummary } from '../verify/live-verify.js';
-import { type LagSample, summariseLagSamples } from './lag-summary.js';
+import { summariseLagSamples } from './lag-summary.js';
 import {
   describeCatchUp,
   describeLagDistribution,
   describeSteadyLag,
   describeSwitchTimes,
-  isLagResults,
 } from './lag-text.js';
 import { formatLossAudit, type LossAudit } from './loss-audit.js';
 import { operatorReport } from './operator-report.js';

@@ -1,15 +1,6 @@
 // Lag samples (one per capture round, the last few hundred kept) summarised: now, the maximum, how many rounds.
 // The one summary `ferry status` and its text form share.
-
-export interface LagSample {
-  at: string;
-  /** Write lag: operations not yet applied, and the age of the oldest in seconds (also in `writes`). */
-  ops: number;
-  seconds: number;
-  /** Ages of the oldest write and the oldest delete not yet on the destination, in seconds. */
-  writes?: number;
-  deletes?: number;
-}
+import type { LagSample } from '../sync/lag.js';
 
 export interface LagSummary {
   nowOps: number;

@@ -1,21 +1,6 @@
 // Lag in words, for `ferry status` and the final report: now, and p50/p99/max over every round, writes and
 // deletes apart.
-import { type LagDistribution, type LagNow, quantileMs } from '../sync/lag.js';
-
-/** What the sync step keeps in state.results.lagSummary (the recent series is state.results.lag). */
-export interface LagResults {
-  now: { at: string; writes: LagNow; deletes: LagNow };
-  /** Every round, the catch-up after the backfill included. */
-  writes: LagDistribution;
-  deletes: LagDistribution;
-  /** Only the rounds after the dest first caught up: the lag applications live with. */
-  steady?: { writes: LagDistribution; deletes: LagDistribution };
-}
-
-export function isLagResults(value: unknown): value is LagResults {
-  const v = value as Partial<LagResults> | undefined;
-  return typeof v === 'object' && v !== null && v.now !== undefined && v.writes?.buckets !== undefined;
-}
+import { type LagDistribution, type LagNow, type LagResults, quantileMs } from '../sync/lag.js';
 
 export function describeLagNow(lag: LagResults): string {
   const { writes, deletes, at } = lag.now;

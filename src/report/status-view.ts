@@ -10,8 +10,11 @@ import {
   type MigrationState,
   type StepRecord,
 } from '../state/migration-state.js';
+import { type BackfillRecord, backfill } from '../steps/live/backfill.js';
+import { recordOf } from '../steps/step.js';
+import { isLagResults } from '../sync/lag.js';
 import { type LagSummary, summariseLagSamples } from './lag-summary.js';
-import { describeCatchUp, describeSteadyLag, describeSwitchTimes, isLagResults } from './lag-text.js';
+import { describeCatchUp, describeSteadyLag, describeSwitchTimes } from './lag-text.js';
 import { rateAndEta } from './progress.js';
 import { describeStepTime } from './step-time.js';
 
@@ -160,8 +163,8 @@ function stepView(name: string, step: StepRecord, state: MigrationState, facts: 
   const took = time && step.finishedAt ? `took ${time}` : time;
   const parts: string[] = [];
   let numbers: Record<string, number | undefined> | undefined;
-  if (name === 'backfill') {
-    const b = backfillProgress(step, facts.now);
+  if (name === backfill.name) {
+    const b = backfillProgress(step, recordOf(state, backfill), facts.now);
     if (b) {
       parts.push(b.line);
       numbers = b.numbers;
@@ -200,17 +203,11 @@ function stepView(name: string, step: StepRecord, state: MigrationState, facts: 
   return view;
 }
 
-interface BackfillData {
-  total?: number;
-  read?: number;
-  progress?: { read: number; at: string; attemptRead: number; attemptAt: string };
-}
-
 function backfillProgress(
   step: StepRecord,
+  d: BackfillRecord,
   now: Date,
 ): { line: string; numbers: Record<string, number | undefined> } | undefined {
-  const d = step.data as BackfillData;
   if (step.status === 'done' && d.read !== undefined)
     return { line: `${d.read} docs copied`, numbers: { read: d.read, total: d.total } };
   if (!d.progress) return undefined;

@@ -7,11 +7,16 @@ import type { Sides } from '../plan/preflight.js';
 import { StepVerificationError } from './errors.js';
 import { DONE, type Step } from './step.js';
 
+/** Each check's name and whether it passed, as the preflight ran them. */
+export interface PreflightRecord {
+  checks?: { name: string; ok: boolean }[];
+}
+
 export function preflightStep(
   name: string,
   summary: string,
   checks: (plan: Plan, sides: Sides) => Promise<CheckResult[]>,
-): Step {
+): Step<PreflightRecord> {
   return {
     name,
     describe: () => [summary],
@@ -30,7 +35,7 @@ export function preflightStep(
       return DONE;
     },
     async verify(ctx) {
-      const recorded = ctx.data.checks as { name: string; ok: boolean }[] | undefined;
+      const recorded = ctx.data.checks;
       if (!recorded?.length)
         throw new StepVerificationError('no preflight check was recorded', 'Run `ferry resume`.');
       const failed = recorded.filter((c) => !c.ok);

@@ -47,7 +47,16 @@ export async function ensureRepositories(
 }
 
 /** Snapshot `name` of the source index: started unless this migration already did, then awaited. */
-export async function takeSnapshotOnce(ctx: StepContext, name: string, purpose: string): Promise<void> {
+/** What a step that takes a snapshot records: its name, once started. */
+export interface SnapshotTakingRecord {
+  snapshot?: string;
+}
+
+export async function takeSnapshotOnce(
+  ctx: StepContext<SnapshotTakingRecord>,
+  name: string,
+  purpose: string,
+): Promise<void> {
   const { plan, source } = ctx;
   const repo = plan.repository.name;
   let info = await getSnapshot(source, repo, name);

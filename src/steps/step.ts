@@ -21,7 +21,11 @@ export interface RunFlags {
   keepSnapshot: boolean;
 }
 
-export interface StepContext {
+/**
+ * A step's own context: `data` is its own record (D: an interface of optional fields, since a first run starts
+ * from {}), saved in state.json under the step's name.
+ */
+export interface StepContext<D extends object = object> {
   plan: Plan;
   source: ClusterClient;
   dest: ClusterClient;
@@ -30,7 +34,7 @@ export interface StepContext {
   /** The whole migration record (read it; change only through the functions below). */
   state: MigrationState;
   /** This step's own durable data: change it, then call save(). */
-  data: Record<string, unknown>;
+  data: D;
   save(): Promise<void>;
   /** Records how to undo a change, durably, before the change is made. */
   recordUndo(action: UndoAction): Promise<void>;
@@ -62,13 +66,14 @@ export type StepOutcome =
   /** Pause was requested mid-step; run again to continue. */
   | { kind: 'paused' };
 
-export interface Step {
+/** A step whose durable record is D; the runner holds them all as Step (its records are the state's JSON). */
+export interface Step<D extends object = object> {
   name: string;
   /** One line per check or change, for `ferry plan`. */
   describe(plan: Plan): string[];
-  run(ctx: StepContext): Promise<StepOutcome>;
+  run(ctx: StepContext<D>): Promise<StepOutcome>;
   /** Throws StepVerificationError when the step's effect is not there. */
-  verify(ctx: StepContext): Promise<void>;
+  verify(ctx: StepContext<D>): Promise<void>;
   /**
    * Why this migration does not need the step (e.g. the other backfill method), or undefined. A skipped step is
    * recorded done with the reason in `data.skipped`, without hooks, run or verify.
@@ -77,3 +82,11 @@ export interface Step {
 }
 
 export const DONE: StepOutcome = { kind: 'done' };
+
+/**
+ * What a step recorded so far (empty before it ran), typed by the step itself: the one place a step's record is
+ * read back from the state's JSON, by the step, another step or the report.
+ */
+export function recordOf<D extends object>(state: MigrationState, step: Step<D>): Partial<D> {
+  return (state.steps[step.name]?.data ?? {}) as Partial<D>;
+}

@@ -89,3 +89,28 @@ export function quantileMs(d: LagDistribution, q: number): number {
   }
   return d.maxMs;
 }
+
+export interface LagSample {
+  at: string;
+  /** Write lag: operations not yet applied, and the age of the oldest in seconds (also in `writes`). */
+  ops: number;
+  seconds: number;
+  /** Ages of the oldest write and the oldest delete not yet on the destination, in seconds. */
+  writes?: number;
+  deletes?: number;
+}
+
+/** What the sync step keeps in state.results.lagSummary (the recent series is state.results.lag). */
+export interface LagResults {
+  now: { at: string; writes: LagNow; deletes: LagNow };
+  /** Every round, the catch-up after the backfill included. */
+  writes: LagDistribution;
+  deletes: LagDistribution;
+  /** Only the rounds after the dest first caught up: the lag applications live with. */
+  steady?: { writes: LagDistribution; deletes: LagDistribution };
+}
+
+export function isLagResults(value: unknown): value is LagResults {
+  const v = value as Partial<LagResults> | undefined;
+  return typeof v === 'object' && v !== null && v.now !== undefined && v.writes?.buckets !== undefined;
+}

@@ -29,7 +29,7 @@ function readSoFar(cursors: Record<number, SliceCursor>): number {
   return Object.values(cursors).reduce((sum, c) => sum + c.read, 0);
 }
 
-export const backfill: Step = {
+export const backfill: Step<BackfillRecord> = {
   name: 'backfill',
   describe: (plan) => [
     `record per-shard _seq_no marks of ${plan.sourceIndex} (global checkpoints) in the ledger`,
@@ -37,7 +37,7 @@ export const backfill: Step = {
   ],
   async run(ctx) {
     const { plan, source } = ctx;
-    const data = ctx.data as BackfillRecord;
+    const data = ctx.data;
     const sync = openSync(ctx);
     try {
       await checkIndices(ctx, sync.ledger);
@@ -98,7 +98,7 @@ export const backfill: Step = {
     const sync = openSync(ctx);
     try {
       const counts = sync.ledger.counts();
-      const read = (ctx.data as BackfillRecord).read ?? 0;
+      const read = ctx.data.read ?? 0;
       // Each document read is in the ledger: written by Ferry, or owned by a client that wrote it first.
       if (counts.written + counts.client < read - counts.deleted)
         throw new StepVerificationError(

@@ -11,9 +11,9 @@ import { checkIndices, openSync } from '../../sync/open.js';
 import { catchUp } from '../../sync/round.js';
 import { destOperations } from '../../verify/client-ops.js';
 import { StepVerificationError } from '../errors.js';
-import { DONE, type Step, type StepContext } from '../step.js';
+import { DONE, recordOf, type Step, type StepContext } from '../step.js';
 import type { VerificationResult } from './final-verification.js';
-import type { SyncRecord } from './sync.js';
+import { sync } from './sync.js';
 
 export const CLEANUP_GATE = 'delete-source';
 
@@ -28,7 +28,7 @@ function blockedSince(state: StepContext['state']): string | undefined {
     (u) => u.kind === 'restore-index-setting' && u.side === 'source' && u.setting === 'index.blocks.write',
   );
   if (!held) return undefined;
-  return (state.steps.sync?.data as SyncRecord | undefined)?.switch?.blockedAt ?? 'the switch';
+  return recordOf(state, sync).switch?.blockedAt ?? 'the switch';
 }
 
 /**
@@ -47,7 +47,7 @@ async function checkDestStillHolds(ctx: StepContext, v: VerificationResult): Pro
     );
 }
 
-export const cleanup: Step = {
+export const cleanup: Step<CleanupRecord> = {
   name: 'cleanup',
   describe: (plan) => [
     `only with --yes-delete-source after a clean verification: block writes on ${plan.sourceIndex}, apply the last changes, delete ${plan.sourceIndex} on the source`,
@@ -77,7 +77,7 @@ export const cleanup: Step = {
     await ctx.save();
     // A run killed after the delete comes back here: the work is done.
     if (!(await ctx.source.indexExists(plan.sourceIndex))) return DONE;
-    const data = ctx.data as CleanupRecord;
+    const data = ctx.data;
     const sync = openSync(ctx);
     try {
       // The verification is about these indices, and nothing Ferry applied since has gone unverified.

@@ -6,8 +6,8 @@
 import { checkIndices, openSync } from '../../sync/open.js';
 import { FillCommits, fillShard } from '../../sync/snapshot-backfill.js';
 import { StepVerificationError } from '../errors.js';
-import { DONE, type Step } from '../step.js';
-import type { RestoreDestRecord } from './restore-dest.js';
+import { DONE, recordOf, type Step } from '../step.js';
+import { restoreDest } from './restore-dest.js';
 
 export interface FillLedgerRecord {
   /** Per shard, the last `_seq_no` whose row is in the ledger. */
@@ -20,14 +20,14 @@ export interface FillLedgerRecord {
 
 const SAVE_EVERY_MS = 1000;
 
-export const fillLedger: Step = {
+export const fillLedger: Step<FillLedgerRecord> = {
   name: 'fill_ledger',
   describe: (plan) => [
     `list ${plan.destIndex} on the dest without _source (id, routing, _seq_no, _primary_term, _version) into the ledger, as if Ferry had copied each document`,
   ],
   async run(ctx) {
-    const data = ctx.data as FillLedgerRecord;
-    const restoredMax = (ctx.state.steps.restore_dest?.data as RestoreDestRecord | undefined)?.restoredMax;
+    const data = ctx.data;
+    const restoredMax = recordOf(ctx.state, restoreDest).restoredMax;
     if (!restoredMax)
       throw new StepVerificationError('restore_dest recorded no positions', 'Run `ferry resume`.');
     const cursors = data.cursors ?? {};
@@ -84,7 +84,7 @@ export const fillLedger: Step = {
     return DONE;
   },
   async verify(ctx) {
-    const data = ctx.data as FillLedgerRecord;
+    const data = ctx.data;
     const sync = openSync(ctx);
     try {
       const rows = sync.ledger.counts().docs;

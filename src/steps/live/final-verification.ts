@@ -24,7 +24,11 @@ export interface VerificationResult extends LiveVerifySummary {
   verifiedAt: string;
 }
 
-export const finalVerification: Step = {
+export interface FinalVerificationRecord {
+  summary?: LiveVerifySummary;
+}
+
+export const finalVerification: Step<FinalVerificationRecord> = {
   name: 'final_verification',
   describe: (plan) => [
     `one more catch-up round, then verify ${plan.destIndex} against ${plan.sourceIndex} document by document (ledger position and content hash)`,
@@ -78,7 +82,7 @@ export const finalVerification: Step = {
     }
   },
   async verify(ctx) {
-    const summary = ctx.data.summary as LiveVerifySummary | undefined;
+    const summary = ctx.data.summary;
     const lost = summary?.byVerdict.lost ?? 0;
     if (summary && lost > 0)
       throw new StepVerificationError(

@@ -26,14 +26,14 @@ const POLL_MS = 500;
 /** Red with nothing recovering for this long: the restore of a primary failed. */
 const STUCK_MS = 60_000;
 
-export const restoreDest: Step = {
+export const restoreDest: Step<RestoreDestRecord> = {
   name: 'restore_dest',
   describe: (plan) => [
     `restore ${plan.sourceIndex} from the snapshot as ${plan.destIndex} on the dest without ${RESTORE_IGNORED_SETTINGS.join(', ')}; carry its aliases`,
   ],
   async run(ctx) {
     const { plan, dest } = ctx;
-    const data = ctx.data as RestoreDestRecord;
+    const data = ctx.data;
     if (!(await dest.indexExists(plan.destIndex))) {
       const snapshot = backfillSnapshotName(plan.id);
       await waitUntilDestSees(ctx, snapshot);
@@ -61,7 +61,7 @@ export const restoreDest: Step = {
   },
   async verify(ctx) {
     const progress = await recoveryProgress(ctx.dest, ctx.plan.destIndex);
-    if (!progress.finished || !(ctx.data as RestoreDestRecord).restoredMax)
+    if (!progress.finished || !ctx.data.restoredMax)
       throw new StepVerificationError(
         `${ctx.plan.destIndex} is not fully restored on the dest`,
         'Run `ferry resume` to wait for it.',

@@ -6,23 +6,22 @@ import { captureBounds } from '../../sync/capture.js';
 import { checkIndices, openSync } from '../../sync/open.js';
 import { backfillSnapshotName } from '../../sync/snapshot-backfill.js';
 import { StepVerificationError } from '../errors.js';
-import { ensureRepositories, takeSnapshotOnce } from '../snapshot-taking.js';
+import { ensureRepositories, type SnapshotTakingRecord, takeSnapshotOnce } from '../snapshot-taking.js';
 import { DONE, type Step } from '../step.js';
 
-export interface SnapshotSourceRecord {
+export interface SnapshotSourceRecord extends SnapshotTakingRecord {
   /** Set once the marks are in the ledger (before the snapshot started). */
   marksRecorded?: boolean;
-  snapshot?: string;
 }
 
-export const snapshotSource: Step = {
+export const snapshotSource: Step<SnapshotSourceRecord> = {
   name: 'snapshot_source',
   describe: (plan) => [
     `register repository ${plan.repository.name} where a location was given (read-only on the dest), verify it on both clusters`,
     `record per-shard _seq_no marks of ${plan.sourceIndex} (global checkpoints) in the ledger, then snapshot ${plan.sourceIndex} as ${backfillSnapshotName(plan.id)} (that index only, no global state; deleted at cleanup or abort)`,
   ],
   async run(ctx) {
-    const data = ctx.data as SnapshotSourceRecord;
+    const data = ctx.data;
     await ensureRepositories(ctx, { purpose: 'registered for the snapshot backfill', verify: true });
     if (!data.marksRecorded) {
       const sync = openSync(ctx);

@@ -5,8 +5,6 @@
 //  - `ferry switch`: the cutover's states and transitions are in sync/cutover.ts; this step runs the rounds and
 //    does what each transition asks (the move_clients hook, the aliases, the messages).
 import { isRetryable } from '../../cluster/errors.js';
-import type { LagSample } from '../../report/lag-summary.js';
-import { isLagResults, type LagResults } from '../../report/lag-text.js';
 import { ApplyError } from '../../sync/applier.js';
 import { type Marks, shardPositions } from '../../sync/capture.js';
 import { writeConflictsFile } from '../../sync/conflicts-file.js';
@@ -21,7 +19,16 @@ import {
   type SwitchRecord,
   switchGatePassed,
 } from '../../sync/cutover.js';
-import { addSample, emptyDistribution, type LagClock, type LagNow, lagNow } from '../../sync/lag.js';
+import type { LagSample } from '../../sync/lag.js';
+import {
+  addSample,
+  emptyDistribution,
+  isLagResults,
+  type LagClock,
+  type LagNow,
+  type LagResults,
+  lagNow,
+} from '../../sync/lag.js';
 import { checkIndices, openSync, type SyncSession } from '../../sync/open.js';
 import { catchUp, type QuietShards, type RoundResult } from '../../sync/round.js';
 import {
@@ -61,7 +68,7 @@ export interface SyncRecord extends LagClock {
   switch?: SwitchRecord;
 }
 
-export const sync: Step = {
+export const sync: Step<Partial<SyncRecord>> = {
   name: 'sync',
   describe: (plan) => [
     `capture changes on every shard of ${plan.sourceIndex} by _seq_no up to the global checkpoint; find deletes by counting per _seq_no range every ${plan.reconcileSeconds}s`,
@@ -134,7 +141,7 @@ export const sync: Step = {
     }
   },
   async verify(ctx) {
-    const data = ctx.data as unknown as SyncRecord;
+    const data = ctx.data;
     const sync = openSync(ctx);
     try {
       if (!data.switch?.syncedAt || !reached(sync.ledger.marks(), data.switch.positions))
@@ -154,15 +161,15 @@ function switchGate(ctx: StepContext): Parameters<typeof switchGatePassed>[0] {
   };
 }
 
-function syncRecord(ctx: StepContext): SyncRecord {
-  if (ctx.data.rounds === undefined)
-    Object.assign(ctx.data, {
-      rounds: 0,
-      lastChangeAt: ctx.now().getTime(),
-      lastPositions: -1,
-      lastScanAt: 0,
-    });
-  return ctx.data as unknown as SyncRecord;
+/** The step's record, its counters started on the first run (the same object: saving it saves them). */
+function syncRecord(ctx: StepContext<Partial<SyncRecord>>): SyncRecord {
+  const d = ctx.data;
+  return Object.assign(d, {
+    rounds: d.rounds ?? 0,
+    lastChangeAt: d.lastChangeAt ?? ctx.now().getTime(),
+    lastPositions: d.lastPositions ?? -1,
+    lastScanAt: d.lastScanAt ?? 0,
+  });
 }
 
 /** What the round loop carries from one round to the next, in memory. */

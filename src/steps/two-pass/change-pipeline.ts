@@ -5,7 +5,12 @@ import { getPipeline, literalTemplateValue, putPipeline, simulateSetIndex } from
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
 
-export const changePipeline: Step = {
+/** The source's default pipeline before Ferry's (null: none), recorded the first time, for abort. */
+interface ChangePipelineRecord {
+  previousPipeline?: string | null;
+}
+
+export const changePipeline: Step<ChangePipelineRecord> = {
   name: 'change_pipeline',
   describe: (plan) => [
     `create ${plan.deltaIndex} on the source with ${plan.sourceIndex}'s mappings`,
@@ -21,7 +26,7 @@ export const changePipeline: Step = {
       ctx.data.previousPipeline = current === plan.pipeline ? null : (current ?? null);
       await ctx.save();
     }
-    const previous = ctx.data.previousPipeline as string | null;
+    const previous = ctx.data.previousPipeline;
 
     if (!(await source.indexExists(plan.deltaIndex))) {
       await ctx.recordUndo({

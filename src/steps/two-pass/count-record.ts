@@ -5,12 +5,17 @@ import type { StepContext } from '../step.js';
 
 export type Counts = Record<string, number>;
 
+/** What a count step records: its counts and whether they agree. */
+export interface CountsRecord {
+  result?: Record<string, number | boolean> & { equal: boolean };
+}
+
 export function verifyCountRecord(
-  ctx: StepContext,
+  ctx: StepContext<CountsRecord>,
   reportKey: string,
   countsAgree: (counts: Counts) => boolean,
 ): Counts {
-  const recorded = ctx.data.result as ({ equal?: unknown } & Record<string, unknown>) | undefined;
+  const recorded: Record<string, unknown> | undefined = ctx.data.result;
   const again = 'Run `ferry resume` to count again.';
   if (!recorded) throw new StepVerificationError(`${reportKey} were not recorded`, again);
   if (JSON.stringify(ctx.state.results[reportKey]) !== JSON.stringify(recorded))

@@ -13,7 +13,12 @@ export const DELETE_GATE = 'delete-source';
 
 type SnapshotLeftover = Extract<UndoAction, { kind: 'delete-snapshot' | 'delete-repository' }>;
 
-export const deleteIndex: Step = {
+interface DeleteIndexRecord {
+  /** The snapshot and repositories to remove, kept before the undo list is cleared. */
+  snapshotLeftovers?: SnapshotLeftover[];
+}
+
+export const deleteIndex: Step<DeleteIndexRecord> = {
   name: 'delete_index',
   describe: (plan) => [
     `only with --yes-delete-source and clean verifications: delete ${plan.sourceIndex} and ${plan.deltaIndex} on the source, and pipeline ${plan.pipeline}`,
@@ -54,7 +59,7 @@ export const deleteIndex: Step = {
     await source.deleteIndex(plan.sourceIndex);
     await source.deleteIndex(plan.deltaIndex);
     await deletePipeline(source, plan.pipeline);
-    await removeSnapshotLeftovers(ctx, ctx.data.snapshotLeftovers as SnapshotLeftover[]);
+    await removeSnapshotLeftovers(ctx, ctx.data.snapshotLeftovers);
     return DONE;
   },
   async verify(ctx) {

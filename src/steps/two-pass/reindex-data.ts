@@ -7,14 +7,20 @@ import { DONE, type Step, type StepContext } from '../step.js';
 
 const POLL_MS = 500;
 
-export const reindexData: Step = {
+interface ReindexRecord {
+  /** The reindex task on the dest: a resumed run waits for it instead of starting another. */
+  taskId?: string;
+  result?: Record<string, unknown> & { failures: number; error: unknown };
+}
+
+export const reindexData: Step<ReindexRecord> = {
   name: 'reindex_data',
   describe: (plan) => [
     `reindex-from-remote ${plan.deltaIndex} (source) into ${plan.destIndex} (dest), as a task with progress`,
   ],
   async run(ctx) {
     const { plan, source, dest } = ctx;
-    let taskId = ctx.data.taskId as string | undefined;
+    let taskId = ctx.data.taskId;
     if (taskId && !(await getTask(dest, taskId))) {
       ctx.progress.warn(`reindex task ${taskId} is unknown to the dest (restarted?); starting it again`);
       taskId = undefined;
@@ -49,7 +55,7 @@ export const reindexData: Step = {
     return DONE;
   },
   async verify(ctx) {
-    const result = ctx.data.result as { failures: number; error: unknown } | undefined;
+    const result = ctx.data.result;
     if (!result) throw new StepVerificationError('reindex result missing', 'Run `ferry resume`.');
     if (result.error || result.failures > 0) {
       ctx.data.taskId = undefined;

@@ -3,9 +3,9 @@
 // pass on a broken one. A mismatch stops the run unless --accept-count-drift.
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
-import { verifyCountRecord } from './count-record.js';
+import { type CountsRecord, verifyCountRecord } from './count-record.js';
 
-export const secondPassVerification: Step = {
+export const secondPassVerification: Step<CountsRecord> = {
   name: 'second_pass_verification',
   describe: (plan) => [
     `compare count(${plan.sourceIndex}) + count(${plan.deltaIndex}) on the source with count(${plan.destIndex}) on the dest`,

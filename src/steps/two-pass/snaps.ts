@@ -3,12 +3,12 @@
 // Re-runnable: an existing good snapshot is reused, a failed one retaken, a restore in progress awaited.
 import { recoveryProgress, startRestore } from '../../cluster/snapshots.js';
 import { StepVerificationError } from '../errors.js';
-import { ensureRepositories, takeSnapshotOnce } from '../snapshot-taking.js';
+import { ensureRepositories, type SnapshotTakingRecord, takeSnapshotOnce } from '../snapshot-taking.js';
 import { DONE, type Step, type StepContext } from '../step.js';
 
 const POLL_MS = 500;
 
-export const snaps: Step = {
+export const snaps: Step<SnapshotTakingRecord> = {
   name: 'snaps',
   describe: (plan) => [
     `register repository ${plan.repository.name} on both clusters if needed (read-only on the dest)`,

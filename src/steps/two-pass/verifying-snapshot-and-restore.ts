@@ -3,9 +3,9 @@
 // little: `ferry verify` and the loss audit compare documents.)
 import { StepVerificationError } from '../errors.js';
 import { DONE, type Step } from '../step.js';
-import { verifyCountRecord } from './count-record.js';
+import { type CountsRecord, verifyCountRecord } from './count-record.js';
 
-export const verifyingSnapshotAndRestore: Step = {
+export const verifyingSnapshotAndRestore: Step<CountsRecord> = {
   name: 'verifying_snapshot_and_restore',
   describe: (plan) => [
     `compare count(${plan.sourceIndex}) on the source with count(${plan.destIndex}) on the dest`,
