@@ -45,7 +45,7 @@ export function startHealthThrottle(input: HealthThrottleInput): { stop(): void 
   const { gate, state, progress } = input;
   // A resumed run goes on counting where the stopped one left off: the report's counts and events cover the
   // whole migration (its counts once restarted from 0 beside the earlier events: "0 of 0 checks", then a throttle).
-  const earlier = state.results.throttle as ThrottleRecord | undefined;
+  const earlier = state.results.throttle;
   const record: ThrottleRecord = {
     throttled: false,
     factor: 1,
@@ -132,4 +132,12 @@ async function diskLimit(dest: ClusterClient): Promise<DiskLimit> {
     enabled: String(settings['cluster.routing.allocation.disk.threshold_enabled'] ?? 'true') !== 'false',
     highWatermark: String(settings['cluster.routing.allocation.disk.watermark.high'] ?? '90%'),
   };
+}
+
+// This module's part of the state's results (the record every reader of state.results then sees typed).
+declare module '../state/migration-state.js' {
+  interface MigrationResults {
+    /** The health throttle's state: its current limit and why. */
+    throttle?: ThrottleRecord;
+  }
 }

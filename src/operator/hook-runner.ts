@@ -59,7 +59,7 @@ export function hookRunner(input: HookRunnerInput): FireHook {
       exitCode,
       ok: exitCode === 0,
     };
-    const records = (state.results.hooks as HookRecord[] | undefined) ?? [];
+    const records = state.results.hooks ?? [];
     records.push(record);
     if (records.length > MAX_RECORDS) records.splice(0, records.length - MAX_RECORDS);
     state.results.hooks = records;
@@ -68,4 +68,12 @@ export function hookRunner(input: HookRunnerInput): FireHook {
     if (isGate(event)) throw new HookFailedError(record);
     input.progress.warn(`the ${event} hook failed (exit ${String(exitCode)}): ${command}`);
   };
+}
+
+// This module's part of the state's results (the record every reader of state.results then sees typed).
+declare module '../state/migration-state.js' {
+  interface MigrationResults {
+    /** Every hook run, in order. */
+    hooks?: HookRecord[];
+  }
 }

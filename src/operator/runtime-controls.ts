@@ -56,7 +56,7 @@ export interface RuntimeControlsInput {
 export function startRuntimeControls(input: RuntimeControlsInput): RuntimeControls {
   const { state } = input;
   const gate = new WriteGate();
-  const record: ControlsRecord = (state.results.controls as ControlsRecord | undefined) ?? {
+  const record: ControlsRecord = state.results.controls ?? {
     current: {},
     changes: [],
   };
@@ -90,7 +90,7 @@ export function startRuntimeControls(input: RuntimeControlsInput): RuntimeContro
   const sample = () => {
     const phase = Object.entries(state.steps).find(([, r]) => r.status === 'running')?.[0];
     if (!phase) return;
-    const samples = (state.results.throughput as ThroughputSample[] | undefined) ?? [];
+    const samples = state.results.throughput ?? [];
     samples.push({
       at: new Date().toISOString(),
       docs: gate.totals.docs - sent.docs,
@@ -130,4 +130,14 @@ function thin(samples: ThroughputSample[]): ThroughputSample[] {
   }
   if (samples.length % 2 === 1) out.push(samples[samples.length - 1]!);
   return out;
+}
+
+// This module's part of the state's results (the record every reader of state.results then sees typed).
+declare module '../state/migration-state.js' {
+  interface MigrationResults {
+    /** The operator's runtime controls: what was asked and what is applied. */
+    controls?: ControlsRecord;
+    /** Recent write throughput samples (thinned past a maximum). */
+    throughput?: ThroughputSample[];
+  }
 }

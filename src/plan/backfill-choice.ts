@@ -83,3 +83,11 @@ async function snapshotImpossible(plan: Plan, sides: Sides): Promise<string | un
   }
   return undefined;
 }
+
+// This module's part of the state's results (the record every reader of state.results then sees typed).
+declare module '../state/migration-state.js' {
+  interface MigrationResults {
+    /** The backfill method the preflight chose, and why. */
+    backfillMethod?: BackfillChoice;
+  }
+}

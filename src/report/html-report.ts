@@ -15,7 +15,7 @@ export async function writeHtmlReport(state: MigrationState, file: string): Prom
 }
 
 async function firstConflicts(state: MigrationState, max: number): Promise<ConflictRow[]> {
-  const path = (state.results.sync as { conflictsFile?: string } | undefined)?.conflictsFile;
+  const path = state.results.sync?.conflictsFile;
   if (!path || !existsSync(path)) return [];
   const rows: ConflictRow[] = [];
   const stream = createReadStream(path, 'utf8');

@@ -1,6 +1,6 @@
 // Lag in words, for `ferry status` and the final report: now, and p50/p99/max over every round, writes and
 // deletes apart.
-import { type LagDistribution, type LagNow, type LagResults, quantileMs } from '../sync/lag.js';
+import { type LagDistribution, type LagResults, quantileMs } from '../sync/lag.js';
 
 export function describeLagNow(lag: LagResults): string {
   const { writes, deletes, at } = lag.now;

@@ -3,12 +3,13 @@
 import type { OperatorControls } from '../operator/controls.js';
 import { describeControls } from '../operator/controls.js';
 import type { ThrottleRecord } from '../operator/health-throttle.js';
-import { HOOK_EVENTS, type HookRecord, type Hooks } from '../operator/hooks.js';
-import type { ControlsRecord, ThroughputSample } from '../operator/runtime-controls.js';
+import { HOOK_EVENTS, type Hooks } from '../operator/hooks.js';
+import type { ThroughputSample } from '../operator/runtime-controls.js';
+import type { MigrationResults } from '../state/migration-state.js';
 
-export function operatorReport(results: Record<string, unknown>): string[] {
+export function operatorReport(results: MigrationResults): string[] {
   const lines: string[] = [];
-  const hooks = results.hooks as HookRecord[] | undefined;
+  const hooks = results.hooks;
   if (hooks && hooks.length > 0) {
     lines.push('', 'hooks:');
     for (const h of hooks)
@@ -16,13 +17,13 @@ export function operatorReport(results: Record<string, unknown>): string[] {
         `  ${h.at} ${h.event}${h.phase ? ` (${h.phase})` : ''}: ${h.ok ? 'ok' : `FAILED (exit ${String(h.exitCode)})`} in ${h.ms} ms: ${h.command}`,
       );
   }
-  const controls = results.controls as ControlsRecord | undefined;
+  const controls = results.controls;
   if (controls) {
     lines.push('', `operator limits: ${describeControls(controls.current)}`);
     for (const c of controls.changes)
       lines.push(`  ${c.at} ${c.by}: ${c.key} ${String(c.from ?? 'none')} -> ${String(c.to ?? 'none')}`);
   }
-  const throttle = results.throttle as ThrottleRecord | undefined;
+  const throttle = results.throttle;
   if (throttle) {
     lines.push(
       '',
@@ -46,13 +47,13 @@ export function operatorPlan(settings: { controls: OperatorControls; hooks: Hook
 }
 
 /** The operator's lines of `ferry status`: speed now, throttling (when and why), limits. */
-export function operatorStatus(results: Record<string, unknown>): string[] {
+export function operatorStatus(results: MigrationResults): string[] {
   const lines: string[] = [];
-  const samples = results.throughput as ThroughputSample[] | undefined;
+  const samples = results.throughput;
   if (samples && samples.length > 1) lines.push(`throughput: ${summariseThroughput(samples)}`);
-  const throttle = results.throttle as ThrottleRecord | undefined;
+  const throttle = results.throttle;
   if (throttle) lines.push(`throttle: ${summariseThrottle(throttle)}`);
-  const controls = results.controls as ControlsRecord | undefined;
+  const controls = results.controls;
   if (controls)
     lines.push(`limits: ${describeControls(controls.current)} (changes: ${controls.changes.length})`);
   return lines;

@@ -7,6 +7,7 @@ import { formatDuration } from '../core/time.js';
 import {
   ACCEPT_COUNT_DRIFT,
   KEEP_SNAPSHOT,
+  type MigrationResults,
   type MigrationState,
   type StepRecord,
 } from '../state/migration-state.js';
@@ -64,16 +65,9 @@ export interface StatusView {
   keptFlags: string[];
 }
 
-interface LiveData {
-  lag?: { at: string; ops: number; seconds: number }[];
-  readyAt?: string;
-  switchAcknowledgedAt?: string;
-  switchSyncedAt?: string;
-}
-
 export function statusView(state: MigrationState, facts: StatusFacts): StatusView {
   const plan = state.plan as { source?: string; dest?: string; sourceIndex?: string; destIndex?: string };
-  const r = state.results as LiveData & Record<string, unknown>;
+  const r = state.results;
   const steps = Object.entries(state.steps).map(([name, step]) => stepView(name, step, state, facts));
   const lag = r.lag ? summariseLagSamples(r.lag) : undefined;
   const view: StatusView = {
@@ -120,7 +114,7 @@ function currentStep(state: MigrationState): [string, StepRecord] | undefined {
 }
 
 function phaseOf(state: MigrationState, facts: StatusFacts): string {
-  const r = state.results as LiveData;
+  const r = state.results;
   if (state.status === 'aborted') return 'aborted: Ferry undid its changes';
   if (state.status === 'aborting')
     return facts.runner?.alive
@@ -151,7 +145,7 @@ function phaseOf(state: MigrationState, facts: StatusFacts): string {
   return `${words[name] ?? 'running'} (${of})`;
 }
 
-function syncPhase(r: LiveData): string {
+function syncPhase(r: MigrationResults): string {
   if (r.switchSyncedAt) return 'switched: clients may use the dest; draining the last source changes';
   if (r.switchAcknowledgedAt) return 'switching: bringing the dest up to the source positions at the switch';
   if (r.readyAt) return 'caught up: capturing changes, waiting for `ferry switch`';
@@ -176,7 +170,7 @@ function stepView(name: string, step: StepRecord, state: MigrationState, facts: 
     numbers = { rounds };
   }
   if (name === 'final_verification' && state.results.verification) {
-    const v = state.results.verification as { sourceDocs: number; destDocs: number; unexplained: number };
+    const v = state.results.verification;
     parts.push(
       `${v.sourceDocs} source / ${v.destDocs} dest documents, ${v.unexplained} unexplained difference(s)`,
     );
@@ -242,7 +236,7 @@ function writeBlockOf(state: MigrationState): string {
 
 function nextCommands(state: MigrationState, facts: StatusFacts): string[] {
   const id = state.id;
-  const r = state.results as LiveData;
+  const r = state.results;
   const current = currentStep(state);
   switch (state.status) {
     case 'done':

@@ -40,6 +40,15 @@ export interface StepRecord {
   error?: string;
 }
 
+/**
+ * What the run records for the report, by key. Each module that writes a key declares it, with its type, in a
+ * `declare module` block of its own (interface merging), so this layer names no type of the layers above it and
+ * no reader casts. A key no module declares is still readable, as unknown.
+ */
+export interface MigrationResults {
+  [key: string]: unknown;
+}
+
 export interface MigrationState {
   /** Format version of this file. */
   formatVersion: 1;
@@ -65,8 +74,8 @@ export interface MigrationState {
    * later `resume` keeps (ACCEPT_COUNT_DRIFT, KEEP_SNAPSHOT): the time it was first given.
    */
   confirmations: Record<string, string>;
-  /** Free-form results the report reads (verification, loss audit, timings). */
-  results: Record<string, unknown>;
+  /** Results the report reads (verification, loss audit, timings), typed by the modules that write them. */
+  results: MigrationResults;
 }
 
 /** `--accept-count-drift`, once given to `run` or `resume`, holds for the rest of the migration. */

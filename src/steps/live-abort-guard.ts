@@ -30,7 +30,7 @@ export function liveAbortGuard(
       state.steps.restore_dest?.status !== undefined &&
       state.steps.fill_ledger?.status !== 'done' &&
       state.results.backfillMethod !== undefined &&
-      (state.results.backfillMethod as { method?: string }).method === 'snapshot'
+      state.results.backfillMethod?.method === 'snapshot'
     )
       return 'apply';
     await dest.refresh(plan.destIndex);

@@ -161,3 +161,11 @@ async function moveAliasesBack(
   const remove = Object.keys(aliases).filter((a) => a in onMovedTo);
   await moveIndexAliases(client, { from: movedTo, to: index, remove, add: aliases });
 }
+
+// This module's part of the state's results (the record every reader of state.results then sees typed).
+declare module '../state/migration-state.js' {
+  interface MigrationResults {
+    /** Two-pass abort: the delta index kept, with the documents applications wrote during the move. */
+    keptDeltaIndex?: { index: string; docs: number };
+  }
+}

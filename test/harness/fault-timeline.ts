@@ -1,8 +1,8 @@
 // When each fault of a scenario struck and ended, and how long Ferry took to recover from it: the time from the
 // fault's start until the first sync round after its end that found the destination caught up again.
 
-import type { LagSample } from '../../src/sync/lag.js';
 import type { MigrationState } from '../../src/state/migration-state.js';
+import type { LagSample } from '../../src/sync/lag.js';
 
 /** Lag (operations) at or below which a round counts as caught up: sync's own "caught up" threshold. */
 const CAUGHT_UP_OPS = 100;

@@ -33,6 +33,8 @@ function doneState(): MigrationState {
     finishedAt: '2026-01-01T11:02:19Z',
   };
   s.results.sync = {
+    rounds: 12,
+    conflictsFile: '/tmp/conflicts.ndjson',
     conflicts: 0,
     ledger: { docs: 500, written: 490, deleted: 10, client: 0, conflicts: 0 },
   };

@@ -130,7 +130,7 @@ function stoppedMessage(state: MigrationState): string {
 }
 
 function abortMessage(state: MigrationState): string {
-  const kept = state.results.keptDeltaIndex as { index: string; docs: number } | undefined;
+  const kept = state.results.keptDeltaIndex;
   if (kept)
     return `migration ${state.id} aborted: the source index takes writes again and what Ferry created is removed, except ${kept.index}, kept on the source with the ${kept.docs} document(s) applications wrote during the move (they are not in the source index: copy them back, or delete ${kept.index} when you no longer need them).`;
   if (state.results.keptDestIndex)

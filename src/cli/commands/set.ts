@@ -4,7 +4,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { type ControlRequest, requestControls } from '../../operator/controls.js';
-import type { ControlsRecord } from '../../operator/runtime-controls.js';
 import { addLimitFlags } from '../plan-flags.js';
 import { type CommonFlags, loadSaved } from '../session.js';
 
@@ -43,7 +42,7 @@ export function registerSetCommand(program: Command): void {
       const deadline = Date.now() + APPLY_WAIT_MS;
       while (Date.now() < deadline) {
         const now = await store.load();
-        const applied = (now?.results.controls as ControlsRecord | undefined)?.appliedAt;
+        const applied = now?.results.controls?.appliedAt;
         if (applied && applied >= request.at) {
           console.log(`applied to ${state.id}: ${describe(set)}`);
           return;

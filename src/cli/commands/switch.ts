@@ -32,7 +32,7 @@ export function registerSwitchCommand(program: Command): void {
     .action(async (flags: SwitchFlags) => {
       const { state, store } = await loadSaved(flags);
       await raiseSignal(store.dir, 'switch');
-      const controls = state.results.controls as { current?: { postponeSwitch?: boolean } } | undefined;
+      const controls = state.results.controls;
       if (controls?.current?.postponeSwitch)
         console.error(
           `the switch of ${state.id} is postponed by the operator; it waits until: ferry set --id ${state.id} --no-postpone-switch`,

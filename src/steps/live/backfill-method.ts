@@ -2,14 +2,14 @@
 // snapshot_source, restore_dest, fill_ledger for snapshot/restore). The preflight records which one this migration
 // uses; the runner skips each step of the other one (recorded done, saying why, no hooks), so the list reads the
 // same for every migration.
-import type { BackfillChoice, BackfillMethod } from '../../plan/backfill-choice.js';
+import type { BackfillMethod } from '../../plan/backfill-choice.js';
 import type { Plan } from '../../plan/options.js';
 import type { MigrationState } from '../../state/migration-state.js';
 import type { Step } from '../step.js';
 
 /** The method the preflight chose; states written before there was a choice copied. */
 export function backfillMethod(state: MigrationState): BackfillMethod {
-  return (state.results.backfillMethod as BackfillChoice | undefined)?.method ?? 'copy';
+  return state.results.backfillMethod?.method ?? 'copy';
 }
 
 /** `step` runs only when the migration backfills by `method`; otherwise the runner skips it. */

@@ -54,7 +54,7 @@ export const cleanup: Step<CleanupRecord> = {
   ],
   async run(ctx) {
     const { plan, state } = ctx;
-    const verification = state.results.verification as VerificationResult | undefined;
+    const verification = state.results.verification;
     if (verification?.unexplained !== 0) {
       throw new StepVerificationError(
         'The source is not deleted: the final verification is not clean.',

@@ -111,3 +111,10 @@ async function catchUpOnce(ctx: StepContext, sync: SyncSession): Promise<void> {
     onCommit: () => ctx.checkpoint('ledger-commit'),
   });
 }
+
+// This module's part of the state's results (the record every reader of state.results then sees typed).
+declare module '../../state/migration-state.js' {
+  interface MigrationResults {
+    verification?: VerificationResult;
+  }
+}

@@ -311,7 +311,7 @@ async function recordLag(
   }
   ctx.state.results.lagSummary = summary;
   // ...and the recent rounds as a series for status and the charts (the last MAX_LAG_SAMPLES only).
-  const series = Array.isArray(ctx.state.results.lag) ? (ctx.state.results.lag as LagSample[]) : [];
+  const series = ctx.state.results.lag ?? [];
   series.push({
     at,
     ops: lagOps,
@@ -349,4 +349,32 @@ async function finish(ctx: StepContext, sync: SyncSession, data: SyncRecord): Pr
     writeBlockMs: data.switch?.pauseMs,
   });
   return DONE;
+}
+
+// This module's part of the state's results (the record every reader of state.results then sees typed).
+declare module '../../state/migration-state.js' {
+  interface MigrationResults {
+    /** When the dest first caught up after the backfill, and how long that catch-up took. */
+    readyAt?: string;
+    catchUpMs?: number;
+    /** The switch: when `ferry switch` was seen, when the dest held every change made before it. */
+    switchAcknowledgedAt?: string;
+    switchSyncedAt?: string;
+    /** From `ferry switch` to "move the clients now", and (fenced) how long source writes were blocked. */
+    switchToMoveMs?: number;
+    writeBlockPauseMs?: number;
+    /** The recent lag series and its summary over every round. */
+    lag?: LagSample[];
+    lagSummary?: LagResults;
+    roundTimings?: PhaseSummary;
+    /** The sync step's totals once it ended, and where its conflicts file is. */
+    sync?: {
+      rounds: number;
+      switchAt?: string;
+      conflicts: number;
+      conflictsFile: string;
+      ledger: ReturnType<SyncSession['ledger']['counts']>;
+      writeBlockMs?: number;
+    };
+  }
 }

@@ -35,3 +35,12 @@ export function verifyCountRecord(
     );
   return counts as Counts;
 }
+
+// This module's part of the state's results (the record every reader of state.results then sees typed).
+declare module '../../state/migration-state.js' {
+  interface MigrationResults {
+    /** The seed's count checks (steps 2.1 and 3.1). */
+    firstPassCounts?: CountsRecord['result'];
+    secondPassCounts?: CountsRecord['result'];
+  }
+}

@@ -26,8 +26,8 @@ export const deleteIndex: Step<DeleteIndexRecord> = {
   ],
   async run(ctx) {
     const { plan, source, state } = ctx;
-    const first = state.results.firstPassCounts as { equal: boolean } | undefined;
-    const second = state.results.secondPassCounts as { equal: boolean } | undefined;
+    const first = state.results.firstPassCounts;
+    const second = state.results.secondPassCounts;
     const clean = first?.equal === true && second?.equal === true;
     if (!clean) {
       throw new StepVerificationError(
