@@ -1,6 +1,6 @@
 // The NDJSON a copied document becomes: an index action that keeps `_id`, routing and the source version as an
 // external version, so a copy can never move a document backwards on the destination.
-import type { CopyHit } from '../src/copy/types.js';
+import type { CopyHit } from '../src/cluster/read/hits.js';
 
 export type VersionType = 'external' | 'external_gte';
 

@@ -1,7 +1,7 @@
 // The copy benchmark's methods, in the order they run, and one run of a method: the dest index is made for
 // those that need it (untimed), the method timed, the dest counted, then everything it made removed.
 import { loadavg } from 'node:os';
-import { createDestIndexFrom } from '../src/copy/dest-index.js';
+import { createDestIndexFrom } from '../src/plan/dest-index.js';
 import {
   type BenchEnv,
   elasticdump,

@@ -13,7 +13,6 @@ const LAYERS = [
   'core',
   'cluster',
   'state',
-  'copy',
   'operator',
   'sync',
   'verify',

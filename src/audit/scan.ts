@@ -2,7 +2,7 @@
 // and no field the documents must have, so documents the workload never wrote are found too.
 
 import type { ClusterClient } from '../cluster/client.js';
-import { clearScroll, nextScrollPage, openScroll } from '../cluster/read-context.js';
+import { clearScroll, nextScrollPage, openScroll } from '../cluster/read/read-context.js';
 import type { DocSource } from './record.js';
 
 export async function scanIndex(

@@ -1,6 +1,7 @@
 // Realtime reads of whole documents by id (mget reads the latest write even before a refresh).
-import { type AnswerBatch, type AnswerStreamOptions, answerBatches } from './answer-stream.js';
+
 import { type ClusterClient, enc } from './client.js';
+import { type AnswerBatch, type AnswerStreamOptions, answerBatches } from './read/answer-stream.js';
 import type { MgetHit } from './types.js';
 
 export interface MgetKey {

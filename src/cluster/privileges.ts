@@ -8,7 +8,7 @@
 // would not cover OpenSearch), hence probes rather than a question.
 import type { ClusterClient } from './client.js';
 import { AuthenticationError, ClusterBlockError, NotFoundError } from './errors.js';
-import { closePointInTime, detectReadContext, openPointInTime } from './read-context.js';
+import { closePointInTime, detectReadContext, openPointInTime } from './read/read-context.js';
 
 export interface Privilege {
   /** The server's action name, as roles grant it (OpenSearch security plugin and Elasticsearch alike). */

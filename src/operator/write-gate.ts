@@ -2,9 +2,9 @@
 // (documents and bytes per second, bulks in flight) and the health throttle's slow-down. All of them change
 // while the migration runs; the applier only asks for a slot and tells how large its bulk is.
 
-import { type Clock, RateLimiter } from '../copy/rate-limiter.js';
-import { Slots } from '../copy/slots.js';
+import { Slots } from '../cluster/read/slots.js';
 import type { Sleep } from '../core/time.js';
+import { type Clock, RateLimiter } from './rate-limiter.js';
 
 export interface WriteLimits {
   /** Destination writes (documents) per second; undefined: no ceiling. */

@@ -2,9 +2,9 @@
 // carried (a clash with an index or a write alias on the dest fails the check before anything changes); every
 // setting, pipeline or alias that is not carried is listed, so the plan says it before the run does.
 import { aliasIndices, getIndexAliases } from '../cluster/aliases.js';
-import { type AliasPlan, describeAlias, notCarried, planDestAliases } from '../copy/dest-aliases.js';
-import { planDestSettings } from '../copy/dest-index.js';
 import { type CheckResult, fail, pass, warn } from './check.js';
+import { type AliasPlan, describeAlias, notCarried, planDestAliases } from './dest-aliases.js';
+import { planDestSettings } from './dest-index.js';
 import type { Plan } from './options.js';
 import { type Sides, sameCluster } from './preflight.js';
 

@@ -2,7 +2,7 @@
 // what was copied, the lag, the switch-over conflicts and the verification.
 
 import type { AliasDefinition } from '../cluster/aliases.js';
-import { describeAlias, type NotCarried } from '../copy/dest-aliases.js';
+import { describeAlias, type NotCarried } from '../plan/dest-aliases.js';
 import type { MigrationState } from '../state/migration-state.js';
 import { describeUndo } from '../state/undo-action.js';
 import type { LagSample } from '../sync/lag.js';

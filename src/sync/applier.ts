@@ -7,14 +7,14 @@
 // intents behind, which recover() resolves against the destination before anything else runs.
 // A namespace import: a named import of `hash` would fail to load on Node 20 before 20.12.
 import * as crypto from 'node:crypto';
-import { ByteBudget } from '../cluster/byte-budget.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { BodyTooLargeError, isRetryable, TOO_LARGE_HINT } from '../cluster/errors.js';
-import { searchStream } from '../cluster/read-context.js';
+import { ByteBudget } from '../cluster/read/byte-budget.js';
+import { copyHitBatches } from '../cluster/read/hit-batches.js';
+import { BATCH_BYTES } from '../cluster/read/page-sizer.js';
+import { searchStream } from '../cluster/read/read-context.js';
 import { backoffDelay, type RetryPolicy } from '../cluster/retry.js';
 import type { BulkItemResult } from '../cluster/types.js';
-import { copyHitBatches } from '../copy/hit-batches.js';
-import { BATCH_BYTES } from '../copy/page-sizer.js';
 import { FerryError } from '../core/errors.js';
 import { realSleep, type Sleep } from '../core/time.js';
 import type { WriteGate } from '../operator/write-gate.js';

@@ -5,16 +5,20 @@
 // delete scan.
 import type { ClusterClient } from '../cluster/client.js';
 import { isRetryable, NotFoundError, ResponseError } from '../cluster/errors.js';
+import type { SliceCursor } from '../cluster/read/hits.js';
 import {
   closePointInTime,
   detectReadContext,
   openPointInTime,
   type ReadContextKind,
-} from '../cluster/read-context.js';
-import { SliceRestarts, scrollLost } from '../copy/slice-restarts.js';
-import { readSlice } from '../copy/sliced-reader.js';
-import { pressureWarnings, SourcePressure, type SourcePressureStats } from '../copy/source-pressure.js';
-import type { SliceCursor } from '../copy/types.js';
+} from '../cluster/read/read-context.js';
+import { SliceRestarts, scrollLost } from '../cluster/read/slice-restarts.js';
+import { readSlice } from '../cluster/read/sliced-reader.js';
+import {
+  pressureWarnings,
+  SourcePressure,
+  type SourcePressureStats,
+} from '../cluster/read/source-pressure.js';
 import type { Progress } from '../core/progress.js';
 import { realSleep, type Sleep } from '../core/time.js';
 import type { Applier, ApplyResult } from './applier.js';

@@ -5,10 +5,10 @@
 // stop there for the same reason). Deletes leave no document to find; deletes.ts finds those.
 import type { ClusterClient } from '../cluster/client.js';
 import { type PrimaryPosition, primaryPositions } from '../cluster/primary-positions.js';
-import { searchStream } from '../cluster/read-context.js';
-import { copyHitBatches } from '../copy/hit-batches.js';
-import { BATCH_BYTES, PageSizer } from '../copy/page-sizer.js';
-import type { CopyHit } from '../copy/types.js';
+import { copyHitBatches } from '../cluster/read/hit-batches.js';
+import type { CopyHit } from '../cluster/read/hits.js';
+import { BATCH_BYTES, PageSizer } from '../cluster/read/page-sizer.js';
+import { searchStream } from '../cluster/read/read-context.js';
 import type { Applier, ApplyResult, SourceChange } from './applier.js';
 import type { ShardHistory } from './ledger.js';
 import { addTime, type PhaseTimes, timed } from './round-timings.js';

@@ -3,9 +3,9 @@
 // id on their shard and written through the applier; one the destination already holds with exactly the same
 // content is adopted as Ferry's, not reported as a client's.
 import type { ClusterClient } from '../cluster/client.js';
-import { searchStream } from '../cluster/read-context.js';
-import { copyHitBatches } from '../copy/hit-batches.js';
-import { BATCH_BYTES } from '../copy/page-sizer.js';
+import { copyHitBatches } from '../cluster/read/hit-batches.js';
+import { BATCH_BYTES } from '../cluster/read/page-sizer.js';
+import { searchStream } from '../cluster/read/read-context.js';
 import type { Applier, ApplyResult } from './applier.js';
 import { add, toChange } from './capture.js';
 

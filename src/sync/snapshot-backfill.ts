@@ -18,7 +18,7 @@ export function backfillSnapshotName(id: string): string {
 }
 
 /**
- * Settings the restore leaves out, as the copy path drops them (copy/dest-index.ts): a pipeline would rewrite
+ * Settings the restore leaves out, as the copy path drops them (plan/dest-index.ts): a pipeline would rewrite
  * documents, allocation rules name the source's nodes, a block would stop writes, lifecycle policies may not
  * exist on the dest. Patterns never match the settings a restore cannot drop (the server skips those).
  */

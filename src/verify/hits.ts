@@ -1,19 +1,9 @@
 // From server answers (search hits, mget docs), read as raw JSON elements, to DocRecords. Only the hash of a
 // `_source` is kept, computed from its text (sourceTextHash), so a large document is never held as objects.
-import { elementText, type RawElement } from '../cluster/answer-stream.js';
-import { type ParsedHit, splitHit } from '../copy/raw-hits.js';
+import { elementText, type RawElement } from '../cluster/read/answer-stream.js';
+import { type ParsedHit, splitHit } from '../cluster/read/raw-hits.js';
 import { sourceTextHash } from './source-hash.js';
 import type { DocRecord } from './types.js';
-
-export interface RawHit {
-  _id: string;
-  _routing?: string;
-  _version?: number;
-  _seq_no?: number;
-  _primary_term?: number;
-  _source?: unknown;
-  found?: boolean;
-}
 
 /** One element of an answer: its fields (without `_source`) and its record. */
 export interface ElementRecord {

@@ -3,13 +3,13 @@
 // for the server, and a per-shard `_seq_no` range is how `--since` picks the documents changed on that shard.
 // Why scroll and not point-in-time: it is the one read context every engine and version has.
 
-import type { AnswerBatch } from '../cluster/answer-stream.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { ResponseError } from '../cluster/errors.js';
 import { storedBytesPerDoc } from '../cluster/indices.js';
-import { clearScroll, scrollStream, searchStream } from '../cluster/read-context.js';
+import type { AnswerBatch } from '../cluster/read/answer-stream.js';
+import { BATCH_BYTES, scrollPageSize } from '../cluster/read/page-sizer.js';
+import { clearScroll, scrollStream, searchStream } from '../cluster/read/read-context.js';
 import { backoffDelay, type RetryPolicy } from '../cluster/retry.js';
-import { BATCH_BYTES, scrollPageSize } from '../copy/page-sizer.js';
 import { realSleep, type Sleep } from '../core/time.js';
 import { type ElementRecord, elementRecord } from './hits.js';
 import { lookupRecords } from './lookup.js';

@@ -1,10 +1,11 @@
 // Fresh, real-time reads of single documents (mget reads the latest write even before a refresh), used to
 // re-check differences and, with `--since`, to find the dest copies of the source documents that changed.
 // Answers are read as they arrive and only each document's record is kept, so documents of any size fit.
-import { ByteBudget } from '../cluster/byte-budget.js';
+
 import type { ClusterClient } from '../cluster/client.js';
 import { type MgetKey, mgetStream } from '../cluster/mget.js';
-import { BATCH_BYTES } from '../copy/page-sizer.js';
+import { ByteBudget } from '../cluster/read/byte-budget.js';
+import { BATCH_BYTES } from '../cluster/read/page-sizer.js';
 import { FerryError } from '../core/errors.js';
 import { elementRecord } from './hits.js';
 import type { DocRecord } from './types.js';

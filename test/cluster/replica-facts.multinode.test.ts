@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ShardFailureError } from '../../src/cluster/errors.js';
-import { searchRaw } from '../../src/cluster/read-context.js';
+import { searchRaw } from '../../src/cluster/read/read-context.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
 import { ndjson } from '../harness/documents.js';
 import {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ClusterClient } from '../../src/cluster/client.js';
-import { closePointInTime, detectReadContext } from '../../src/cluster/read-context.js';
+import { closePointInTime, detectReadContext } from '../../src/cluster/read/read-context.js';
 import type { Progress } from '../../src/core/progress.js';
 import { silentProgress } from '../../src/core/progress.js';
 import { Applier } from '../../src/sync/applier.js';

@@ -7,15 +7,15 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createDestIndexFrom } from '../../src/copy/dest-index.js';
-import type { CopyHit, SliceCursor } from '../../src/copy/types.js';
+import type { CopyHit, SliceCursor } from '../../src/cluster/read/hits.js';
 import { silentProgress } from '../../src/core/progress.js';
+import { createDestIndexFrom } from '../../src/plan/dest-index.js';
 import { Applier } from '../../src/sync/applier.js';
 import { type BackfillOptions, backfillIndex } from '../../src/sync/backfill.js';
 import { captureBounds } from '../../src/sync/capture.js';
 import { Ledger } from '../../src/sync/ledger.js';
-import { allDocs, bulkOk, DOCS, seedSource } from '../copy/copy-fixtures.js';
 import { type TestClusters, testClusters, uniqueName } from '../harness/context.js';
+import { allDocs, bulkOk, DOCS, seedSource } from '../harness/copy-fixtures.js';
 
 let c: TestClusters;
 before(async () => {

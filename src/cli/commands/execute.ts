@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clusterName } from '../../cluster/health.js';
 import { clearOpenScrolls } from '../../cluster/open-scrolls.js';
-import { closeOpenPointsInTime } from '../../cluster/read-context.js';
+import { closeOpenPointsInTime } from '../../cluster/read/read-context.js';
 import type { Progress } from '../../core/progress.js';
 import { startHealthThrottle } from '../../operator/health-throttle.js';
 import { hookRunner } from '../../operator/hook-runner.js';

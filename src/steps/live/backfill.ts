@@ -3,7 +3,7 @@
 // Every document goes through the applier, so the ledger knows each destination write Ferry made, a client
 // that moved early keeps its writes, and a killed backfill resumes from its slice cursors (re-read pages are
 // skipped by the ledger).
-import type { SliceCursor } from '../../copy/types.js';
+import type { SliceCursor } from '../../cluster/read/hits.js';
 import { backfillIndex } from '../../sync/backfill.js';
 import { captureBounds } from '../../sync/capture.js';
 import { checkIndices, openSync } from '../../sync/open.js';

@@ -1,8 +1,8 @@
 // Live step 2: the destination index, shaped like the source (mappings and the settings that matter), with
 // every change made reported. Ferry never lets the destination auto-create it with guessed mappings.
 import { getIndexAliases } from '../../cluster/aliases.js';
-import { type AliasPlan, describeAlias, notCarried, planDestAliases } from '../../copy/dest-aliases.js';
-import { createDestIndexFrom, type IndexChange } from '../../copy/dest-index.js';
+import { type AliasPlan, describeAlias, notCarried, planDestAliases } from '../../plan/dest-aliases.js';
+import { createDestIndexFrom, type IndexChange } from '../../plan/dest-index.js';
 import { sameCluster } from '../../plan/preflight.js';
 import { checkIndices, openSync } from '../../sync/open.js';
 import { StepVerificationError } from '../errors.js';

@@ -9,7 +9,7 @@
 //   that name on the source (automatic index creation) and succeed unseen. Reads through them keep working. The
 //   dest index has had the same aliases since create_dest_index. Undo puts the definitions back.
 import { getIndexAliases, moveIndexAliases, putIndexAliases } from '../../cluster/aliases.js';
-import { planDestAliases } from '../../copy/dest-aliases.js';
+import { planDestAliases } from '../../plan/dest-aliases.js';
 import { sameCluster } from '../../plan/preflight.js';
 import type { StepContext } from '../step.js';
 

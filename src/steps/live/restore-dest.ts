@@ -4,8 +4,8 @@
 import { getIndexAliases, putIndexAliases } from '../../cluster/aliases.js';
 import { indexPrimaries } from '../../cluster/health.js';
 import { getSnapshot, recoveryProgress, startRestore } from '../../cluster/snapshots.js';
-import { planDestAliases } from '../../copy/dest-aliases.js';
-import { planDestSettings } from '../../copy/dest-index.js';
+import { planDestAliases } from '../../plan/dest-aliases.js';
+import { planDestSettings } from '../../plan/dest-index.js';
 import { sameCluster } from '../../plan/preflight.js';
 import {
   backfillSnapshotName,

@@ -3,11 +3,11 @@
 // hash of a `_source` read off its text (equal to the hash of the parsed document).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ElementSplitter, elementText } from '../../src/cluster/answer-stream.js';
-import { ByteBudget } from '../../src/cluster/byte-budget.js';
-import { PageSizer, scrollPageSize } from '../../src/copy/page-sizer.js';
-import { splitHit } from '../../src/copy/raw-hits.js';
-import { sourceHash, sourceTextHash } from '../../src/verify/source-hash.js';
+import { ElementSplitter, elementText } from '../../../src/cluster/read/answer-stream.js';
+import { ByteBudget } from '../../../src/cluster/read/byte-budget.js';
+import { PageSizer, scrollPageSize } from '../../../src/cluster/read/page-sizer.js';
+import { splitHit } from '../../../src/cluster/read/raw-hits.js';
+import { sourceHash, sourceTextHash } from '../../../src/verify/source-hash.js';
 
 function split(
   text: string,

@@ -5,12 +5,12 @@
 // answer (scroll id, point-in-time id, `_shards`) is small and is parsed at its end.
 
 import { StringDecoder } from 'node:string_decoder';
+import type { ClusterClient } from '../client.js';
+import { ConnectionError } from '../errors.js';
+import { trackScroll } from '../open-scrolls.js';
+import { assertAllShards } from '../shard-failures.js';
+import type { RequestOptions } from '../transport.js';
 import { ByteBudget, documentBytes, largeDocumentTurn } from './byte-budget.js';
-import type { ClusterClient } from './client.js';
-import { ConnectionError } from './errors.js';
-import { trackScroll } from './open-scrolls.js';
-import { assertAllShards } from './shard-failures.js';
-import type { RequestOptions } from './transport.js';
 
 /** Which array holds the documents: a search's `hits.hits`, or an mget's `docs`. */
 export type DocArray = 'hits' | 'docs';

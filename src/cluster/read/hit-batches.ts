@@ -1,8 +1,8 @@
 // Search and scroll pages as batches of CopyHits bounded by bytes: every reader of `_source` on the copy path
 // (backfill slices, capture, re-copies) reads through here, so no page of large documents is held whole.
-import { type AnswerBatch, type AnswerEnd, elementText } from '../cluster/answer-stream.js';
+import { type AnswerBatch, type AnswerEnd, elementText } from './answer-stream.js';
+import type { CopyHit } from './hits.js';
 import { splitHit, toCopyHit } from './raw-hits.js';
-import type { CopyHit } from './types.js';
 
 export interface HitBatch {
   hits: CopyHit[];

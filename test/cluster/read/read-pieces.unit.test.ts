@@ -1,12 +1,9 @@
-// The pure pieces of the copy path: batch-size adaptation (the source's pressure), rate limit and slots (the
-// write gate), raw `_source` slicing and the dest settings plan. Clock and sleep are injected.
+// The pure pieces of reading: batch-size adaptation (the source's pressure), slots, raw `_source` slicing.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nextBatchBytes } from '../../src/copy/adaptive-batch.js';
-import { planDestSettings } from '../../src/copy/dest-index.js';
-import { RateLimiter } from '../../src/copy/rate-limiter.js';
-import { parseRawPage, sliceSources } from '../../src/copy/raw-hits.js';
-import { Slots } from '../../src/copy/slots.js';
+import { nextBatchBytes } from '../../../src/cluster/read/adaptive-batch.js';
+import { parseRawPage, sliceSources } from '../../../src/cluster/read/raw-hits.js';
+import { Slots } from '../../../src/cluster/read/slots.js';
 
 describe('nextBatchBytes', () => {
   const limits = { minBytes: 100, maxBytes: 1000, targetMs: 1000 };
@@ -21,30 +18,6 @@ describe('nextBatchBytes', () => {
   it('holds steady in the comfortable band and never exceeds the maximum', () => {
     assert.equal(nextBatchBytes(400, { tookMs: 700, rejected: 0 }, limits), 400);
     assert.equal(nextBatchBytes(990, { tookMs: 10, rejected: 0 }, limits), 1000);
-  });
-});
-
-describe('RateLimiter', () => {
-  it('spaces batches to the documents-per-second limit and follows a new limit', async () => {
-    let now = 0;
-    const slept: number[] = [];
-    const limiter = new RateLimiter(
-      100,
-      () => now,
-      async (ms) => {
-        slept.push(ms);
-        now += ms;
-      },
-    );
-    await limiter.take(50); // first batch leaves at once and books 500 ms
-    await limiter.take(50);
-    assert.deepEqual(slept, [500]);
-    limiter.setRate(1000);
-    await limiter.take(100);
-    assert.deepEqual(slept, [500, 500]);
-    limiter.setRate(undefined);
-    await limiter.take(1_000_000);
-    assert.equal(slept.length, 2);
   });
 });
 
@@ -95,23 +68,5 @@ describe('raw _source slicing', () => {
       page.hits.map((h) => h.source),
       ['{}'],
     );
-  });
-});
-
-describe('planDestSettings', () => {
-  it('keeps shards and analysis, drops server-owned and cluster-bound settings with a reason', () => {
-    const { settings, changes } = planDestSettings({
-      'index.number_of_shards': '3',
-      'index.analysis.analyzer.x.type': 'custom',
-      'index.uuid': 'u',
-      'index.creation_date': '1',
-      'index.version.created': '7100299',
-      'index.provided_name': 'p',
-      'index.routing.allocation.include._name': 'node-1',
-      'index.default_pipeline': 'pipe',
-    });
-    assert.deepEqual(settings, { 'index.number_of_shards': '3', 'index.analysis.analyzer.x.type': 'custom' });
-    assert.equal(changes.length, 6);
-    assert.ok(changes.every((c) => c.to === undefined && c.why.length > 0));
   });
 });

@@ -1,8 +1,8 @@
 // How often a slice may be read again from its start after its read context was lost. Restarts count against
 // the limit only while they make no headway: a slice whose scroll a busy source keeps dropping still ends, as
 // long as each restart reads further than every attempt before it.
-import { NotFoundError, ResponseError, ShardFailureError } from '../cluster/errors.js';
-import { everyShardLostContext } from '../cluster/shard-failures.js';
+import { NotFoundError, ResponseError, ShardFailureError } from '../errors.js';
+import { everyShardLostContext } from '../shard-failures.js';
 
 /**
  * The scroll is gone: the whole answer is a 404 (every shard lost it: Elasticsearch 7.10 frees a scroll when a

@@ -2,8 +2,12 @@
 // pages shrink the next ones, fast clean pages give both back; what may be asked again is decided by class.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConnectionError, ResponseError, ShardFailureError } from '../../src/cluster/errors.js';
-import { type PressureChange, pressureWarnings, SourcePressure } from '../../src/copy/source-pressure.js';
+import { ConnectionError, ResponseError, ShardFailureError } from '../../../src/cluster/errors.js';
+import {
+  type PressureChange,
+  pressureWarnings,
+  SourcePressure,
+} from '../../../src/cluster/read/source-pressure.js';
 
 const noSleep = async () => {};
 

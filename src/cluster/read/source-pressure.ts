@@ -2,9 +2,10 @@
 // search queue) is asked again after a backoff, with fewer slices reading at once and smaller pages; a page
 // slower than the target makes the next pages smaller. Fast, clean pages give both back step by step. The page
 // size follows the same rule the writer's bulks follow (adaptive-batch.ts), counted in bytes of a page.
-import { isBusy, isRetryable } from '../cluster/errors.js';
-import { backoffDelay, type RetryPolicy } from '../cluster/retry.js';
-import { realSleep, type Sleep } from '../core/time.js';
+
+import { realSleep, type Sleep } from '../../core/time.js';
+import { isBusy, isRetryable } from '../errors.js';
+import { backoffDelay, type RetryPolicy } from '../retry.js';
 import { type BatchLimits, nextBatchBytes } from './adaptive-batch.js';
 import { PAGE_BYTES } from './page-sizer.js';
 import { Slots } from './slots.js';

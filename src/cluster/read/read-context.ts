@@ -1,13 +1,13 @@
 // Server-side read contexts for long sliced reads: point-in-time where the engine has one, scroll otherwise.
 // Elasticsearch and OpenSearch spell point-in-time differently; every difference is answered here.
 
-import { realSleep, type Sleep } from '../core/time.js';
+import { realSleep, type Sleep } from '../../core/time.js';
+import type { ClusterClient } from '../client.js';
+import { enc } from '../client.js';
+import { ResponseError } from '../errors.js';
+import { backoffDelay, type RetryPolicy } from '../retry.js';
+import type { SearchHit, SearchResponse } from '../types.js';
 import { type AnswerBatch, type AnswerStreamOptions, answerBatches } from './answer-stream.js';
-import type { ClusterClient } from './client.js';
-import { enc } from './client.js';
-import { ResponseError } from './errors.js';
-import { backoffDelay, type RetryPolicy } from './retry.js';
-import type { SearchHit, SearchResponse } from './types.js';
 
 /**
  * - `es-pit`: Elasticsearch 7.10+ with X-Pack (`POST idx/_pit`), sorts on `_shard_doc`.

@@ -1,18 +1,18 @@
 // Reads one slice of an index, page by page, through a point-in-time (search_after) or a scroll. Each page
 // comes with the cursor that resumes right after it.
-import type { ClusterClient } from '../cluster/client.js';
-import { isBusy, isRetryable, ResponseError } from '../cluster/errors.js';
+import type { ClusterClient } from '../client.js';
+import { isBusy, isRetryable, ResponseError } from '../errors.js';
+import { copyHitBatches } from './hit-batches.js';
+import type { CopyHit, SliceCursor } from './hits.js';
+import { BATCH_BYTES, PageSizer } from './page-sizer.js';
 import {
   clearScroll,
   pointInTimeSort,
   type ReadContextKind,
   scrollStream,
   searchStream,
-} from '../cluster/read-context.js';
-import { copyHitBatches } from './hit-batches.js';
-import { BATCH_BYTES, PageSizer } from './page-sizer.js';
+} from './read-context.js';
 import { SourcePressure } from './source-pressure.js';
-import type { CopyHit, SliceCursor } from './types.js';
 
 export interface SliceReadOptions {
   client: ClusterClient;

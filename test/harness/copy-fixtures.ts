@@ -2,8 +2,8 @@
 // document-by-document comparison of two indices (raw source bytes, routing and version).
 import assert from 'node:assert/strict';
 import type { ClusterClient } from '../../src/cluster/client.js';
-import { readSlice } from '../../src/copy/sliced-reader.js';
-import type { CopyHit } from '../../src/copy/types.js';
+import type { CopyHit } from '../../src/cluster/read/hits.js';
+import { readSlice } from '../../src/cluster/read/sliced-reader.js';
 
 export const DOCS = 3_000;
 

@@ -30,23 +30,3 @@ export interface SliceCursor {
   read: number;
   done: boolean;
 }
-
-export interface CopyStats {
-  /** Documents the destination accepted. */
-  docs: number;
-  /** Bytes of NDJSON sent (action and source lines), retries excluded. */
-  bytes: number;
-  /** External-version conflicts: the destination already had this version or a newer one. */
-  skippedOlder: number;
-  /** Items that failed for good and went to onDrop. */
-  dropped: number;
-  /** Item writes sent again after a rejection (429 / es_rejected_execution). */
-  retried: number;
-  /** Bulk requests sent, retries included. */
-  requests: number;
-  elapsedMs: number;
-}
-
-export function emptyStats(): CopyStats {
-  return { docs: 0, bytes: 0, skippedOlder: 0, dropped: 0, retried: 0, requests: 0, elapsedMs: 0 };
-}
