@@ -243,7 +243,16 @@ export function stripUserInfo(url: string): string {
 }
 
 /** The plan as stored in state and reports: no credentials, URLs without user info, only how each side logs in. */
-export function publicPlan(plan: Plan): Record<string, unknown> {
+export type Side = 'source' | 'dest';
+
+/** The plan as publicPlan saves it. Older states have no `access` and may hold "***@" in a URL. */
+export type SavedPlan = Omit<Plan, 'source' | 'dest'> & {
+  source: string;
+  dest: string;
+  access?: Record<Side, SideAccess>;
+};
+
+export function publicPlan(plan: Plan): SavedPlan {
   const { source, dest, ...rest } = plan;
   return {
     ...rest,
@@ -416,4 +425,9 @@ function prune(o: Record<string, unknown>): Record<string, unknown> {
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// The saved plan's fields, for every reader of state.plan (interface merging: state/ names no plan type).
+declare module '../state/migration-state.js' {
+  interface SavedPlanRecord extends Partial<SavedPlan> {}
 }

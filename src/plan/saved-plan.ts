@@ -14,18 +14,11 @@ import {
   type PlanFlags,
   planSchema,
   readPlanFile,
+  type SavedPlan,
+  type Side,
   type SideAccess,
   stripUserInfo,
 } from './options.js';
-
-type Side = 'source' | 'dest';
-
-/** The plan as publicPlan saved it. Older states have no `access` and may hold "***@" in a URL. */
-type SavedPlan = Omit<Plan, 'source' | 'dest'> & {
-  source: string;
-  dest: string;
-  access?: Record<Side, SideAccess>;
-};
 
 export interface RebuiltPlan {
   plan: Plan;
@@ -63,7 +56,8 @@ export function rebuildPlan(
   /** False for commands that only read the state (status, report): they need no credentials. */
   checkAccess = true,
 ): RebuiltPlan {
-  const saved = state.plan as unknown as SavedPlan;
+  // The one cast from the saved JSON: a field a newer version added and an older state lacks is filled below.
+  const saved = state.plan as SavedPlan;
   const raw = mergeInputs(flags.plan ? readPlanFile(flags.plan) : {}, fromEnv(env), fromFlags(flags));
   checkIdentity(saved, raw);
   const { tuning, changes } = tuningChanges(saved, raw, state);

@@ -23,7 +23,7 @@ import { describeStepTime } from './step-time.js';
 
 export function renderReport(state: MigrationState): string {
   const lines: string[] = [];
-  const plan = state.plan as { source?: string; dest?: string; sourceIndex?: string; destIndex?: string };
+  const plan = state.plan;
   lines.push(`Ferry report: ${state.id} (${state.strategy}), ${state.status}`);
   lines.push(
     `  ${plan.source ?? '?'} ${plan.sourceIndex ?? ''} -> ${plan.dest ?? '?'} ${plan.destIndex ?? ''}`,

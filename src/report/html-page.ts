@@ -36,7 +36,7 @@ function escapeHtml(text: string): string {
 
 export function renderHtmlPage(state: MigrationState, options: PageOptions): string {
   const { js, css } = uplotAssets();
-  const plan = state.plan as { source?: string; dest?: string; sourceIndex?: string; destIndex?: string };
+  const plan = state.plan;
   const title = `Ferry ${options.live ? 'live' : 'report'}: ${state.id}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

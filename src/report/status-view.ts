@@ -66,7 +66,7 @@ export interface StatusView {
 }
 
 export function statusView(state: MigrationState, facts: StatusFacts): StatusView {
-  const plan = state.plan as { source?: string; dest?: string; sourceIndex?: string; destIndex?: string };
+  const plan = state.plan;
   const r = state.results;
   const steps = Object.entries(state.steps).map(([name, step]) => stepView(name, step, state, facts));
   const lag = r.lag ? summariseLagSamples(r.lag) : undefined;
@@ -222,14 +222,10 @@ function writeBlockOf(state: MigrationState): string {
   const block = state.undo.find(
     (u) => u.kind === 'restore-index-setting' && u.side === 'source' && u.setting === 'index.blocks.write',
   );
-  const sourceIndex = String((state.plan as { sourceIndex?: string }).sourceIndex ?? '?');
+  const sourceIndex = state.plan.sourceIndex ?? '?';
   if (block)
     return `ON: Ferry blocked writes to ${sourceIndex} (${block.reason}); cleanup deletes the source, abort takes the block off`;
-  if (
-    (state.plan as { writeBlock?: boolean }).writeBlock &&
-    state.status !== 'done' &&
-    state.status !== 'aborted'
-  )
+  if (state.plan.writeBlock && state.status !== 'done' && state.status !== 'aborted')
     return 'off (--write-block: Ferry blocks source writes at the switch for the final drain)';
   return 'off';
 }

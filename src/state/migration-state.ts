@@ -49,6 +49,14 @@ export interface MigrationResults {
   [key: string]: unknown;
 }
 
+/**
+ * The plan as saved, typed by plan/options.ts (which declares its fields, all optional: an older state may lack
+ * the newer ones) so that this layer names no type of the layers above it.
+ */
+export interface SavedPlanRecord {
+  [key: string]: unknown;
+}
+
 export interface MigrationState {
   /** Format version of this file. */
   formatVersion: 1;
@@ -61,7 +69,7 @@ export interface MigrationState {
   updatedAt: string;
   status: MigrationStatus;
   /** The validated plan with connection secrets removed (see plan/options.ts). */
-  plan: Record<string, unknown>;
+  plan: SavedPlanRecord;
   /** Step name → its record, in strategy order. */
   steps: Record<string, StepRecord>;
   /**
@@ -87,7 +95,7 @@ export const KEEP_SNAPSHOT = 'keep-snapshot';
 export function newState(
   id: string,
   strategy: MigrationState['strategy'],
-  plan: Record<string, unknown>,
+  plan: SavedPlanRecord,
   stepNames: string[],
   now: Date,
 ): MigrationState {
