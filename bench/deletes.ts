@@ -22,6 +22,7 @@ const { values } = parseArgs({
     shards: { type: 'string', default: '4' },
     engine: { type: 'string', default: 'opensearch-2' },
     rate: { type: 'string', default: '500' },
+    'delete-share': { type: 'string', default: '0.1' },
     minutes: { type: 'string', default: '5' },
     'listing-seconds': { type: 'string', default: '15' },
     'counting-only': { type: 'boolean', default: false },
@@ -29,6 +30,9 @@ const { values } = parseArgs({
   },
 });
 const DOCS = Number(values.docs);
+const DELETE_SHARE = Number(values['delete-share']);
+if (!(DELETE_SHARE >= 0 && DELETE_SHARE < 1))
+  throw new Error(`--delete-share must be a number from 0 to below 1, not ${values['delete-share']}`);
 if (values.backfill !== 'copy' && values.backfill !== 'snapshot')
   throw new Error(`--backfill must be copy or snapshot, not ${values.backfill}`);
 const INDEX = 'bench-deletes';
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
       destIndices: old ? [COUNTING, LISTING] : [COUNTING],
       docs: DOCS,
       rate: Number(values.rate),
+      deleteShare: DELETE_SHARE,
       byQueryEverySeconds: byQuery ? 10 : 0,
       probesPerSecond: 2,
     });
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
       sourceMb: sourceBytes / 2 ** 20,
       loadSeconds,
       rate: Number(values.rate),
+      deleteShare: DELETE_SHARE,
       byQuery,
       windowMinutes,
       listingSeconds: Number(values['listing-seconds']),
