@@ -4,7 +4,7 @@
 import type { ClusterClient } from '../cluster/client.js';
 import type { ApplyResult } from './applier.js';
 import { add, captureBounds, captureShard, type Marks, operationsBetween } from './capture.js';
-import { finishScan, scanShard, startScan } from './deletes.js';
+import { type DeleteScan, finishScan, type ScanRun, scanShard, startScan } from './deletes.js';
 import type { SyncSession } from './open.js';
 import { recopy } from './recopy.js';
 import { type PhaseTimes, timed } from './round-timings.js';
@@ -78,6 +78,8 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
   const capture = { source: o.source, index: o.index, applier: o.sync.applier, onCommit: o.onCommit, times };
   const scan = o.scanDeletes ? startScan(o.source, o.index, o.sync.ledger, times) : undefined;
   const scanned: Marks = {};
+  /** Shards whose scan found differences: clean again once each was a confirmed, applied delete. */
+  const differing: number[] = [];
   const shardsStarted = performance.now();
   // Each shard is captured and then scanned for deletes up to its new mark, shards at the same time: one shard's
   // scan overlaps another's capture, and the round is as long as its slowest shard, not capture plus scan.
@@ -102,6 +104,7 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
       }
       o.quietShards?.delete(shard);
       if (await scanShard(scan, shard, mark)) o.quietShards?.set(shard, mark);
+      else differing.push(shard);
     }),
   );
   times.shards = performance.now() - shardsStarted;
@@ -112,8 +115,15 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     result.scanRequests = found.requests;
     result.unknownOnSource = found.unknownOnSource;
     result.unknownIds = found.unknownIds;
-    if (found.deletes.length > 0)
-      add(result, await timed(times, 'deleteApply', () => o.sync.applier.apply(found.deletes)));
+    let conflicts = 0;
+    if (found.deletes.length > 0) {
+      const applied = await timed(times, 'deleteApply', () => o.sync.applier.apply(found.deletes));
+      add(result, applied);
+      conflicts = applied.conflicts;
+    }
+    if (o.quietShards && conflicts === 0)
+      for (const shard of differing)
+        if (explainedByDeletes(scan, found, shard)) o.quietShards.set(shard, scanned[shard] ?? -1);
     // A live source document the ledger does not know was missed: it is copied again now, and past the few
     // thousand a scan keeps, capture reads their ranges again next round.
     add(result, await timed(times, 'recopy', () => recopy(o.source, o.index, o.sync.applier, found.unknown)));
@@ -126,4 +136,16 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
     o.onCommit?.();
   }
   return result;
+}
+
+/**
+ * Every difference the scan found on the shard was a delete it confirmed (and the round applied): every candidate
+ * gone, no source document the ledger does not know. The shard then holds what the ledger expects, as after a
+ * clean scan. (The scan lists every range whose counts differed, so a delete there is always a candidate.)
+ */
+function explainedByDeletes(scan: ScanRun, found: DeleteScan, shard: number): boolean {
+  const candidates = scan.candidates.filter((c) => c.shard === shard).length;
+  const deletes = found.deletes.filter((d) => d.shard === shard).length;
+  const unknown = found.unknown.some((u) => u.shard === shard) || found.recaptureFrom[shard] !== undefined;
+  return candidates === deletes && !unknown;
 }
