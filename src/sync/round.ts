@@ -95,14 +95,15 @@ export async function catchUp(o: RoundOptions): Promise<RoundResult> {
         result.changes += r.changes;
         unseen = upper - lower - r.occupied;
       }
-      if (!scan) return;
       const mark = o.sync.ledger.marks()[shard] ?? -1;
+      // Carried on in rounds without a scan too (the sync step scans every --reconcile-seconds, not every round):
+      // a window with a gap may hold a delete, so the shard is no longer known clean.
+      const stillClean = o.quietShards?.get(shard) === lower && unseen === 0 && mark === upper;
+      if (stillClean) o.quietShards?.set(shard, mark);
+      else o.quietShards?.delete(shard);
+      if (!scan) return;
       scanned[shard] = mark;
-      if (o.quietShards?.get(shard) === lower && unseen === 0 && mark === upper) {
-        o.quietShards.set(shard, mark);
-        return;
-      }
-      o.quietShards?.delete(shard);
+      if (stillClean) return;
       if (await scanShard(scan, shard, mark)) o.quietShards?.set(shard, mark);
       else differing.push(shard);
     }),
