@@ -167,7 +167,8 @@ function firstShardReason(error: { failed_shards?: { reason?: ShardReason }[] })
   return ` (first shard: ${first}${inner})`;
 }
 
-interface ShardReason {
+/** Why a shard failed, as the servers nest it (`caused_by` down to the root). */
+export interface ShardReason {
   type?: string;
   reason?: string;
   caused_by?: ShardReason;

@@ -1,18 +1,12 @@
 // Search, count and scroll answers say in `_shards` and `timed_out` whether every shard answered. A partial
 // answer has status 200, so it is turned into a typed, retryable error here instead of passing as complete.
-import { isBusyErrorType, ShardFailureError } from './errors.js';
-
-interface FailureReason {
-  type?: string;
-  reason?: string;
-  caused_by?: FailureReason;
-}
+import { isBusyErrorType, ShardFailureError, type ShardReason } from './errors.js';
 
 interface ShardFailure {
   index?: string;
   shard?: number;
   node?: string;
-  reason?: FailureReason;
+  reason?: ShardReason;
 }
 
 export interface ShardsHeader {
@@ -38,7 +32,7 @@ export function assertAllShards(body: unknown, what: string): void {
   const failures = shards?.failures ?? [];
   throw new ShardFailureError({
     busy: failures.length > 0 && failures.every((f) => isBusyErrorType(f.reason?.type)),
-    contextMissing: failures.length > 0 && failures.every((f) => contextGone(f.reason)),
+    contextMissing: everyContextGone(failures),
     what,
     total: shards?.total ?? 0,
     failed: Math.max(failed, missing),
@@ -53,7 +47,7 @@ export function assertAllShards(body: unknown, what: string): void {
  * then fails the shard with Lucene's already_closed_exception (status 500), directly or as the cause of a query or
  * fetch phase failure.
  */
-export function contextGone(reason: FailureReason | undefined): boolean {
+function contextGone(reason: ShardReason | undefined): boolean {
   for (let r = reason; r; r = r.caused_by)
     if (r.type === 'search_context_missing_exception' || r.type === 'already_closed_exception') return true;
   return false;
@@ -64,9 +58,14 @@ export function contextGone(reason: FailureReason | undefined): boolean {
  * scroll or point in time cannot go on, but reading again from the start can.
  */
 export function everyShardLostContext(body: unknown): boolean {
-  const failed =
-    (body as { error?: { failed_shards?: ShardFailure[] } } | undefined)?.error?.failed_shards ?? [];
-  return failed.length > 0 && failed.every((f) => contextGone(f.reason));
+  return everyContextGone(
+    (body as { error?: { failed_shards?: ShardFailure[] } } | undefined)?.error?.failed_shards,
+  );
+}
+
+/** At least one failure, and each lost its search context (partial and whole answers alike). */
+function everyContextGone(failures: ShardFailure[] | undefined = []): boolean {
+  return failures.length > 0 && failures.every((f) => contextGone(f.reason));
 }
 
 /**

@@ -31,8 +31,6 @@ export type CaptureBound = 'globalCheckpoint' | 'localCheckpointForTests';
 
 export interface CaptureBounds {
   marks: Marks;
-  /** Each primary's max `_seq_no` (operations started, not all done) when the bounds were read. */
-  max: Marks;
   /** Each shard's primary term and history UUID when the bounds were read. */
   histories: Record<number, ShardHistory>;
 }
@@ -46,9 +44,8 @@ export async function captureBounds(
 ): Promise<CaptureBounds> {
   const positions = await timed(times, 'positions', () => shardPositions(client, index));
   await timed(times, 'refresh', () => client.refresh(index));
-  const out: CaptureBounds = { marks: {}, max: {}, histories: {} };
+  const out: CaptureBounds = { marks: {}, histories: {} };
   for (const p of positions) {
-    out.max[p.shard] = p.maxSeqNo;
     out.marks[p.shard] = bound === 'globalCheckpoint' ? p.globalCheckpoint : p.localCheckpoint;
     out.histories[p.shard] = { primaryTerm: p.primaryTerm, historyUuid: p.historyUuid };
   }
