@@ -2,9 +2,10 @@
 // below it, and no files import each other in a loop. A new import that points up means the piece belongs lower
 // (or the caller should hand it down): move it, do not loosen the list.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import { sourceFiles } from './harness/source-files.js';
 
 const SRC = join(import.meta.dirname, '../src');
 
@@ -23,14 +24,6 @@ const LAYERS = [
   'report',
   'cli',
 ] as const;
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
 
 /** Each src file (relative to src) with the src files it imports. */
 function importGraph(): Map<string, string[]> {

@@ -1,9 +1,10 @@
 // Only src/cluster speaks HTTP: no other source file builds a request path, calls the raw request/json of a
 // client or imports the transport. A new call to a cluster gets a typed function in src/cluster first.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import { sourceFiles } from '../harness/source-files.js';
 
 const SRC = join(import.meta.dirname, '../../src');
 const FORBIDDEN: readonly { rule: string; pattern: RegExp }[] = [
@@ -11,14 +12,6 @@ const FORBIDDEN: readonly { rule: string; pattern: RegExp }[] = [
   { rule: 'raw client call', pattern: /\.(request|json)\s*[<(]/ },
   { rule: 'transport import', pattern: /from\s+['"][./]*cluster\/transport(\.js)?['"]/ },
 ];
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
 
 function violations(): string[] {
   const found: string[] = [];

@@ -1,25 +1,16 @@
 // The test hooks have one seam: only src/steps/test-hooks.ts reads FERRY_TEST_*, and unset they do nothing.
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { NO_TEST_HOOKS, readTestHooks } from '../../src/steps/test-hooks.js';
 import { REPO_ROOT } from '../harness/paths.js';
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await sourceFiles(path)));
-    else if (entry.name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
+import { sourceFiles } from '../harness/source-files.js';
 
 describe('test hooks', () => {
   it('are read from FERRY_TEST_* in one file only', async () => {
     const readers: string[] = [];
-    for (const file of await sourceFiles(join(REPO_ROOT, 'src')))
+    for (const file of sourceFiles(join(REPO_ROOT, 'src')))
       if ((await readFile(file, 'utf8')).includes('env.FERRY_TEST_')) readers.push(relative(REPO_ROOT, file));
     assert.deepEqual(readers, ['src/steps/test-hooks.ts']);
   });
